@@ -1,0 +1,23 @@
+package com.nextleveltraders.config;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/** The connection pool and its server-side timeouts: {@code database.pool}. */
+public record DbPool(
+        int min,
+        int max,
+        Duration idleTimeout,
+        Duration connectionTimeout,
+        Duration statementTimeout,
+        Duration idleInTransactionSessionTimeout,
+        DbSsl ssl) {
+
+    public DbPool {
+        Objects.requireNonNull(idleTimeout, "idleTimeout");
+        Objects.requireNonNull(connectionTimeout, "connectionTimeout");
+        Objects.requireNonNull(statementTimeout, "statementTimeout");
+        Objects.requireNonNull(idleInTransactionSessionTimeout, "idleInTransactionSessionTimeout");
+        Objects.requireNonNull(ssl, "ssl");
+    }
+}

@@ -1,0 +1,12 @@
+package com.nextleveltraders.config;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/** The order-matching engine's cadence: {@code platform.engine}. */
+public record Engine(Duration interval, int batchSize) {
+
+    public Engine {
+        Objects.requireNonNull(interval, "interval");
+    }
+}

@@ -1,0 +1,5 @@
+package com.nextleveltraders.config;
+
+/** How many filter conditions one query may use: {@code query.patterns.filtering}. */
+public record Filtering(int maxConditions) {
+}

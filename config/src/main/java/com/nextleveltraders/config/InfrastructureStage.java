@@ -1,0 +1,11 @@
+package com.nextleveltraders.config;
+
+import java.util.Objects;
+
+/** Server counts and storage at one stage of the infrastructure plan. */
+public record InfrastructureStage(int webServers, int dbServers, int cacheNodes, DataSize storage) {
+
+    public InfrastructureStage {
+        Objects.requireNonNull(storage, "storage");
+    }
+}

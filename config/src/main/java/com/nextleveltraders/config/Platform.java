@@ -1,0 +1,24 @@
+package com.nextleveltraders.config;
+
+import java.util.Objects;
+
+/** How this platform itself runs: endpoints, the simulated market, accounts, engine, security: {@code platform}. */
+public record Platform(
+        ApiServer api,
+        PostgresEndpoint postgres,
+        RedisEndpoint redis,
+        Market market,
+        Account account,
+        Engine engine,
+        Security security) {
+
+    public Platform {
+        Objects.requireNonNull(api, "api");
+        Objects.requireNonNull(postgres, "postgres");
+        Objects.requireNonNull(redis, "redis");
+        Objects.requireNonNull(market, "market");
+        Objects.requireNonNull(account, "account");
+        Objects.requireNonNull(engine, "engine");
+        Objects.requireNonNull(security, "security");
+    }
+}

@@ -1,0 +1,12 @@
+package com.nextleveltraders.config;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/** Requests allowed per client and {@code period}, plus a burst allowance: {@code loadBalancer.rateLimit}. */
+public record RateLimit(int requests, Duration period, int burst) {
+
+    public RateLimit {
+        Objects.requireNonNull(period, "period");
+    }
+}
