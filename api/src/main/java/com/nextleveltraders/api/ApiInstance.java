@@ -1,0 +1,225 @@
+package com.nextleveltraders.api;
+
+import com.linecorp.armeria.common.AggregatedHttpRequest;
+import com.linecorp.armeria.common.AggregatedHttpResponse;
+import com.linecorp.armeria.common.HttpData;
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.ResponseHeaders;
+import com.linecorp.armeria.server.HttpService;
+import com.linecorp.armeria.server.Server;
+import com.linecorp.armeria.server.ServerBuilder;
+import com.linecorp.armeria.server.ServiceRequestContext;
+import com.nextleveltraders.cache.RedisConnections;
+import com.nextleveltraders.cache.SessionStore;
+import com.nextleveltraders.config.PlatformConfig;
+import com.nextleveltraders.data.Database;
+import com.nextleveltraders.trading.FillEngine;
+import com.nextleveltraders.trading.Market;
+import com.nextleveltraders.trading.Orders;
+import com.nextleveltraders.trading.Portfolios;
+import com.nextleveltraders.trading.Trades;
+import com.nextleveltraders.trading.Users;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One API instance: its connections, services, HTTP server and fill engine. Starting it does not
+ * migrate the database; the launcher (or a deployment step) does that first.
+ */
+public final class ApiInstance implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiInstance.class);
+
+    @FunctionalInterface
+    interface Handler {
+        AggregatedHttpResponse handle(ServiceRequestContext ctx, AggregatedHttpRequest request) throws Exception;
+    }
+
+    private final Database database;
+    private final RedisConnections redis;
+    private final FillEngine fillEngine;
+    private final Server server;
+    private final ExecutorService requestThreads;
+    private final ScheduledExecutorService engineThread;
+    private final PrometheusMeterRegistry registry;
+
+    private ApiInstance(Database database, RedisConnections redis, FillEngine fillEngine, Server server,
+            ExecutorService requestThreads, ScheduledExecutorService engineThread, PrometheusMeterRegistry registry) {
+        this.database = database;
+        this.redis = redis;
+        this.fillEngine = fillEngine;
+        this.server = server;
+        this.requestThreads = requestThreads;
+        this.engineThread = engineThread;
+        this.registry = registry;
+    }
+
+    /**
+     * Connects to PostgreSQL and Redis, binds the HTTP port ({@code platform.api.port}; 0 picks a
+     * free one) and, when {@code runFillEngine}, schedules the fill engine every
+     * {@code platform.engine.interval}.
+     */
+    public static ApiInstance start(PlatformConfig config, Clock clock, boolean runFillEngine) {
+        Database database = Database.open(config);
+        RedisConnections redis;
+        try {
+            redis = RedisConnections.open(config);
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+        Market market = new Market(config, clock);
+        SessionStore sessions = new SessionStore(redis, config.caching().redis().session(), clock);
+        Users users = new Users(database, config, clock);
+        Orders orders = new Orders(database, market, config, clock);
+        Trades trades = new Trades(database, config);
+        Portfolios portfolios = new Portfolios(database, market, clock);
+        FillEngine fillEngine = new FillEngine(database.router(), market, config, clock);
+        // A failed health check is retried by the balancer after one interval: a fair hint for clients too.
+        Duration retryAfter = config.loadBalancer().healthCheck().interval();
+        Routes routes = new Routes(database, redis, sessions, users, orders, trades, portfolios, market, retryAfter);
+        ErrorMapping errors = new ErrorMapping(retryAfter);
+
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new ProcessorMetrics().bindTo(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        Gauge.builder("db.connections.active", database, Database::activeConnections).register(registry);
+        Gauge.builder("db.connections.max", database, Database::maxConnections).register(registry);
+
+        // Blocking JDBC and Redis calls run on virtual threads: since JDK 24 they no longer pin
+        // their carrier inside synchronized blocks (JEP 491), so pgjdbc and HikariCP are safe here.
+        ExecutorService requestThreads = Executors.newVirtualThreadPerTaskExecutor();
+        var api = config.platform().api();
+        var pool = config.database().pool();
+        ServerBuilder builder = Server.builder()
+                .http(new InetSocketAddress(api.host(), api.port()))
+                .maxRequestLength(api.maxRequestBody().bytes())
+                .requestTimeout(pool.statementTimeout().plus(pool.connectionTimeout()))
+                .errorHandler(errors)
+                .decorator(new HttpMetrics(registry, config.monitoring().application().responseTime().threshold(),
+                        config.monitoring().database().queryTime().threshold()));
+        Blocking blocking = new Blocking(requestThreads, errors);
+        builder.route().post("/api/users").build(blocking.of(routes::createUser));
+        builder.route().post("/api/sessions").build(blocking.of(routes::createSession));
+        builder.route().delete("/api/sessions").build(blocking.of(routes::deleteSession));
+        builder.route().get("/api/quotes").build(blocking.of(routes::quotes));
+        builder.route().get("/api/quotes/{symbol}").build(blocking.of(routes::quote));
+        builder.route().post("/api/orders").build(blocking.of(routes::placeOrder));
+        builder.route().get("/api/orders").build(blocking.of(routes::listOrders));
+        builder.route().get("/api/orders/{id}").build(blocking.of(routes::getOrder));
+        builder.route().delete("/api/orders/{id}").build(blocking.of(routes::cancelOrder));
+        builder.route().get("/api/trades").build(blocking.of(routes::listTrades));
+        builder.route().get("/api/portfolio").build(blocking.of(routes::portfolio));
+        builder.route().get("/api/health").build(blocking.of(routes::health));
+        builder.route().get("/metrics").build(blocking.of((ctx, request) -> AggregatedHttpResponse.of(
+                ResponseHeaders.of(HttpStatus.OK, com.linecorp.armeria.common.HttpHeaderNames.CONTENT_TYPE,
+                        "text/plain; version=0.0.4; charset=utf-8"),
+                HttpData.ofUtf8(registry.scrape()))));
+        Server server = builder.build();
+        try {
+            server.start().join();
+        } catch (RuntimeException e) {
+            requestThreads.shutdownNow();
+            redis.close();
+            database.close();
+            throw e;
+        }
+        ScheduledExecutorService engineThread = null;
+        if (runFillEngine) {
+            engineThread = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("fill-engine").daemon().factory());
+            long every = config.platform().engine().interval().toMillis();
+            engineThread.scheduleWithFixedDelay(new EngineTick(fillEngine), every, every, TimeUnit.MILLISECONDS);
+        }
+        LOG.info("API instance {} ({}) listening on {}:{}", api.instanceId(), api.region(), api.host(),
+                server.activeLocalPort());
+        return new ApiInstance(database, redis, fillEngine, server, requestThreads, engineThread, registry);
+    }
+
+    public int port() {
+        return server.activeLocalPort();
+    }
+
+    public FillEngine fillEngine() {
+        return fillEngine;
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    /** Stops accepting requests, lets in-flight ones finish, then closes the connections. */
+    @Override
+    public void close() {
+        if (engineThread != null) {
+            engineThread.shutdownNow();
+        }
+        server.stop().join();
+        requestThreads.shutdown();
+        try {
+            requestThreads.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        redis.close();
+        database.close();
+        registry.close();
+    }
+
+    /** Adapts a blocking handler: aggregate the body, run on a virtual thread, map failures to problems. */
+    private record Blocking(ExecutorService executor, ErrorMapping errors) {
+        HttpService of(Handler handler) {
+            return (ctx, req) -> HttpResponse.of(req.aggregate().thenApplyAsync(aggregated -> {
+                try {
+                    return handler.handle(ctx, aggregated).toHttpResponse();
+                } catch (Throwable failure) {
+                    return errors.toResponse(failure).toHttpResponse();
+                }
+            }, ctx.makeContextAware(executor)));
+        }
+    }
+
+    /** One scheduled pass; a failure is logged and the next tick tries again. */
+    private static final class EngineTick implements Runnable {
+        private final FillEngine engine;
+        private String lastFailure;
+
+        EngineTick(FillEngine engine) {
+            this.engine = engine;
+        }
+
+        @Override
+        public void run() {
+            try {
+                engine.runOnce();
+                if (lastFailure != null) {
+                    LOG.info("fill engine recovered");
+                    lastFailure = null;
+                }
+            } catch (RuntimeException e) {
+                if (!e.getMessage().equals(lastFailure)) {
+                    LOG.warn("fill engine pass failed: {}", e.getMessage());
+                    lastFailure = e.getMessage();
+                }
+            }
+        }
+    }
+}

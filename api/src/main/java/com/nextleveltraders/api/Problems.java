@@ -1,0 +1,53 @@
+package com.nextleveltraders.api;
+
+import com.linecorp.armeria.common.AggregatedHttpResponse;
+import com.linecorp.armeria.common.HttpHeaderNames;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.ResponseHeaders;
+import com.linecorp.armeria.common.ResponseHeadersBuilder;
+import com.nextleveltraders.trading.FieldError;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** RFC 9457 problem responses: {@code application/problem+json} with type, title, status, detail, errors. */
+final class Problems {
+
+    static final MediaType PROBLEM_JSON = MediaType.parse("application/problem+json; charset=utf-8");
+    static final String TYPE_BASE = "https://nextleveltraders.com/problems/";
+
+    private Problems() {
+    }
+
+    static AggregatedHttpResponse of(HttpStatus status, String type, String detail, List<FieldError> errors) {
+        return of(status, type, detail, errors, null);
+    }
+
+    static AggregatedHttpResponse unavailable(String detail, Duration retryAfter) {
+        return of(HttpStatus.SERVICE_UNAVAILABLE, "service-unavailable", detail, List.of(), retryAfter);
+    }
+
+    static AggregatedHttpResponse of(HttpStatus status, String type, String detail, List<FieldError> errors,
+            Duration retryAfter) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", TYPE_BASE + type);
+        body.put("title", status.reasonPhrase());
+        body.put("status", status.code());
+        body.put("detail", detail);
+        if (!errors.isEmpty()) {
+            List<Map<String, String>> fields = new ArrayList<>();
+            for (FieldError error : errors) {
+                fields.add(Map.of("field", error.field(), "message", error.message()));
+            }
+            body.put("errors", fields);
+        }
+        ResponseHeadersBuilder headers = ResponseHeaders.builder(status).contentType(PROBLEM_JSON);
+        if (retryAfter != null) {
+            headers.set(HttpHeaderNames.RETRY_AFTER, Long.toString(Math.max(1, retryAfter.toSeconds())));
+        }
+        return AggregatedHttpResponse.of(headers.build(), com.linecorp.armeria.common.HttpData.wrap(Json.write(body)));
+    }
+}

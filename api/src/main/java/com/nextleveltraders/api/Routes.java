@@ -1,0 +1,239 @@
+package com.nextleveltraders.api;
+
+import com.linecorp.armeria.common.AggregatedHttpRequest;
+import com.linecorp.armeria.common.AggregatedHttpResponse;
+import com.linecorp.armeria.common.HttpData;
+import com.linecorp.armeria.common.HttpHeaderNames;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.QueryParams;
+import com.linecorp.armeria.common.ResponseHeaders;
+import com.linecorp.armeria.server.ServiceRequestContext;
+import com.nextleveltraders.cache.RedisConnections;
+import com.nextleveltraders.cache.Session;
+import com.nextleveltraders.cache.SessionStore;
+import com.nextleveltraders.data.Database;
+import com.nextleveltraders.trading.NewOrder;
+import com.nextleveltraders.trading.NewUser;
+import com.nextleveltraders.trading.Market;
+import com.nextleveltraders.trading.Orders;
+import com.nextleveltraders.trading.PlacedOrder;
+import com.nextleveltraders.trading.Portfolios;
+import com.nextleveltraders.trading.Trades;
+import com.nextleveltraders.trading.TradingException;
+import com.nextleveltraders.trading.User;
+import com.nextleveltraders.trading.Users;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+/** The handlers of the trading API. Each runs on a virtual thread and may block on JDBC and Redis. */
+final class Routes {
+
+    private static final String BEARER = "bearer ";
+
+    /** Credentials as sent; never logged, never echoed. */
+    record Credentials(String email, String password) {
+        @Override
+        public String toString() {
+            return "Credentials[email=" + email + ", password=***]";
+        }
+    }
+
+    record SessionView(String token, Instant expiresAt) {
+    }
+
+    record UserView(UUID id, String email, String displayName, Instant createdAt) {
+    }
+
+    private final Database database;
+    private final RedisConnections redis;
+    private final SessionStore sessions;
+    private final Users users;
+    private final Orders orders;
+    private final Trades trades;
+    private final Portfolios portfolios;
+    private final Market market;
+    private final Duration retryAfter;
+
+    Routes(Database database, RedisConnections redis, SessionStore sessions, Users users, Orders orders, Trades trades,
+            Portfolios portfolios, Market market, Duration retryAfter) {
+        this.database = database;
+        this.redis = redis;
+        this.sessions = sessions;
+        this.users = users;
+        this.orders = orders;
+        this.trades = trades;
+        this.portfolios = portfolios;
+        this.market = market;
+        this.retryAfter = retryAfter;
+    }
+
+    AggregatedHttpResponse createUser(ServiceRequestContext ctx, AggregatedHttpRequest request) {
+        NewUser body = body(request, NewUser.class);
+        User user = users.register(body);
+        return json(HttpStatus.CREATED, new UserView(user.id(), user.email(), user.displayName(), user.createdAt()));
+    }
+
+    AggregatedHttpResponse createSession(ServiceRequestContext ctx, AggregatedHttpRequest request) {
+        Credentials credentials = body(request, Credentials.class);
+        UUID userId = users.authenticate(credentials.email(), credentials.password())
+                .orElseThrow(() -> new ApiException(HttpStatus.UNAUTHORIZED, "invalid-credentials",
+                        "email or password is wrong", List.of()));
+        Session session = sessions.create(userId);
+        return json(HttpStatus.CREATED, new SessionView(session.token(), session.expiresAt()));
+    }
+
+    AggregatedHttpResponse deleteSession(ServiceRequestContext ctx, AggregatedHttpRequest request) {
+        String token = bearer(request);
+        if (token == null || !sessions.delete(token)) {
+            throw ApiException.unauthorized();
+        }
+        return AggregatedHttpResponse.of(HttpStatus.NO_CONTENT);
+    }
+
+    AggregatedHttpResponse quotes(ServiceRequestContext ctx, AggregatedHttpRequest request) {
+        return json(HttpStatus.OK, Map.of("quotes", market.quotes()));
+    }
+
+    AggregatedHttpResponse quote(ServiceRequestContext ctx, AggregatedHttpRequest request) {
+        String symbol = ctx.pathParam("symbol");
+        return json(HttpStatus.OK, market.quote(symbol == null ? "" : symbol.toUpperCase(Locale.ROOT))
+                .orElseThrow(() -> TradingException.notFound("symbol")));
+    }
+
+    AggregatedHttpResponse placeOrder(ServiceRequestContext ctx, AggregatedHttpRequest request) {
+        UUID userId = authenticate(request);
+        NewOrder body = body(request, NewOrder.class);
+        PlacedOrder placed = orders.place(userId, body);
+        AggregatedHttpResponse response = json(HttpStatus.CREATED, placed.order());
+        if (placed.replayed()) {
+            // As with idempotency keys elsewhere: the original answer again, marked as a replay.
+            return AggregatedHttpResponse.of(response.headers().toBuilder().set("idempotent-replayed", "true").build(),
+                    response.content());
+        }
+        return response;
+    }
+
+    AggregatedHttpResponse listOrders(ServiceRequestContext ctx, AggregatedHttpRequest request) {
+        UUID userId = authenticate(request);
+        return json(HttpStatus.OK, page(orders.list(userId, parameters(ctx))));
+    }
+
+    AggregatedHttpResponse getOrder(ServiceRequestContext ctx, AggregatedHttpRequest request) {
+        UUID userId = authenticate(request);
+        return json(HttpStatus.OK, orders.get(userId, pathId(ctx)));
+    }
+
+    AggregatedHttpResponse cancelOrder(ServiceRequestContext ctx, AggregatedHttpRequest request) {
+        UUID userId = authenticate(request);
+        return json(HttpStatus.OK, orders.cancel(userId, pathId(ctx)));
+    }
+
+    AggregatedHttpResponse listTrades(ServiceRequestContext ctx, AggregatedHttpRequest request) {
+        UUID userId = authenticate(request);
+        return json(HttpStatus.OK, page(trades.list(userId, parameters(ctx))));
+    }
+
+    AggregatedHttpResponse portfolio(ServiceRequestContext ctx, AggregatedHttpRequest request) {
+        UUID userId = authenticate(request);
+        return json(HttpStatus.OK, portfolios.of(userId));
+    }
+
+    AggregatedHttpResponse health(ServiceRequestContext ctx, AggregatedHttpRequest request) {
+        boolean postgres = database.isUp();
+        boolean redisUp = redis.isUp();
+        Map<String, String> body = new LinkedHashMap<>();
+        body.put("status", postgres && redisUp ? "UP" : "DOWN");
+        body.put("postgres", postgres ? "UP" : "DOWN");
+        body.put("redis", redisUp ? "UP" : "DOWN");
+        if (postgres && redisUp) {
+            return json(HttpStatus.OK, body);
+        }
+        ResponseHeaders headers = ResponseHeaders.builder(HttpStatus.SERVICE_UNAVAILABLE)
+                .contentType(MediaType.JSON_UTF_8)
+                .set(HttpHeaderNames.RETRY_AFTER, Long.toString(retryAfter.toSeconds()))
+                .set(HttpHeaderNames.CACHE_CONTROL, "no-store")
+                .build();
+        return AggregatedHttpResponse.of(headers, HttpData.wrap(Json.write(body)));
+    }
+
+    private static Map<String, Object> page(com.nextleveltraders.trading.Page<?> page) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("items", page.items());
+        if (page.nextCursor() != null) {
+            body.put("nextCursor", page.nextCursor());
+        }
+        return body;
+    }
+
+    private UUID authenticate(AggregatedHttpRequest request) {
+        String token = bearer(request);
+        if (token == null) {
+            throw ApiException.unauthorized();
+        }
+        return sessions.resolve(token).orElseThrow(ApiException::unauthorized);
+    }
+
+    private static String bearer(AggregatedHttpRequest request) {
+        String header = request.headers().get(HttpHeaderNames.AUTHORIZATION);
+        if (header == null || header.length() <= BEARER.length()
+                || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return null;
+        }
+        return header.substring(BEARER.length()).strip();
+    }
+
+    private static UUID pathId(ServiceRequestContext ctx) {
+        String id = ctx.pathParam("id");
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw TradingException.badParameter("id", "must be an order id (a UUID)");
+        }
+    }
+
+    private static Map<String, List<String>> parameters(ServiceRequestContext ctx) {
+        QueryParams query = ctx.queryParams();
+        Map<String, List<String>> parameters = new LinkedHashMap<>();
+        for (String name : query.names()) {
+            parameters.put(name, new ArrayList<>(query.getAll(name)));
+        }
+        return parameters;
+    }
+
+    private static <T> T body(AggregatedHttpRequest request, Class<T> type) {
+        MediaType contentType = request.contentType();
+        if (contentType == null || !contentType.isJson()) {
+            throw new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type",
+                    "the body must be application/json", List.of());
+        }
+        if (request.content().isEmpty()) {
+            throw ApiException.badRequest("malformed-json", "a JSON object body is required", null);
+        }
+        T value;
+        try {
+            value = Json.MAPPER.readValue(request.content().array(), type);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        if (value == null) {
+            throw ApiException.badRequest("malformed-json", "a JSON object body is required", null);
+        }
+        return value;
+    }
+
+    static AggregatedHttpResponse json(HttpStatus status, Object body) {
+        ResponseHeaders headers = ResponseHeaders.builder(status)
+                .contentType(MediaType.JSON_UTF_8)
+                .set(HttpHeaderNames.CACHE_CONTROL, "no-store")
+                .build();
+        return AggregatedHttpResponse.of(headers, HttpData.wrap(Json.write(body)));
+    }
+}

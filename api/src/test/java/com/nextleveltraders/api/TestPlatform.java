@@ -1,0 +1,86 @@
+package com.nextleveltraders.api;
+
+import com.nextleveltraders.config.ConfigLoader;
+import com.nextleveltraders.config.PlatformConfig;
+import com.nextleveltraders.data.Migrations;
+import com.nextleveltraders.embedded.EmbeddedPostgres;
+import com.nextleveltraders.embedded.EmbeddedRedis;
+import com.nextleveltraders.embedded.PostgresOptions;
+import com.nextleveltraders.embedded.RedisOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.Map;
+import javax.sql.DataSource;
+
+/**
+ * Real PostgreSQL and Redis processes, started once per test JVM by the same embedded launcher
+ * that `nlt up` uses, with one API instance in this JVM on a free port and a hand-moved clock.
+ * Tests isolate themselves by registering their own users.
+ */
+final class TestPlatform {
+
+    private static TestPlatform shared;
+
+    final EmbeddedPostgres postgres;
+    final EmbeddedRedis redis;
+    final PlatformConfig config;
+    final MutableClock clock;
+    final ApiInstance api;
+    final ApiClient client;
+
+    private TestPlatform(EmbeddedPostgres postgres, EmbeddedRedis redis, PlatformConfig config, MutableClock clock,
+            ApiInstance api) {
+        this.postgres = postgres;
+        this.redis = redis;
+        this.config = config;
+        this.clock = clock;
+        this.api = api;
+        this.client = new ApiClient("http://127.0.0.1:" + api.port());
+    }
+
+    static synchronized TestPlatform get() {
+        if (shared == null) {
+            shared = start();
+            Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(shared::stop));
+        }
+        return shared;
+    }
+
+    DataSource dataSource() {
+        return api.database().catalog();
+    }
+
+    private static TestPlatform start() {
+        try {
+            Path base = Files.createTempDirectory(Path.of("/tmp"), "nlt-api-test-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+            EmbeddedPostgres postgres = EmbeddedPostgres.start(new PostgresOptions(base.resolve("postgres"),
+                    base.resolve("postgres.log"), 0, "nlt", "nlt", 0, Map.of()));
+            EmbeddedRedis redis = EmbeddedRedis.start(new RedisOptions(base.resolve("redis"), base.resolve("redis.log"),
+                    0, 0, Map.of()));
+            PlatformConfig config = ConfigLoader.loadYaml("""
+                    platform:
+                      api: { port: %d }
+                      postgres: { host: 127.0.0.1, port: %d, database: nlt, user: nlt, passwordFile: "%s" }
+                      redis: { host: 127.0.0.1, port: %d, passwordFile: "%s" }
+                    """.formatted(com.nextleveltraders.embedded.FreePorts.pick(), postgres.port(),
+                    postgres.passwordFile(), redis.port(), redis.passwordFile()));
+            MutableClock clock = new MutableClock(Instant.now());
+            ApiInstance api = ApiInstance.start(config, clock, false);
+            Migrations.apply(api.database().catalog());
+            return new TestPlatform(postgres, redis, config, clock, api);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void stop() {
+        api.close();
+        redis.close();
+        postgres.close();
+    }
+}

@@ -1,0 +1,8 @@
+package com.nextleveltraders.cache;
+
+/** Redis could not be reached or did not answer in time: worth a retry later. */
+public final class CacheUnavailableException extends RuntimeException {
+    public CacheUnavailableException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

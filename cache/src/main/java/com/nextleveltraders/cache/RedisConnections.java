@@ -1,0 +1,100 @@
+package com.nextleveltraders.cache;
+
+import com.nextleveltraders.config.PlatformConfig;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Duration;
+
+/**
+ * One Lettuce connection to the Redis node in {@code platform.redis}. Lettuce multiplexes every
+ * command of every thread over it, so one connection serves the whole instance.
+ */
+public final class RedisConnections implements AutoCloseable {
+
+    private final ClientResources resources;
+    private final RedisClient client;
+    private final StatefulRedisConnection<String, String> connection;
+
+    private RedisConnections(ClientResources resources, RedisClient client,
+            StatefulRedisConnection<String, String> connection) {
+        this.resources = resources;
+        this.client = client;
+        this.connection = connection;
+    }
+
+    public static RedisConnections open(PlatformConfig config) {
+        var endpoint = config.platform().redis();
+        var options = config.redis().options();
+        Duration commandTimeout = config.database().pool().connectionTimeout();
+        RedisURI.Builder uri = RedisURI.builder()
+                .withHost(endpoint.host())
+                .withPort(endpoint.port())
+                .withTimeout(commandTimeout);
+        if (endpoint.passwordFile() != null) {
+            uri.withPassword(readSecret(endpoint.passwordFile()).toCharArray());
+        }
+        // The strategy's retryDelayOnFailover is the first reconnect delay; back off from there.
+        Duration first = options.retryDelayOnFailover();
+        ClientResources resources = ClientResources.builder()
+                .reconnectDelay(Delay.exponential(first, first.multipliedBy(20), 2, java.util.concurrent.TimeUnit.MILLISECONDS))
+                .build();
+        RedisClient client = RedisClient.create(resources, uri.build());
+        client.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                .pingBeforeActivateConnection(options.enableReadyCheck())
+                // While disconnected, fail commands at once instead of queueing them: a request
+                // then gets a clear 503 rather than waiting for the command timeout.
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .socketOptions(SocketOptions.builder().connectTimeout(commandTimeout).keepAlive(true).build())
+                .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
+                .build());
+        StatefulRedisConnection<String, String> connection;
+        try {
+            connection = client.connect();
+        } catch (RuntimeException e) {
+            client.shutdown();
+            resources.shutdown();
+            throw new CacheUnavailableException("cannot connect to Redis at " + endpoint.host() + ":" + endpoint.port(), e);
+        }
+        return new RedisConnections(resources, client, connection);
+    }
+
+    /** Synchronous commands; safe to call from many (virtual) threads at once. */
+    public RedisCommands<String, String> sync() {
+        return connection.sync();
+    }
+
+    /** True when Redis answers PING now. */
+    public boolean isUp() {
+        try {
+            return "PONG".equals(connection.sync().ping());
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        connection.close();
+        client.shutdown();
+        resources.shutdown();
+    }
+
+    private static String readSecret(java.nio.file.Path file) {
+        try {
+            return Files.readString(file).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the password file " + file, e);
+        }
+    }
+}

@@ -1,0 +1,213 @@
+package com.nextleveltraders.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.nextleveltraders.config.ConfigLoader;
+import com.nextleveltraders.config.PlatformConfig;
+import com.nextleveltraders.data.Database;
+import com.nextleveltraders.data.Migrations;
+import com.nextleveltraders.embedded.EmbeddedPostgres;
+import com.nextleveltraders.embedded.EmbeddedRedis;
+import com.nextleveltraders.embedded.PostgresOptions;
+import com.nextleveltraders.embedded.RedisOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Everything `nlt up` runs on this machine, as real processes: PostgreSQL, Redis and one API
+ * instance JVM. Each child watches this process and exits when it dies, so a killed launcher
+ * leaves nothing running; each logs to a file under {@code dataDir/logs}.
+ */
+final class LocalPlatform implements AutoCloseable {
+
+    private static final String INSTANCE_ID = "api-1";
+    private static final Duration HEALTH_WAIT = Duration.ofSeconds(90);
+    private static final Duration STOP_WAIT = Duration.ofSeconds(20);
+
+    private final Path dataDir;
+    private final List<AutoCloseable> started = new ArrayList<>();
+    private Process api;
+    private URI url;
+
+    LocalPlatform(Path dataDir) {
+        this.dataDir = dataDir.toAbsolutePath().normalize();
+    }
+
+    Path logDir() {
+        return dataDir.resolve("logs");
+    }
+
+    URI url() {
+        return url;
+    }
+
+    Process apiProcess() {
+        return api;
+    }
+
+    /** Starts every process and waits until the API answers its health check. */
+    void start(PlatformConfig config, Optional<Path> userConfig, int port) throws IOException, InterruptedException {
+        Files.createDirectories(logDir());
+        Path runDir = Files.createDirectories(dataDir.resolve("run"));
+        long self = ProcessHandle.current().pid();
+
+        System.out.println("starting PostgreSQL...");
+        EmbeddedPostgres postgres = EmbeddedPostgres.start(new PostgresOptions(dataDir.resolve("postgres"),
+                logDir().resolve("postgres.log"), 0, config.platform().postgres().database(),
+                config.platform().postgres().user(), self, Map.of()));
+        started.add(postgres);
+        System.out.println("starting Redis...");
+        EmbeddedRedis redis = EmbeddedRedis.start(new RedisOptions(dataDir.resolve("redis"),
+                logDir().resolve("redis.log"), 0, self, Map.of()));
+        started.add(redis);
+
+        Path instanceFile = runDir.resolve(INSTANCE_ID + ".yaml");
+        writeInstanceConfig(instanceFile, postgres, redis, port);
+        List<Path> files = new ArrayList<>();
+        userConfig.ifPresent(files::add);
+        files.add(instanceFile);
+        PlatformConfig effective = ConfigLoader.load(files);
+
+        System.out.println("applying migrations...");
+        try (Database database = Database.open(effective)) {
+            int applied = Migrations.apply(database.catalog());
+            System.out.println("  " + applied + " migration(s) applied");
+        }
+
+        stopStaleInstance(runDir.resolve(INSTANCE_ID + ".pid"));
+        System.out.println("starting API instance " + INSTANCE_ID + "...");
+        api = startApi(files, logDir().resolve(INSTANCE_ID + ".log"));
+        Files.writeString(runDir.resolve(INSTANCE_ID + ".pid"), Long.toString(api.pid()));
+        url = URI.create("http://" + effective.platform().api().host() + ":" + port);
+        awaitHealthy(url.resolve("/api/health"));
+    }
+
+    private void writeInstanceConfig(Path file, EmbeddedPostgres postgres, EmbeddedRedis redis, int port)
+            throws IOException {
+        Map<String, Object> pg = new LinkedHashMap<>();
+        pg.put("host", postgres.host());
+        pg.put("port", postgres.port());
+        pg.put("database", postgres.database());
+        pg.put("user", postgres.user());
+        pg.put("passwordFile", postgres.passwordFile().toString());
+        Map<String, Object> rd = new LinkedHashMap<>();
+        rd.put("host", redis.host());
+        rd.put("port", redis.port());
+        rd.put("passwordFile", redis.passwordFile().toString());
+        Map<String, Object> api = new LinkedHashMap<>();
+        api.put("port", port);
+        api.put("instanceId", INSTANCE_ID);
+        Map<String, Object> platform = new LinkedHashMap<>();
+        platform.put("api", api);
+        platform.put("postgres", pg);
+        platform.put("redis", rd);
+        String yaml = "# Written by `nlt up` at every start: where this instance's servers are.\n"
+                + new ObjectMapper(new YAMLFactory()).writeValueAsString(Map.of("platform", platform));
+        Files.writeString(file, yaml);
+    }
+
+    private Process startApi(List<Path> configFiles, Path log) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.add("-Xmx512m");
+        command.add("-Dnlt.dataDir=" + dataDir); // names the data dir, so that leftovers can be told apart
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add("com.nextleveltraders.api.ApiMain");
+        for (Path file : configFiles) {
+            command.add("--config");
+            command.add(file.toAbsolutePath().toString());
+        }
+        command.add("--watch-parent");
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
+        started.add(() -> stop(process));
+        return process;
+    }
+
+    /** An instance of an earlier, killed launcher may still be exiting: wait for it, then end it. */
+    private void stopStaleInstance(Path pidFile) throws IOException {
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        String text = Files.readString(pidFile).strip();
+        Files.delete(pidFile);
+        long pid;
+        try {
+            pid = Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            return;
+        }
+        Optional<ProcessHandle> stale = ProcessHandle.of(pid).filter(handle -> handle.info().arguments()
+                .map(args -> String.join(" ", args).contains("-Dnlt.dataDir=" + dataDir)).orElse(false));
+        if (stale.isPresent()) {
+            System.out.println("stopping a leftover API instance (pid " + pid + ")");
+            stale.get().destroy();
+            try {
+                stale.get().onExit().get(STOP_WAIT.toSeconds(), TimeUnit.SECONDS);
+            } catch (Exception e) {
+                stale.get().destroyForcibly();
+            }
+        }
+    }
+
+    private void awaitHealthy(URI health) throws InterruptedException, IOException {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        Instant deadline = Instant.now().plus(HEALTH_WAIT);
+        while (Instant.now().isBefore(deadline)) {
+            if (!api.isAlive()) {
+                throw new IOException("the API instance exited with code " + api.exitValue() + "; see "
+                        + logDir().resolve(INSTANCE_ID + ".log"));
+            }
+            try {
+                HttpResponse<Void> response = client.send(HttpRequest.newBuilder(health)
+                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(200);
+        }
+        throw new IOException("the API instance was not healthy within " + HEALTH_WAIT.toSeconds() + " s; see "
+                + logDir().resolve(INSTANCE_ID + ".log"));
+    }
+
+    private static void stop(Process process) throws InterruptedException {
+        process.destroy(); // SIGTERM: the instance drains and closes its pools
+        if (!process.waitFor(STOP_WAIT.toSeconds(), TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor();
+        }
+    }
+
+    /** Stops everything in reverse order of starting. */
+    @Override
+    public void close() {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (Exception e) {
+                System.err.println("while stopping: " + e.getMessage());
+            }
+        }
+        started.clear();
+    }
+}

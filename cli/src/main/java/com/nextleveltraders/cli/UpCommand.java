@@ -1,0 +1,90 @@
+package com.nextleveltraders.cli;
+
+import com.nextleveltraders.config.PlatformConfig;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "up", description = "Start the platform on this machine: PostgreSQL, Redis and the API, until Ctrl-C.")
+final class UpCommand implements Callable<Integer> {
+
+    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = ".nlt-data",
+            description = "where data, logs and pid files live (default: ${DEFAULT-VALUE})")
+    Path dataDir;
+
+    @Option(names = "--port", paramLabel = "N", description = "the API's port (default: platform.api.port, 8080)")
+    Integer port;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "a YAML file overriding the defaults")
+    Path configFile;
+
+    @Override
+    public Integer call() throws Exception {
+        PlatformConfig config = ConfigCommand.load(configFile);
+        if (config == null) {
+            return Nlt.USAGE;
+        }
+        int apiPort = port != null ? port : config.platform().api().port();
+        if (apiPort < 1 || apiPort > 65535) {
+            System.err.println("--port: must be from 1 to 65535 (" + apiPort + ")");
+            return Nlt.USAGE;
+        }
+        Path dir = dataDir.toAbsolutePath().normalize();
+        Files.createDirectories(dir);
+        // One launcher per data dir. The OS drops the lock when its holder dies, even by kill -9.
+        try (FileChannel lockFile = FileChannel.open(dir.resolve("nlt.lock"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE)) {
+            FileLock lock = lockFile.tryLock();
+            if (lock == null) {
+                System.err.println("another `nlt up` is running on " + dir);
+                return Nlt.USAGE;
+            }
+            return run(config, dir, apiPort);
+        }
+    }
+
+    private Integer run(PlatformConfig config, Path dir, int apiPort) throws InterruptedException {
+        long started = System.nanoTime();
+        LocalPlatform platform = new LocalPlatform(dir);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = Thread.ofPlatform().unstarted(() -> {
+            System.out.println("stopping...");
+            platform.close();
+            System.out.println("stopped");
+            stopped.countDown();
+        });
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            platform.start(config, Optional.ofNullable(configFile), apiPort);
+        } catch (IOException | RuntimeException e) {
+            System.err.println("nlt up failed: " + e.getMessage());
+            System.err.println("logs: " + platform.logDir());
+            Runtime.getRuntime().removeShutdownHook(hook);
+            platform.close();
+            return 1;
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        System.out.printf("NextLevel Traders is up in %.1f s: %s%n", took.toMillis() / 1000.0, platform.url());
+        System.out.println("  logs: " + platform.logDir() + " (postgres.log, redis.log, api-1.log)");
+        System.out.println("  data: " + dir);
+        System.out.println("Ctrl-C stops everything.");
+        // Stay up until a signal, or until the API instance dies on its own.
+        platform.apiProcess().onExit().thenRun(() -> {
+            if (stopped.getCount() > 0) {
+                System.err.println("the API instance exited; see " + platform.logDir().resolve("api-1.log"));
+                System.exit(1);
+            }
+        });
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,168 @@
+package com.nextleveltraders.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * `nlt up` as a user runs it, as a separate process: it comes up healthy, keeps data across a
+ * stop and a start, stops every child on SIGTERM, and after kill -9 its children exit by
+ * themselves and the next start on the same data dir is clean.
+ */
+class NltUpProcessTest {
+
+    private static final Duration UP_WAIT = Duration.ofSeconds(150);
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void upPersistsStopsCleanlyAndSurvivesKillNine() throws Exception {
+        Path dataDir = Files.createTempDirectory(Path.of("/tmp"), "nlt-up-test-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        int port = com.nextleveltraders.embedded.FreePorts.pick();
+        String base = "http://127.0.0.1:" + port;
+        String email = "persist-" + UUID.randomUUID() + "@example.com";
+
+        Launcher first = Launcher.start(dataDir, port);
+        assertThat(post(base + "/api/users", "{\"email\":\"" + email + "\",\"password\":\"correct horse battery\","
+                + "\"displayName\":\"P\"}").statusCode()).isEqualTo(201);
+        String token = login(base, email);
+        assertThat(post(base + "/api/orders", token, "{\"symbol\":\"AAPL\",\"side\":\"BUY\",\"type\":\"MARKET\",\"quantity\":\"1\"}")
+                .statusCode()).isEqualTo(201);
+        first.process.destroy(); // SIGTERM
+        assertThat(first.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        awaitNoProcessNaming(dataDir, Duration.ofSeconds(5));
+
+        Launcher second = Launcher.start(dataDir, port);
+        String again = login(base, email);
+        String orders = get(base + "/api/orders", again).body();
+        assertThat(orders).contains("\"AAPL\"").contains("FILLED");
+        second.process.destroyForcibly(); // kill -9: the children must notice and exit
+        second.process.waitFor();
+        awaitNoProcessNaming(dataDir, Duration.ofSeconds(30));
+
+        Launcher third = Launcher.start(dataDir, port);
+        assertThat(get(base + "/api/orders", login(base, email)).body()).contains("FILLED");
+        third.process.destroy();
+        assertThat(third.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        awaitNoProcessNaming(dataDir, Duration.ofSeconds(5));
+    }
+
+    @Test
+    void anInvalidConfigurationStartsNothingAndExitsWithTwo() throws Exception {
+        Path dataDir = Files.createTempDirectory("nlt-bad-config-");
+        Path config = dataDir.resolve("bad.yaml");
+        Files.writeString(config, "database:\n  pool:\n    min: 5\n    max: 3\n");
+        Process process = new ProcessBuilder(javaCommand("up", "--data-dir", dataDir.resolve("data").toString(),
+                "--config", config.toString())).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isEqualTo(2);
+        assertThat(output).contains("database.pool.max: must be >= database.pool.min (3 < 5)");
+        assertThat(dataDir.resolve("data")).doesNotExist();
+    }
+
+    private record Launcher(Process process, List<String> output) {
+        static Launcher start(Path dataDir, int port) throws Exception {
+            Process process = new ProcessBuilder(javaCommand("up", "--data-dir", dataDir.toString(),
+                    "--port", Integer.toString(port))).redirectErrorStream(true).start();
+            List<String> output = java.util.Collections.synchronizedList(new ArrayList<>());
+            CompletableFuture<Boolean> up = new CompletableFuture<>();
+            Thread.ofPlatform().daemon().start(() -> {
+                try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                        StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = reader.readLine()) != null) {
+                        output.add(line);
+                        if (line.contains("is up")) {
+                            up.complete(true);
+                        }
+                    }
+                } catch (IOException ignored) {
+                    // the process ended
+                }
+                up.complete(false);
+            });
+            boolean healthy;
+            try {
+                healthy = up.get(UP_WAIT.toSeconds(), TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                healthy = false;
+            }
+            if (!healthy) {
+                process.destroyForcibly();
+                throw new AssertionError("nlt up did not come up:\n" + String.join("\n", output));
+            }
+            return new Launcher(process, output);
+        }
+    }
+
+    static List<String> javaCommand(String... args) {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
+                "-cp", System.getProperty("java.class.path"), "com.nextleveltraders.cli.Nlt"));
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    /** Polls until no process's command line names the data dir, or fails naming the leftovers. */
+    private static void awaitNoProcessNaming(Path dataDir, Duration within) throws InterruptedException {
+        Instant deadline = Instant.now().plus(within);
+        List<String> leftovers;
+        do {
+            leftovers = ProcessHandle.allProcesses()
+                    .filter(p -> p.pid() != ProcessHandle.current().pid())
+                    .filter(p -> p.info().commandLine().map(c -> c.contains(dataDir.toString())).orElse(false))
+                    .map(p -> p.pid() + " " + p.info().commandLine().orElse(""))
+                    .toList();
+            if (leftovers.isEmpty()) {
+                return;
+            }
+            Thread.sleep(200);
+        } while (Instant.now().isBefore(deadline));
+        throw new AssertionError("processes still name " + dataDir + ": " + leftovers);
+    }
+
+    private String login(String base, String email) throws Exception {
+        HttpResponse<String> session = post(base + "/api/sessions", "{\"email\":\"" + email
+                + "\",\"password\":\"correct horse battery\"}");
+        assertThat(session.statusCode()).isEqualTo(201);
+        String body = session.body();
+        int start = body.indexOf("\"token\":\"") + 9;
+        return body.substring(start, body.indexOf('"', start));
+    }
+
+    private HttpResponse<String> post(String url, String json) throws Exception {
+        return post(url, null, json);
+    }
+
+    private HttpResponse<String> post(String url, String token, String json) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> get(String url, String token) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}

@@ -1,0 +1,15 @@
+package com.nextleveltraders.data;
+
+import java.sql.SQLException;
+
+/** A SQL failure that is not the caller's input and not an outage: a defect or a broken invariant. */
+public final class DataAccessException extends RuntimeException {
+    public DataAccessException(String message, SQLException cause) {
+        super(message + " (SQLState " + cause.getSQLState() + ")", cause);
+    }
+
+    /** The SQLState of the underlying failure. */
+    public String sqlState() {
+        return ((SQLException) getCause()).getSQLState();
+    }
+}

@@ -1,0 +1,85 @@
+package com.nextleveltraders.data;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import javax.sql.DataSource;
+
+/**
+ * Runs work in one transaction: commit on return, rollback on any exception, so that no request
+ * ever leaves half a change behind. Serialization failures and deadlocks are retried; an
+ * unreachable server becomes {@link DatabaseUnavailableException}.
+ */
+public final class Transactions {
+
+    private static final int MAX_ATTEMPTS = 3;
+
+    private Transactions() {
+    }
+
+    public static <T> T inTransaction(DataSource dataSource, SqlWork<T> work) {
+        for (int attempt = 1; ; attempt++) {
+            try (Connection connection = dataSource.getConnection()) {
+                connection.setAutoCommit(false);
+                try {
+                    T result = work.run(connection);
+                    connection.commit();
+                    return result;
+                } catch (Throwable failure) {
+                    rollbackQuietly(connection, failure);
+                    throw failure;
+                }
+            } catch (SQLException e) {
+                if (isRetryable(e) && attempt < MAX_ATTEMPTS) {
+                    continue;
+                }
+                throw translate(e);
+            }
+        }
+    }
+
+    /** Read-only work outside an explicit transaction (autocommit). */
+    public static <T> T read(DataSource dataSource, SqlWork<T> work) {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setReadOnly(true);
+            try {
+                return work.run(connection);
+            } finally {
+                connection.setReadOnly(false);
+            }
+        } catch (SQLException e) {
+            throw translate(e);
+        }
+    }
+
+    /** Maps a SQL failure to the platform's two unchecked kinds: outage or defect. */
+    public static RuntimeException translate(SQLException e) {
+        if (isUnavailable(e)) {
+            return new DatabaseUnavailableException("database unavailable: " + e.getMessage(), e);
+        }
+        return new DataAccessException("database error", e);
+    }
+
+    static boolean isRetryable(SQLException e) {
+        String state = e.getSQLState();
+        return "40001".equals(state) || "40P01".equals(state);
+    }
+
+    static boolean isUnavailable(SQLException e) {
+        if (e instanceof SQLTransientConnectionException) {
+            return true; // HikariCP: no connection within connectionTimeout
+        }
+        String state = e.getSQLState();
+        return state != null && (state.startsWith("08") // connection exception
+                || state.equals("57P01") || state.equals("57P02") || state.equals("57P03") // shutdown
+                || state.equals("53300")); // too many connections
+    }
+
+    private static void rollbackQuietly(Connection connection, Throwable failure) {
+        try {
+            connection.rollback();
+        } catch (SQLException rollbackFailure) {
+            failure.addSuppressed(rollbackFailure);
+        }
+    }
+}

@@ -1,0 +1,5 @@
+package com.nextleveltraders.trading;
+
+/** A registration as the client sent it; validated by {@link Users#register}. */
+public record NewUser(String email, String password, String displayName) {
+}

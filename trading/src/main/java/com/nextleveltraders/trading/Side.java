@@ -1,0 +1,3 @@
+package com.nextleveltraders.trading;
+
+public enum Side { BUY, SELL }
