@@ -3,9 +3,9 @@ package com.nextleveltraders.api;
 import com.linecorp.armeria.common.AggregatedHttpRequest;
 import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.HttpData;
+import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
-import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.ResponseHeaders;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.Server;
@@ -31,7 +31,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -59,9 +58,12 @@ public final class ApiInstance implements AutoCloseable {
     private final ExecutorService requestThreads;
     private final ScheduledExecutorService engineThread;
     private final PrometheusMeterRegistry registry;
+    private final Duration requestTimeout;
 
     private ApiInstance(Database database, RedisConnections redis, FillEngine fillEngine, Server server,
-            ExecutorService requestThreads, ScheduledExecutorService engineThread, PrometheusMeterRegistry registry) {
+            ExecutorService requestThreads, ScheduledExecutorService engineThread, PrometheusMeterRegistry registry,
+            Duration requestTimeout) {
+        this.requestTimeout = requestTimeout;
         this.database = database;
         this.redis = redis;
         this.fillEngine = fillEngine;
@@ -78,13 +80,21 @@ public final class ApiInstance implements AutoCloseable {
      */
     public static ApiInstance start(PlatformConfig config, Clock clock, boolean runFillEngine) {
         Database database = Database.open(config);
-        RedisConnections redis;
+        RedisConnections redis = null;
         try {
             redis = RedisConnections.open(config);
+            return start(config, clock, runFillEngine, database, redis);
         } catch (RuntimeException e) {
+            if (redis != null) {
+                redis.close();
+            }
             database.close();
             throw e;
         }
+    }
+
+    private static ApiInstance start(PlatformConfig config, Clock clock, boolean runFillEngine, Database database,
+            RedisConnections redis) {
         Market market = new Market(config, clock);
         SessionStore sessions = new SessionStore(redis, config.caching().redis().session(), clock);
         Users users = new Users(database, config, clock);
@@ -110,10 +120,14 @@ public final class ApiInstance implements AutoCloseable {
         ExecutorService requestThreads = Executors.newVirtualThreadPerTaskExecutor();
         var api = config.platform().api();
         var pool = config.database().pool();
+        // A request may wait for a connection and then run one statement to its timeout.
+        Duration requestTimeout = pool.statementTimeout().plus(pool.connectionTimeout());
         ServerBuilder builder = Server.builder()
                 .http(new InetSocketAddress(api.host(), api.port()))
                 .maxRequestLength(api.maxRequestBody().bytes())
-                .requestTimeout(pool.statementTimeout().plus(pool.connectionTimeout()))
+                .requestTimeout(requestTimeout)
+                // On stop, refuse new requests at once and give in-flight ones up to their timeout.
+                .gracefulShutdownTimeout(Duration.ZERO, requestTimeout)
                 .errorHandler(errors)
                 .decorator(new HttpMetrics(registry, config.monitoring().application().responseTime().threshold(),
                         config.monitoring().database().queryTime().threshold()));
@@ -131,7 +145,7 @@ public final class ApiInstance implements AutoCloseable {
         builder.route().get("/api/portfolio").build(blocking.of(routes::portfolio));
         builder.route().get("/api/health").build(blocking.of(routes::health));
         builder.route().get("/metrics").build(blocking.of((ctx, request) -> AggregatedHttpResponse.of(
-                ResponseHeaders.of(HttpStatus.OK, com.linecorp.armeria.common.HttpHeaderNames.CONTENT_TYPE,
+                ResponseHeaders.of(HttpStatus.OK, HttpHeaderNames.CONTENT_TYPE,
                         "text/plain; version=0.0.4; charset=utf-8"),
                 HttpData.ofUtf8(registry.scrape()))));
         Server server = builder.build();
@@ -139,8 +153,7 @@ public final class ApiInstance implements AutoCloseable {
             server.start().join();
         } catch (RuntimeException e) {
             requestThreads.shutdownNow();
-            redis.close();
-            database.close();
+            registry.close();
             throw e;
         }
         ScheduledExecutorService engineThread = null;
@@ -151,7 +164,8 @@ public final class ApiInstance implements AutoCloseable {
         }
         LOG.info("API instance {} ({}) listening on {}:{}", api.instanceId(), api.region(), api.host(),
                 server.activeLocalPort());
-        return new ApiInstance(database, redis, fillEngine, server, requestThreads, engineThread, registry);
+        return new ApiInstance(database, redis, fillEngine, server, requestThreads, engineThread, registry,
+                requestTimeout);
     }
 
     public int port() {
@@ -166,22 +180,34 @@ public final class ApiInstance implements AutoCloseable {
         return database;
     }
 
-    /** Stops accepting requests, lets in-flight ones finish, then closes the connections. */
+    /**
+     * Stops accepting requests and lets in-flight ones finish (up to the request timeout), lets a
+     * running fill engine pass end, then closes the connections.
+     */
     @Override
     public void close() {
         if (engineThread != null) {
-            engineThread.shutdownNow();
+            engineThread.shutdown();
         }
         server.stop().join();
         requestThreads.shutdown();
-        try {
-            requestThreads.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        awaitQuietly(requestThreads);
+        if (engineThread != null) {
+            awaitQuietly(engineThread);
         }
         redis.close();
         database.close();
         registry.close();
+    }
+
+    private void awaitQuietly(ExecutorService executor) {
+        try {
+            if (!executor.awaitTermination(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("work still running at shutdown: {}", executor);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Adapts a blocking handler: aggregate the body, run on a virtual thread, map failures to problems. */
@@ -214,10 +240,12 @@ public final class ApiInstance implements AutoCloseable {
                     LOG.info("fill engine recovered");
                     lastFailure = null;
                 }
-            } catch (RuntimeException e) {
-                if (!e.getMessage().equals(lastFailure)) {
-                    LOG.warn("fill engine pass failed: {}", e.getMessage());
-                    lastFailure = e.getMessage();
+            } catch (Throwable e) {
+                // Anything escaping run() would cancel every later pass without a word: log and go on.
+                String failure = e.getClass().getName() + ": " + e.getMessage();
+                if (!failure.equals(lastFailure)) {
+                    LOG.warn("fill engine pass failed: {}", failure, e);
+                    lastFailure = failure;
                 }
             }
         }

@@ -12,9 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Entry point of an API instance process: {@code ApiMain [--config FILE]... [--watch-parent]}.
- * Configuration files apply over the defaults in order. With {@code --watch-parent} the instance
- * exits when the process that started it dies, so that a killed launcher leaves nothing behind.
+ * Entry point of an API instance process: {@code ApiMain [--config FILE]... [--parent-pid PID]}.
+ * Configuration files apply over the defaults in order. With {@code --parent-pid} the instance
+ * exits when that process (its launcher) dies, so that a killed launcher leaves nothing behind.
  */
 public final class ApiMain {
 
@@ -25,7 +25,7 @@ public final class ApiMain {
 
     public static void main(String[] args) throws InterruptedException {
         List<Path> files = new ArrayList<>();
-        boolean watchParent = false;
+        long parentPid = 0;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--config" -> {
@@ -34,7 +34,16 @@ public final class ApiMain {
                     }
                     files.add(Path.of(args[++i]));
                 }
-                case "--watch-parent" -> watchParent = true;
+                case "--parent-pid" -> {
+                    if (i + 1 >= args.length) {
+                        usage("--parent-pid needs a pid");
+                    }
+                    try {
+                        parentPid = Long.parseLong(args[++i]);
+                    } catch (NumberFormatException e) {
+                        usage("--parent-pid needs a pid");
+                    }
+                }
                 default -> usage("unknown argument " + args[i]);
             }
         }
@@ -46,6 +55,10 @@ public final class ApiMain {
             System.exit(2);
             return;
         }
+        if (parentPid != 0 && !ParentWatch.alive(parentPid)) {
+            System.err.println("the launcher (pid " + parentPid + ") is gone: not starting");
+            System.exit(1);
+        }
         ApiInstance instance = ApiInstance.start(config, Clock.systemUTC(), true);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
@@ -53,17 +66,22 @@ public final class ApiMain {
             instance.close();
             stopped.countDown();
         }));
-        if (watchParent) {
-            ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> {
-                LOG.warn("parent process {} is gone: exiting", parent.pid());
+        if (parentPid != 0) {
+            long watched = parentPid;
+            boolean watching = ParentWatch.start(watched, () -> {
+                LOG.warn("the launcher (pid {}) is gone: exiting", watched);
                 System.exit(0);
-            }));
+            });
+            if (!watching) {
+                LOG.warn("the launcher (pid {}) is gone: exiting", watched);
+                System.exit(0);
+            }
         }
         stopped.await();
     }
 
     private static void usage(String problem) {
-        System.err.println(problem + "\nusage: ApiMain [--config FILE]... [--watch-parent]");
+        System.err.println(problem + "\nusage: ApiMain [--config FILE]... [--parent-pid PID]");
         System.exit(2);
     }
 }

@@ -5,19 +5,25 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.linecorp.armeria.common.AggregatedHttpResponse;
+import com.linecorp.armeria.common.ContentTooLargeException;
+import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.RequestHeaders;
+import com.linecorp.armeria.server.HttpStatusException;
+import com.linecorp.armeria.server.RequestTimeoutException;
 import com.linecorp.armeria.server.ServerErrorHandler;
 import com.linecorp.armeria.server.ServiceConfig;
 import com.linecorp.armeria.server.ServiceRequestContext;
-import com.linecorp.armeria.common.HttpResponse;
 import com.nextleveltraders.cache.CacheUnavailableException;
 import com.nextleveltraders.data.DatabaseUnavailableException;
+import com.nextleveltraders.trading.BusyException;
 import com.nextleveltraders.trading.FieldError;
 import com.nextleveltraders.trading.TradingException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,9 +45,9 @@ final class ErrorMapping implements ServerErrorHandler {
     AggregatedHttpResponse toResponse(Throwable failure) {
         Throwable cause = unwrap(failure);
         return switch (cause) {
-            case com.linecorp.armeria.common.ContentTooLargeException e -> Problems.of(HttpStatus.REQUEST_ENTITY_TOO_LARGE,
+            case ContentTooLargeException e -> Problems.of(HttpStatus.REQUEST_ENTITY_TOO_LARGE,
                     "body-too-large", "the request body is too large", List.of());
-            case com.linecorp.armeria.server.HttpStatusException e -> Problems.of(e.httpStatus(),
+            case HttpStatusException e -> Problems.of(e.httpStatus(),
                     "http-" + e.httpStatus().code(), e.httpStatus().reasonPhrase(), List.of());
             case TradingException e -> Problems.of(status(e.kind()), e.type(), e.getMessage(), e.errors());
             case ApiException e -> Problems.of(e.status(), e.type(), e.getMessage(), e.errors());
@@ -49,6 +55,9 @@ final class ErrorMapping implements ServerErrorHandler {
                 LOG.warn("database unavailable: {}", e.getMessage());
                 yield Problems.unavailable("the database is unavailable; retry later", retryAfter);
             }
+            case BusyException e -> Problems.unavailable("the instance is busy: " + e.getMessage() + "; retry later",
+                    retryAfter);
+            case RequestTimeoutException e -> Problems.unavailable("the request took too long; retry later", retryAfter);
             case CacheUnavailableException e -> {
                 LOG.warn("redis unavailable: {}", e.getMessage());
                 yield Problems.unavailable("the session store is unavailable; retry later", retryAfter);
@@ -98,7 +107,6 @@ final class ErrorMapping implements ServerErrorHandler {
         return switch (kind) {
             case BAD_REQUEST -> HttpStatus.BAD_REQUEST;
             case UNPROCESSABLE -> HttpStatus.UNPROCESSABLE_ENTITY;
-            case UNAUTHORIZED -> HttpStatus.UNAUTHORIZED;
             case NOT_FOUND -> HttpStatus.NOT_FOUND;
             case CONFLICT -> HttpStatus.CONFLICT;
         };
@@ -121,8 +129,8 @@ final class ErrorMapping implements ServerErrorHandler {
 
     private static Throwable unwrap(Throwable failure) {
         Throwable cause = failure;
-        while ((cause instanceof CompletionException || cause instanceof java.util.concurrent.ExecutionException
-                || cause instanceof java.io.UncheckedIOException)
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException
+                || cause instanceof UncheckedIOException)
                 && cause.getCause() != null) {
             cause = cause.getCause();
         }

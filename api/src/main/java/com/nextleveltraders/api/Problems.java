@@ -1,6 +1,7 @@
 package com.nextleveltraders.api;
 
 import com.linecorp.armeria.common.AggregatedHttpResponse;
+import com.linecorp.armeria.common.HttpData;
 import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
@@ -48,6 +49,6 @@ final class Problems {
         if (retryAfter != null) {
             headers.set(HttpHeaderNames.RETRY_AFTER, Long.toString(Math.max(1, retryAfter.toSeconds())));
         }
-        return AggregatedHttpResponse.of(headers.build(), com.linecorp.armeria.common.HttpData.wrap(Json.write(body)));
+        return AggregatedHttpResponse.of(headers.build(), HttpData.wrap(Json.write(body)));
     }
 }

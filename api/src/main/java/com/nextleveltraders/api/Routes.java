@@ -13,10 +13,11 @@ import com.nextleveltraders.cache.RedisConnections;
 import com.nextleveltraders.cache.Session;
 import com.nextleveltraders.cache.SessionStore;
 import com.nextleveltraders.data.Database;
+import com.nextleveltraders.trading.Market;
 import com.nextleveltraders.trading.NewOrder;
 import com.nextleveltraders.trading.NewUser;
-import com.nextleveltraders.trading.Market;
 import com.nextleveltraders.trading.Orders;
+import com.nextleveltraders.trading.Page;
 import com.nextleveltraders.trading.PlacedOrder;
 import com.nextleveltraders.trading.Portfolios;
 import com.nextleveltraders.trading.Trades;
@@ -24,6 +25,7 @@ import com.nextleveltraders.trading.TradingException;
 import com.nextleveltraders.trading.User;
 import com.nextleveltraders.trading.Users;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -164,7 +166,7 @@ final class Routes {
         return AggregatedHttpResponse.of(headers, HttpData.wrap(Json.write(body)));
     }
 
-    private static Map<String, Object> page(com.nextleveltraders.trading.Page<?> page) {
+    private static Map<String, Object> page(Page<?> page) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("items", page.items());
         if (page.nextCursor() != null) {
@@ -221,7 +223,7 @@ final class Routes {
         try {
             value = Json.MAPPER.readValue(request.content().array(), type);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
         if (value == null) {
             throw ApiException.badRequest("malformed-json", "a JSON object body is required", null);

@@ -59,6 +59,7 @@ class DependencyOutageTest {
         } finally {
             redis.close();
             postgres.close();
+            TestPlatform.deleteTree(base);
         }
     }
 }

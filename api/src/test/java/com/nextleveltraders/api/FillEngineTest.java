@@ -7,8 +7,11 @@ import com.nextleveltraders.api.ApiClient.Trader;
 import com.nextleveltraders.trading.Market;
 import com.nextleveltraders.trading.Quote;
 import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** A limit order stays open until the simulated quote crosses its limit, then the engine fills it. */
@@ -43,7 +46,11 @@ class FillEngineTest {
         assertThat(api.get("/api/orders/" + id, trader.token()).json().get("status").asText()).isEqualTo("OPEN");
 
         platform.clock.set(later);
-        assertThat(platform.api.fillEngine().runOnce()).isGreaterThanOrEqualTo(1);
+        try {
+            assertThat(platform.api.fillEngine().runOnce()).isGreaterThanOrEqualTo(1);
+        } finally {
+            platform.clock.set(now);
+        }
         JsonNode filled = api.get("/api/orders/" + id, trader.token()).json();
         assertThat(filled.get("status").asText()).isEqualTo("FILLED");
         assertThat(new BigDecimal(filled.get("filledAvgPrice").asText())).isEqualByComparingTo(future.ask());
@@ -53,6 +60,83 @@ class FillEngineTest {
         assertThat(new BigDecimal(portfolio.get("cash").asText()))
                 .isEqualByComparingTo(new BigDecimal("100000").subtract(future.ask().multiply(new BigDecimal("3"))));
         assertThat(api.get("/api/trades", trader.token()).json().get("items").size()).isEqualTo(1);
+    }
+
+    @Test
+    void sellLimitFillsAtTheBidOnceTheBidRisesToTheLimitAndReleasesTheShares() {
+        TestPlatform platform = TestPlatform.get();
+        ApiClient api = platform.client;
+        Market market = new Market(platform.config, platform.clock);
+        Instant now = platform.clock.instant();
+        Quote current = market.quoteAt("NFLX", now).orElseThrow();
+        Instant later = now;
+        Quote future = current;
+        for (int tick = 1; tick < 100_000 && future.bid().compareTo(current.ask()) <= 0; tick++) {
+            later = now.plus(Duration.ofSeconds(tick));
+            future = market.quoteAt("NFLX", later).orElseThrow();
+        }
+        assertThat(future.bid()).isGreaterThan(current.ask());
+        BigDecimal limit = current.ask().add(new BigDecimal("0.01"));
+
+        Trader trader = api.newTrader();
+        assertThat(api.order(trader, "{\"symbol\":\"NFLX\",\"side\":\"BUY\",\"type\":\"MARKET\",\"quantity\":\"5\"}")
+                .status()).isEqualTo(201);
+        String id = api.order(trader, "{\"symbol\":\"NFLX\",\"side\":\"SELL\",\"type\":\"LIMIT\",\"quantity\":\"5\","
+                + "\"limitPrice\":\"" + limit.toPlainString() + "\"}").json().get("id").asText();
+        JsonNode held = api.get("/api/portfolio", trader.token()).json().get("positions").get(0);
+        assertThat(new BigDecimal(held.get("reservedQuantity").asText())).isEqualByComparingTo("5");
+        // The shares are promised to the open SELL: selling them again is refused.
+        assertThat(api.order(trader, "{\"symbol\":\"NFLX\",\"side\":\"SELL\",\"type\":\"MARKET\",\"quantity\":\"1\"}")
+                .status()).isEqualTo(422);
+
+        platform.clock.set(later);
+        try {
+            platform.api.fillEngine().runOnce();
+        } finally {
+            platform.clock.set(now);
+        }
+        JsonNode filled = api.get("/api/orders/" + id, trader.token()).json();
+        assertThat(filled.get("status").asText()).isEqualTo("FILLED");
+        assertThat(new BigDecimal(filled.get("filledAvgPrice").asText())).isEqualByComparingTo(future.bid());
+        JsonNode portfolio = api.get("/api/portfolio", trader.token()).json();
+        assertThat(portfolio.get("positions").size()).isZero();
+        BigDecimal expectedCash = new BigDecimal("100000").subtract(current.ask().multiply(new BigDecimal("5")))
+                .add(future.bid().multiply(new BigDecimal("5")));
+        assertThat(new BigDecimal(portfolio.get("cash").asText())).isEqualByComparingTo(expectedCash);
+        assertThat(new BigDecimal(portfolio.get("realizedPnl").asText()))
+                .isEqualByComparingTo(future.bid().subtract(current.ask()).multiply(new BigDecimal("5")));
+    }
+
+    @Test
+    void anOrderThatCannotFillDoesNotStopTheOrdersBehindIt() throws Exception {
+        TestPlatform platform = TestPlatform.get();
+        ApiClient api = platform.client;
+        Trader broken = api.newTrader();
+        Trader fine = api.newTrader();
+        // A SELL limit without the position it needs (a broken invariant), older than everything.
+        UUID brokenOrder = UUID.randomUUID();
+        try (Connection connection = platform.dataSource().getConnection();
+                PreparedStatement insert = connection.prepareStatement(
+                        "INSERT INTO orders (id, user_id, bucket, request_hash, symbol, side, type, quantity, limit_price, "
+                                + "status, created_at) VALUES (?, ?, 0, '\\x00', 'AAPL', 'SELL', 'LIMIT', 1, 0.01, 'OPEN', "
+                                + "now() - interval '1 day')")) {
+            insert.setObject(1, brokenOrder);
+            insert.setObject(2, broken.id());
+            insert.executeUpdate();
+        }
+        try {
+            String good = api.order(fine, "{\"symbol\":\"AAPL\",\"side\":\"BUY\",\"type\":\"LIMIT\",\"quantity\":\"1\","
+                    + "\"limitPrice\":\"5000\"}").json().get("id").asText();
+            assertThat(platform.api.fillEngine().runOnce()).isGreaterThanOrEqualTo(1);
+            assertThat(api.get("/api/orders/" + good, fine.token()).json().get("status").asText()).isEqualTo("FILLED");
+            assertThat(api.get("/api/orders/" + brokenOrder, broken.token()).json().get("status").asText()).isEqualTo("OPEN");
+        } finally {
+            try (Connection connection = platform.dataSource().getConnection();
+                    PreparedStatement delete = connection.prepareStatement("DELETE FROM orders WHERE id = ?")) {
+                delete.setObject(1, brokenOrder);
+                delete.executeUpdate();
+            }
+        }
     }
 
     @Test

@@ -55,6 +55,9 @@ class HostileInputTest {
                 "{\"symbol\":\"AAPL\",\"side\":\"BUY\",\"type\":\"MARKET\",\"quantity\":\"99999999999999999999999999\"}",
                 "{\"symbol\":\"AAPL\",\"side\":\"BUY\",\"type\":\"MARKET\",\"quantity\":\"0x10\"}",
                 "{\"symbol\":\"AAPL\",\"side\":\"BUY\",\"type\":\"MARKET\",\"quantity\":\"1\",\"clientOrderId\":\"a\\u0000b\"}",
+                "{\"symbol\":\"AAPL\",\"side\":\"BUY\",\"type\":\"MARKET\",\"quantity\":\"1\",\"clientOrderId\":\"x\\ud800\"}",
+                "{\"symbol\":\"AAPL\",\"side\":\"BUY\",\"type\":\"MARKET\",\"quantity\":\"1\",\"clientOrderId\":\"x\\u0085\"}",
+                "{\"email\": \"x\\udc00@y.com\", \"password\": \"aaaaaaaaaaaa\", \"displayName\": \"x\"}",
                 "{\"email\": \"" + "a".repeat(60_000) + "@x.com\", \"password\": \"aaaaaaaaaaaa\", \"displayName\": \"x\"}",
                 "{\"email\": \"x@y.com\", \"password\": null, \"displayName\": \"x\"}",
                 "{\"email\": \"x@y.com\", \"password\": \"aaaaaaaaaaaa\", \"displayName\": \"\\u0007bell\"}",
@@ -83,7 +86,10 @@ class HostileInputTest {
         for (String query : List.of("?limit=-1", "?limit=1e9", "?limit=99999999999999999999", "?sort=", "?sort=,",
                 "?sort=-", "?sort=id", "?sort=createdAt,createdAt", "?cursor=%00", "?cursor=" + "A".repeat(5000),
                 "?from=2026-13-45T99:99:99Z", "?minQuantity=NaN", "?minQuantity=1e99999", "?symbol=" + "S".repeat(300),
-                "?side=both", "?limit=1&limit=2", "?%25ZZ=1", "?status='%20OR%201=1--")) {
+                "?side=both", "?limit=1&limit=2", "?%25ZZ=1", "?status='%20OR%201=1--",
+                "?from=%2B1000000000-01-01T00:00:00Z", "?from=%2B300000-01-01T00:00:00Z", "?to=-5000-01-01T00:00:00Z",
+                "?minQuantity=1E%2B2147483647", "?minQuantity=1e-999999999",
+                "?cursor=LWNyZWF0ZWRBdAowMDAwMDAwMC0wMDAwLTAwMDAtMDAwMC0wMDAwMDAwMDAwMDAKKzEwMDAwMDAwMDAtMDEtMDFUMDA6MDA6MDBa", "?cursor=LWNyZWF0ZWRBdAowMDAwMDAwMC0wMDAwLTAwMDAtMDAwMC0wMDAwMDAwMDAwMDAKLTUwMDAtMDEtMDFUMDA6MDA6MDBa", "?sort=quantity&cursor=cXVhbnRpdHkKMDAwMDAwMDAtMDAwMC0wMDAwLTAwMDAtMDAwMDAwMDAwMDAwCjFFKzIxNDc0ODM2NDc")) {
             attacks.add(new Attack("GET", "/api/trades" + query, true, null, null));
             attacks.add(new Attack("GET", "/api/orders" + query, true, null, null));
         }

@@ -32,8 +32,11 @@ final class TestPlatform {
     final ApiInstance api;
     final ApiClient client;
 
-    private TestPlatform(EmbeddedPostgres postgres, EmbeddedRedis redis, PlatformConfig config, MutableClock clock,
-            ApiInstance api) {
+    private final Path base;
+
+    private TestPlatform(Path base, EmbeddedPostgres postgres, EmbeddedRedis redis, PlatformConfig config,
+            MutableClock clock, ApiInstance api) {
+        this.base = base;
         this.postgres = postgres;
         this.redis = redis;
         this.config = config;
@@ -72,7 +75,7 @@ final class TestPlatform {
             MutableClock clock = new MutableClock(Instant.now());
             ApiInstance api = ApiInstance.start(config, clock, false);
             Migrations.apply(api.database().catalog());
-            return new TestPlatform(postgres, redis, config, clock, api);
+            return new TestPlatform(base, postgres, redis, config, clock, api);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -82,5 +85,15 @@ final class TestPlatform {
         api.close();
         redis.close();
         postgres.close();
+        deleteTree(base);
+    }
+
+    /** Removes a test's server directories (PostgreSQL's belong to another user; root may remove them). */
+    static void deleteTree(Path root) {
+        try (var paths = Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("cannot remove " + root + ": " + e.getMessage());
+        }
     }
 }

@@ -1,6 +1,7 @@
 package com.nextleveltraders.cache;
 
 import com.nextleveltraders.config.PlatformConfig;
+import com.nextleveltraders.config.Secrets;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -10,16 +11,17 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One Lettuce connection to the Redis node in {@code platform.redis}. Lettuce multiplexes every
  * command of every thread over it, so one connection serves the whole instance.
  */
 public final class RedisConnections implements AutoCloseable {
+
+    // Reconnect delays double from retryDelayOnFailover up to this multiple of it (100 ms → 2 s).
+    private static final int MAX_BACKOFF_FACTOR = 20;
 
     private final ClientResources resources;
     private final RedisClient client;
@@ -41,12 +43,12 @@ public final class RedisConnections implements AutoCloseable {
                 .withPort(endpoint.port())
                 .withTimeout(commandTimeout);
         if (endpoint.passwordFile() != null) {
-            uri.withPassword(readSecret(endpoint.passwordFile()).toCharArray());
+            uri.withPassword(Secrets.read(endpoint.passwordFile()).toCharArray());
         }
         // The strategy's retryDelayOnFailover is the first reconnect delay; back off from there.
         Duration first = options.retryDelayOnFailover();
         ClientResources resources = ClientResources.builder()
-                .reconnectDelay(Delay.exponential(first, first.multipliedBy(20), 2, java.util.concurrent.TimeUnit.MILLISECONDS))
+                .reconnectDelay(Delay.exponential(first, first.multipliedBy(MAX_BACKOFF_FACTOR), 2, TimeUnit.MILLISECONDS))
                 .build();
         RedisClient client = RedisClient.create(resources, uri.build());
         client.setOptions(ClientOptions.builder()
@@ -88,13 +90,5 @@ public final class RedisConnections implements AutoCloseable {
         connection.close();
         client.shutdown();
         resources.shutdown();
-    }
-
-    private static String readSecret(java.nio.file.Path file) {
-        try {
-            return Files.readString(file).strip();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the password file " + file, e);
-        }
     }
 }

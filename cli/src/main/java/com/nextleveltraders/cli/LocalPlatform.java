@@ -2,6 +2,7 @@ package com.nextleveltraders.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.nextleveltraders.api.ApiMain;
 import com.nextleveltraders.config.ConfigLoader;
 import com.nextleveltraders.config.PlatformConfig;
 import com.nextleveltraders.data.Database;
@@ -10,8 +11,8 @@ import com.nextleveltraders.embedded.EmbeddedPostgres;
 import com.nextleveltraders.embedded.EmbeddedRedis;
 import com.nextleveltraders.embedded.PostgresOptions;
 import com.nextleveltraders.embedded.RedisOptions;
+import com.nextleveltraders.embedded.Sessions;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,14 +35,22 @@ import java.util.concurrent.TimeUnit;
  */
 final class LocalPlatform implements AutoCloseable {
 
-    private static final String INSTANCE_ID = "api-1";
+    static final String INSTANCE_ID = "api-1";
+    // A cold first start (initdb, JIT) takes seconds; far longer means something is wrong.
     private static final Duration HEALTH_WAIT = Duration.ofSeconds(90);
     private static final Duration STOP_WAIT = Duration.ofSeconds(20);
+    // The API instance's heap: its working set is small; the rest of the machine is for PostgreSQL.
+    private static final String API_HEAP = "-Xmx512m";
 
     private final Path dataDir;
-    private final List<AutoCloseable> started = new ArrayList<>();
+    private final List<AutoCloseable> started = new ArrayList<>(); // guarded by this
+    private final List<Child> children = new ArrayList<>();        // guarded by this
     private Process api;
     private URI url;
+
+    /** A started process and what it is, for the launcher to watch. */
+    record Child(String name, ProcessHandle handle, Path log) {
+    }
 
     LocalPlatform(Path dataDir) {
         this.dataDir = dataDir.toAbsolutePath().normalize();
@@ -55,10 +64,6 @@ final class LocalPlatform implements AutoCloseable {
         return url;
     }
 
-    Process apiProcess() {
-        return api;
-    }
-
     /** Starts every process and waits until the API answers its health check. */
     void start(PlatformConfig config, Optional<Path> userConfig, int port) throws IOException, InterruptedException {
         Files.createDirectories(logDir());
@@ -69,11 +74,11 @@ final class LocalPlatform implements AutoCloseable {
         EmbeddedPostgres postgres = EmbeddedPostgres.start(new PostgresOptions(dataDir.resolve("postgres"),
                 logDir().resolve("postgres.log"), 0, config.platform().postgres().database(),
                 config.platform().postgres().user(), self, Map.of()));
-        started.add(postgres);
+        track(postgres, new Child("PostgreSQL", handle(postgres.pid()), logDir().resolve("postgres.log")));
         System.out.println("starting Redis...");
         EmbeddedRedis redis = EmbeddedRedis.start(new RedisOptions(dataDir.resolve("redis"),
                 logDir().resolve("redis.log"), 0, self, Map.of()));
-        started.add(redis);
+        track(redis, new Child("Redis", handle(redis.pid()), logDir().resolve("redis.log")));
 
         Path instanceFile = runDir.resolve(INSTANCE_ID + ".yaml");
         writeInstanceConfig(instanceFile, postgres, redis, port);
@@ -90,7 +95,10 @@ final class LocalPlatform implements AutoCloseable {
 
         stopStaleInstance(runDir.resolve(INSTANCE_ID + ".pid"));
         System.out.println("starting API instance " + INSTANCE_ID + "...");
-        api = startApi(files, logDir().resolve(INSTANCE_ID + ".log"));
+        Path apiLog = logDir().resolve(INSTANCE_ID + ".log");
+        api = startApi(files, apiLog);
+        Process apiProcess = api;
+        track(() -> stop(apiProcess), new Child("the API instance " + INSTANCE_ID, api.toHandle(), apiLog));
         Files.writeString(runDir.resolve(INSTANCE_ID + ".pid"), Long.toString(api.pid()));
         url = URI.create("http://" + effective.platform().api().host() + ":" + port);
         awaitHealthy(url.resolve("/api/health"));
@@ -121,24 +129,23 @@ final class LocalPlatform implements AutoCloseable {
     }
 
     private Process startApi(List<Path> configFiles, Path log) throws IOException {
-        List<String> command = new ArrayList<>();
+        List<String> command = new ArrayList<>(Sessions.detached());
         command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.add("-Xmx512m");
+        command.add(API_HEAP);
         command.add("-Dnlt.dataDir=" + dataDir); // names the data dir, so that leftovers can be told apart
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
-        command.add("com.nextleveltraders.api.ApiMain");
+        command.add(ApiMain.class.getName());
         for (Path file : configFiles) {
             command.add("--config");
             command.add(file.toAbsolutePath().toString());
         }
-        command.add("--watch-parent");
-        Process process = new ProcessBuilder(command)
+        command.add("--parent-pid");
+        command.add(Long.toString(ProcessHandle.current().pid()));
+        return new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
-        started.add(() -> stop(process));
-        return process;
     }
 
     /** An instance of an earlier, killed launcher may still be exiting: wait for it, then end it. */
@@ -168,7 +175,12 @@ final class LocalPlatform implements AutoCloseable {
     }
 
     private void awaitHealthy(URI health) throws InterruptedException, IOException {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
+            awaitHealthy(client, health);
+        }
+    }
+
+    private void awaitHealthy(HttpClient client, URI health) throws InterruptedException, IOException {
         Instant deadline = Instant.now().plus(HEALTH_WAIT);
         while (Instant.now().isBefore(deadline)) {
             if (!api.isAlive()) {
@@ -198,9 +210,23 @@ final class LocalPlatform implements AutoCloseable {
         }
     }
 
+    private synchronized void track(AutoCloseable stopper, Child child) {
+        started.add(stopper);
+        children.add(child);
+    }
+
+    /** Every process started so far, for the launcher to watch. */
+    synchronized List<Child> children() {
+        return List.copyOf(children);
+    }
+
+    private static ProcessHandle handle(long pid) {
+        return ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("process " + pid + " is gone"));
+    }
+
     /** Stops everything in reverse order of starting. */
     @Override
-    public void close() {
+    public synchronized void close() {
         for (int i = started.size() - 1; i >= 0; i--) {
             try {
                 started.get(i).close();

@@ -1,7 +1,7 @@
 package com.nextleveltraders.cli;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The {@code nlt} command: runs the platform and inspects its configuration. */
 @Command(name = "nlt", mixinStandardHelpOptions = true, version = "nlt 0.1.0",

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -56,7 +57,9 @@ final class UpCommand implements Callable<Integer> {
         long started = System.nanoTime();
         LocalPlatform platform = new LocalPlatform(dir);
         CountDownLatch stopped = new CountDownLatch(1);
+        AtomicBoolean stopping = new AtomicBoolean();
         Thread hook = Thread.ofPlatform().unstarted(() -> {
+            stopping.set(true);
             System.out.println("stopping...");
             platform.close();
             System.out.println("stopped");
@@ -74,16 +77,19 @@ final class UpCommand implements Callable<Integer> {
         }
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         System.out.printf("NextLevel Traders is up in %.1f s: %s%n", took.toMillis() / 1000.0, platform.url());
-        System.out.println("  logs: " + platform.logDir() + " (postgres.log, redis.log, api-1.log)");
+        System.out.println("  logs: " + platform.logDir() + " (postgres.log, redis.log, "
+                + LocalPlatform.INSTANCE_ID + ".log)");
         System.out.println("  data: " + dir);
         System.out.println("Ctrl-C stops everything.");
-        // Stay up until a signal, or until the API instance dies on its own.
-        platform.apiProcess().onExit().thenRun(() -> {
-            if (stopped.getCount() > 0) {
-                System.err.println("the API instance exited; see " + platform.logDir().resolve("api-1.log"));
-                System.exit(1);
-            }
-        });
+        // Stay up until a signal, or until any child dies on its own: then stop the rest and fail.
+        for (LocalPlatform.Child child : platform.children()) {
+            child.handle().onExit().thenRun(() -> {
+                if (!stopping.get()) {
+                    System.err.println(child.name() + " exited unexpectedly; see " + child.log());
+                    System.exit(1);
+                }
+            });
+        }
         stopped.await();
         return 0;
     }

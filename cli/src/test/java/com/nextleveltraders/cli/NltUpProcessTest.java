@@ -63,6 +63,13 @@ class NltUpProcessTest {
         third.process.destroy();
         assertThat(third.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         awaitNoProcessNaming(dataDir, Duration.ofSeconds(5));
+        deleteTree(dataDir);
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (var paths = Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
     }
 
     @Test
@@ -77,6 +84,7 @@ class NltUpProcessTest {
         assertThat(process.exitValue()).isEqualTo(2);
         assertThat(output).contains("database.pool.max: must be >= database.pool.min (3 < 5)");
         assertThat(dataDir.resolve("data")).doesNotExist();
+        deleteTree(dataDir);
     }
 
     private record Launcher(Process process, List<String> output) {

@@ -310,10 +310,14 @@ final class Validator {
         }
     }
 
+    private static final BigDecimal MIN_QUOTE_PRICE = new BigDecimal("0.02");
+
     private void market(Market m) {
         positive("platform.market.tick", m.tick());
-        if (m.minPrice().signum() <= 0) {
-            problems.add("platform.market.minPrice", "must be > 0 (got " + m.minPrice().toPlainString() + ")");
+        // Quotes are in cents with at least a cent of spread each side: below 0.02 a bid would be <= 0.
+        if (m.minPrice().compareTo(MIN_QUOTE_PRICE) < 0 || m.minPrice().stripTrailingZeros().scale() > 2) {
+            problems.add("platform.market.minPrice", "must be >= " + MIN_QUOTE_PRICE.toPlainString()
+                    + " with at most 2 decimal places (got " + m.minPrice().toPlainString() + ")");
         }
         relate("platform.market.maxPrice", m.maxPrice(), Relation.ABOVE, "platform.market.minPrice", m.minPrice(),
                 BigDecimal::toPlainString);

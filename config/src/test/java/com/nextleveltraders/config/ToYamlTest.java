@@ -60,7 +60,7 @@ class ToYamlTest {
                         new ApiServer("::1", 443, new DataSize(1_048_577), "no", "\"quoted\"\\ \u00e9\t\u0001"),
                         new PostgresEndpoint("db", 5432, "true", "null", Path.of("secrets/pg pass")),
                         p.redis(),
-                        new Market(Long.MIN_VALUE, Duration.ofMillis(250), new BigDecimal("0.0001"),
+                        new Market(Long.MIN_VALUE, Duration.ofMillis(250), new BigDecimal("0.05"),
                                 new BigDecimal("123456789012345678.90"), 0, List.of("BRK.B")),
                         new Account(new BigDecimal("0.50"), "EUR"), p.engine(), p.security()));
 

@@ -217,7 +217,7 @@ class ValidationTest {
                     symbols: [AAPL, aapl, TOOLONGSYMBOL, AAPL, BRK.B]
                 """).containsExactly(
                 "platform.market.tick: must be > 0 (got 0s)",
-                "platform.market.minPrice: must be > 0 (got 0)",
+                "platform.market.minPrice: must be >= 0.02 with at most 2 decimal places (got 0)",
                 "platform.market.maxPrice: must be > platform.market.minPrice (-1 <= 0)",
                 "platform.market.spreadBasisPoints: must be between 0 and 9999 (got 10000)",
                 "platform.market.symbols[1]: must be an upper-case ticker such as AAPL or BRK.B (got \"aapl\")",

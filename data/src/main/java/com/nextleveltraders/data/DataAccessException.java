@@ -7,9 +7,4 @@ public final class DataAccessException extends RuntimeException {
     public DataAccessException(String message, SQLException cause) {
         super(message + " (SQLState " + cause.getSQLState() + ")", cause);
     }
-
-    /** The SQLState of the underlying failure. */
-    public String sqlState() {
-        return ((SQLException) getCause()).getSQLState();
-    }
 }

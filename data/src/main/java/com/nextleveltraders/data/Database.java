@@ -23,6 +23,11 @@ public final class Database implements AutoCloseable {
 
     /** Opens the pool to {@code platform.postgres}; does not migrate. */
     public static Database open(PlatformConfig config) {
+        if (config.database().sharding().shards() != 1) {
+            // Several shards need the catalog and the bucket directory, which this data tier does not have yet.
+            throw new IllegalStateException("database.sharding.shards: only 1 is supported so far (got "
+                    + config.database().sharding().shards() + ")");
+        }
         HikariDataSource pool = Pools.open("nlt-" + config.platform().api().instanceId(), config);
         Shard only = new Shard(0, pool, pool);
         return new Database(pool, new SingleShardRouter(only, config.database().sharding().buckets()));
@@ -40,10 +45,10 @@ public final class Database implements AutoCloseable {
         return router.shardFor(userId);
     }
 
-    /** True when a connection can be had and answers a trivial query within the pool's timeout. */
+    /** True when a connection can be had within the pool's connection timeout and answers in one second. */
     public boolean isUp() {
         try (Connection connection = pool.getConnection()) {
-            return connection.isValid(2);
+            return connection.isValid(1);
         } catch (SQLException e) {
             return false;
         }

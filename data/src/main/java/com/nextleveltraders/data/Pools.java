@@ -1,22 +1,20 @@
 package com.nextleveltraders.data;
 
 import com.nextleveltraders.config.PlatformConfig;
+import com.nextleveltraders.config.Secrets;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
 /** HikariCP pools built from the strategy's {@code dbPool} values. */
-public final class Pools {
+final class Pools {
 
     private Pools() {
     }
 
     /** A pool to the PostgreSQL server named in {@code platform.postgres}. */
-    public static HikariDataSource open(String poolName, PlatformConfig config) {
+    static HikariDataSource open(String poolName, PlatformConfig config) {
         var endpoint = config.platform().postgres();
         return new HikariDataSource(hikariConfig(poolName, config, endpoint.host(), endpoint.port(),
                 endpoint.database(), endpoint.user(), endpoint.passwordFile()));
@@ -30,7 +28,7 @@ public final class Pools {
         hikari.setJdbcUrl("jdbc:postgresql://" + host + ":" + port + "/" + database);
         hikari.setUsername(user);
         if (passwordFile != null) {
-            hikari.setPassword(readSecret(passwordFile));
+            hikari.setPassword(Secrets.read(passwordFile));
         }
         hikari.setMinimumIdle(pool.min());
         hikari.setMaximumPoolSize(pool.max());
@@ -57,13 +55,5 @@ public final class Pools {
 
     private static long millis(Duration duration) {
         return duration.toMillis();
-    }
-
-    static String readSecret(Path file) {
-        try {
-            return Files.readString(file).strip();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the password file " + file, e);
-        }
     }
 }

@@ -4,12 +4,12 @@ import java.util.List;
 import java.util.UUID;
 
 /** Every bucket on one shard: the topology of a single PostgreSQL server. */
-public final class SingleShardRouter implements ShardRouter {
+final class SingleShardRouter implements ShardRouter {
 
     private final Shard shard;
     private final int buckets;
 
-    public SingleShardRouter(Shard shard, int buckets) {
+    SingleShardRouter(Shard shard, int buckets) {
         this.shard = shard;
         this.buckets = buckets;
     }

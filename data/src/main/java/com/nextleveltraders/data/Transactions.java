@@ -12,6 +12,7 @@ import javax.sql.DataSource;
  */
 public final class Transactions {
 
+    // Serialization failures and deadlocks resolve on retry; a third in a row means real contention.
     private static final int MAX_ATTEMPTS = 3;
 
     private Transactions() {
@@ -30,8 +31,11 @@ public final class Transactions {
                     throw failure;
                 }
             } catch (SQLException e) {
-                if (isRetryable(e) && attempt < MAX_ATTEMPTS) {
-                    continue;
+                if (isRetryable(e)) {
+                    if (attempt < MAX_ATTEMPTS) {
+                        continue;
+                    }
+                    throw new DatabaseUnavailableException("database busy: gave up after " + attempt + " attempts", e);
                 }
                 throw translate(e);
             }
@@ -71,6 +75,7 @@ public final class Transactions {
         }
         String state = e.getSQLState();
         return state != null && (state.startsWith("08") // connection exception
+                || state.equals("57014") // statement_timeout: the server is too busy for this now
                 || state.equals("57P01") || state.equals("57P02") || state.equals("57P03") // shutdown
                 || state.equals("53300")); // too many connections
     }

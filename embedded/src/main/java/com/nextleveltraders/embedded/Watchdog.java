@@ -103,7 +103,8 @@ final class Watchdog {
 
     static Launched launch(List<String> serverCommand, long watchPid, String stopSignal, String hardSignal,
                            Path logFile, Path workDir, Consumer<Map<String, String>> environment) {
-        List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", SCRIPT, NAME,
+        List<String> command = new ArrayList<>(Sessions.detached());
+        command.addAll(List.of("/bin/sh", "-c", SCRIPT, NAME,
                 Long.toString(watchPid), stopSignal, hardSignal, Long.toString(GRACE.toSeconds()), logFile.toString()));
         command.addAll(serverCommand);
         ProcessBuilder builder = new ProcessBuilder(command)

@@ -47,28 +47,39 @@ public final class FillEngine {
         this.batchSize = config.platform().engine().batchSize();
     }
 
-    /** One pass over every shard; returns how many orders it filled, or -1 where another engine held a shard. */
+    /**
+     * One pass over every shard. Returns how many orders it filled, or -1 when another engine held
+     * every shard's lock (so this pass did nothing).
+     */
     public int runOnce() {
         int filled = 0;
+        int skipped = 0;
         for (Shard shard : router.shards()) {
             int result = runOnce(shard);
             if (result < 0) {
-                return -1;
+                skipped++;
+            } else {
+                filled += result;
             }
-            filled += result;
         }
-        return filled;
+        return skipped == router.shards().size() ? -1 : filled;
     }
 
+    /**
+     * The lock is transaction-scoped and held by a transaction that stays open for the pass: it
+     * goes away with the transaction however the pass ends, so a pooled connection can never keep
+     * it. (Fills run in their own transactions on other connections.)
+     */
     int runOnce(Shard shard) {
         try (Connection lockHolder = shard.primary().getConnection()) {
-            if (!tryLock(lockHolder)) {
-                return -1;
-            }
+            lockHolder.setAutoCommit(false);
             try {
+                if (!tryLock(lockHolder)) {
+                    return -1;
+                }
                 return fillCrossed(shard);
             } finally {
-                unlock(lockHolder);
+                lockHolder.rollback();
             }
         } catch (SQLException e) {
             throw Transactions.translate(e);
@@ -85,11 +96,19 @@ public final class FillEngine {
         Timestamp afterCreated = null;
         UUID afterId = null;
         while (true) {
-            List<OpenOrder> batch = openOrders(shard, afterCreated, afterId);
+            List<OpenOrder> batch = openOrders(shard, now, afterCreated, afterId);
             for (OpenOrder order : batch) {
                 Quote quote = market.quoteAt(order.symbol(), now).orElse(null);
-                if (quote != null && crosses(order, quote) && fill(shard, order, quote, now)) {
-                    filled++;
+                if (quote == null || !crosses(order, quote)) {
+                    continue;
+                }
+                try {
+                    if (fill(shard, order, quote, now)) {
+                        filled++;
+                    }
+                } catch (RuntimeException e) {
+                    // One order that cannot fill must not stop every order behind it, pass after pass.
+                    LOG.error("cannot fill order {}: {}", order.id(), e.getMessage(), e);
                 }
             }
             if (batch.size() < batchSize) {
@@ -106,13 +125,16 @@ public final class FillEngine {
                 : quote.bid().compareTo(order.limitPrice()) >= 0;
     }
 
-    private List<OpenOrder> openOrders(Shard shard, Timestamp afterCreated, UUID afterId) {
+    /** Open orders placed up to {@code now}, oldest first: orders placed during the pass wait for the next. */
+    private List<OpenOrder> openOrders(Shard shard, Instant now, Timestamp afterCreated, UUID afterId) {
         String sql = "SELECT id, user_id, bucket, symbol, side, quantity, limit_price, created_at FROM orders "
-                + "WHERE status = 'OPEN'" + (afterCreated == null ? "" : " AND (created_at, id) > (?, ?)")
+                + "WHERE status = 'OPEN' AND created_at <= ?"
+                + (afterCreated == null ? "" : " AND (created_at, id) > (?, ?)")
                 + " ORDER BY created_at, id LIMIT ?";
         return Transactions.read(shard.primary(), connection -> {
             try (PreparedStatement select = connection.prepareStatement(sql)) {
                 int i = 1;
+                select.setTimestamp(i++, Timestamp.from(now));
                 if (afterCreated != null) {
                     select.setTimestamp(i++, afterCreated);
                     select.setObject(i++, afterId);
@@ -165,7 +187,7 @@ public final class FillEngine {
                 update.setBigDecimal(1, price);
                 update.setTimestamp(2, Timestamp.from(now));
                 update.setObject(3, order.id());
-                update.executeUpdate();
+                Ledger.expectOne(update.executeUpdate(), "order " + order.id());
             }
             Ledger.insertTrade(connection, ids.next(), order.userId(), order.bucket(), order.id(), order.symbol(),
                     order.side(), order.quantity(), price, notional, now);
@@ -175,19 +197,12 @@ public final class FillEngine {
     }
 
     private static boolean tryLock(Connection connection) throws SQLException {
-        try (PreparedStatement lock = connection.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
+        try (PreparedStatement lock = connection.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {
             lock.setLong(1, LOCK_KEY);
             try (ResultSet rs = lock.executeQuery()) {
                 rs.next();
                 return rs.getBoolean(1);
             }
-        }
-    }
-
-    private static void unlock(Connection connection) throws SQLException {
-        try (PreparedStatement unlock = connection.prepareStatement("SELECT pg_advisory_unlock(?)")) {
-            unlock.setLong(1, LOCK_KEY);
-            unlock.execute();
         }
     }
 }

@@ -15,9 +15,8 @@ import java.util.UUID;
  * The money moves of a fill, as SQL on a connection inside the caller's transaction.
  *
  * <p>Every change to a user's cash, positions or orders first locks the user's account row
- * ({@link #lockAccount}), then the position, then the order: one lock order for every writer, so
- * concurrent orders of one user run one after another and never deadlock, and two orders can never
- * spend the same cash.
+ * ({@link #lockAccount}); only then the rows it changes. All writers of one user therefore run one
+ * after another: they never deadlock, and two orders can never spend the same cash.
  */
 final class Ledger {
 
@@ -70,7 +69,7 @@ final class Ledger {
             update.setBigDecimal(1, cost);
             update.setBigDecimal(2, releasedReserve);
             update.setObject(3, userId);
-            update.executeUpdate();
+            expectOne(update.executeUpdate(), "account of " + userId);
         }
         try (PreparedStatement upsert = connection.prepareStatement(
                 "INSERT INTO positions (user_id, bucket, symbol, quantity, cost_basis) VALUES (?, ?, ?, ?, ?) "
@@ -102,7 +101,7 @@ final class Ledger {
             update.setBigDecimal(1, proceeds);
             update.setBigDecimal(2, proceeds.subtract(costOfSold));
             update.setObject(3, userId);
-            update.executeUpdate();
+            expectOne(update.executeUpdate(), "account of " + userId);
         }
         BigDecimal remainingReserved = position.reservedQuantity().subtract(releasedQuantity);
         if (remaining.signum() == 0 && remainingReserved.signum() == 0) {
@@ -110,7 +109,7 @@ final class Ledger {
                     "DELETE FROM positions WHERE user_id = ? AND symbol = ?")) {
                 delete.setObject(1, userId);
                 delete.setString(2, symbol);
-                delete.executeUpdate();
+                expectOne(delete.executeUpdate(), "position " + symbol + " of " + userId);
             }
             return;
         }
@@ -122,7 +121,7 @@ final class Ledger {
             update.setBigDecimal(3, costOfSold);
             update.setObject(4, userId);
             update.setString(5, symbol);
-            update.executeUpdate();
+            expectOne(update.executeUpdate(), "position " + symbol + " of " + userId);
         }
     }
 
@@ -131,7 +130,7 @@ final class Ledger {
                 "UPDATE accounts SET reserved_cash = reserved_cash + ? WHERE user_id = ?")) {
             update.setBigDecimal(1, amount);
             update.setObject(2, userId);
-            update.executeUpdate();
+            expectOne(update.executeUpdate(), "account of " + userId);
         }
     }
 
@@ -142,7 +141,14 @@ final class Ledger {
             update.setBigDecimal(1, quantity);
             update.setObject(2, userId);
             update.setString(3, symbol);
-            update.executeUpdate();
+            expectOne(update.executeUpdate(), "position " + symbol + " of " + userId);
+        }
+    }
+
+    /** A broken invariant (a locked row that vanished), not a user error: fail the transaction. */
+    static void expectOne(int rows, String what) {
+        if (rows != 1) {
+            throw new IllegalStateException("expected to change exactly one row of " + what + ", changed " + rows);
         }
     }
 

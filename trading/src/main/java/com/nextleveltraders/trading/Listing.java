@@ -2,13 +2,15 @@ package com.nextleveltraders.trading;
 
 import com.nextleveltraders.config.PlatformConfig;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -70,6 +72,11 @@ final class Listing {
     private static final String SORT = "sort";
     private static final int MAX_CURSOR_LENGTH = 2048;
     private static final int MAX_PARAMETER_LENGTH = 256;
+    // Filters compare with stored quantities and prices: numeric(20,8) holds 12 integer digits.
+    private static final BigDecimal MAX_FILTER_DECIMAL = BigDecimal.TEN.pow(12);
+    // Instants a filter or cursor may name: PostgreSQL's range is wider, but nothing here predates 1970.
+    private static final Instant MIN_INSTANT = Instant.EPOCH;
+    private static final Instant MAX_INSTANT = Instant.parse("9999-12-31T23:59:59.999999Z");
 
     private final int defaultLimit;
     private final int maxLimit;
@@ -173,7 +180,7 @@ final class Listing {
         List<Object> values = new ArrayList<>();
         for (SortKey key : query.sort()) {
             values.add(switch (key.field().kind()) {
-                case TIMESTAMP -> rs.getTimestamp(key.field().column());
+                case TIMESTAMP -> rs.getObject(key.field().column(), OffsetDateTime.class);
                 case TEXT -> rs.getString(key.field().column());
                 case DECIMAL -> rs.getBigDecimal(key.field().column());
             });
@@ -270,17 +277,26 @@ final class Listing {
             }
             return upper;
         }
+        if (filter.kind() == Kind.TEXT) {
+            return value.toUpperCase(Locale.ROOT); // symbols, written as users type them
+        }
         return parseValue(filter.parameter(), filter.kind(), value);
     }
 
     private static Object parseValue(String parameter, Kind kind, String value) {
         switch (kind) {
             case TIMESTAMP -> {
+                Instant instant;
                 try {
-                    return Timestamp.from(Instant.parse(value));
-                } catch (DateTimeParseException | ArithmeticException e) {
+                    instant = Instant.parse(value);
+                } catch (DateTimeParseException e) {
                     throw TradingException.badParameter(parameter, "must be an ISO-8601 instant such as 2026-01-31T09:30:00Z");
                 }
+                if (instant.isBefore(MIN_INSTANT) || instant.isAfter(MAX_INSTANT)) {
+                    throw TradingException.badParameter(parameter, "must be between " + MIN_INSTANT + " and " + MAX_INSTANT);
+                }
+                // Bound as OffsetDateTime: java.sql.Timestamp would shift old dates by the Julian calendar.
+                return instant.atOffset(ZoneOffset.UTC);
             }
             case DECIMAL -> {
                 BigDecimal number;
@@ -290,10 +306,12 @@ final class Listing {
                     throw TradingException.badParameter(parameter, "must be a decimal number");
                 }
                 // Bounded like stored quantities, so that nothing absurd reaches the database.
-                if (number.signum() < 0 || number.precision() - number.scale() > 12 || Money.decimalPlaces(number) > Money.QUANTITY_SCALE) {
-                    throw TradingException.badParameter(parameter, "must be a non-negative number with at most 12 integer digits and 8 decimal places");
+                if (number.signum() < 0 || number.compareTo(MAX_FILTER_DECIMAL) > 0
+                        || Money.decimalPlaces(number) > Money.QUANTITY_SCALE) {
+                    throw TradingException.badParameter(parameter, "must be a number from 0 to "
+                            + MAX_FILTER_DECIMAL.toPlainString() + " with at most " + Money.QUANTITY_SCALE + " decimal places");
                 }
-                return number;
+                return number.setScale(Money.QUANTITY_SCALE, RoundingMode.UNNECESSARY);
             }
             case TEXT -> {
                 return value;
@@ -306,7 +324,7 @@ final class Listing {
         StringBuilder text = new StringBuilder(query.sortText()).append('\n').append(row.id());
         for (Object value : row.values()) {
             text.append('\n').append(switch (value) {
-                case Timestamp t -> t.toInstant().toString();
+                case OffsetDateTime t -> t.toInstant().toString();
                 case BigDecimal d -> d.toPlainString();
                 default -> value.toString();
             });

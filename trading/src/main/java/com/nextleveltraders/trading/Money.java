@@ -24,6 +24,18 @@ final class Money {
         return quantity.multiply(price).setScale(CASH_SCALE, RoundingMode.FLOOR);
     }
 
+    /** A price as the API shows it: at least cents, more digits only where a limit has them (98.10, 98.1234). */
+    static BigDecimal price(BigDecimal value) {
+        BigDecimal stripped = value.stripTrailingZeros();
+        return stripped.scale() < CASH_SCALE ? value.setScale(CASH_SCALE, RoundingMode.UNNECESSARY) : stripped;
+    }
+
+    /** A quantity as the API shows it: no trailing zeros, never in exponent form (1E+2 is shown as 100). */
+    static BigDecimal quantity(BigDecimal value) {
+        BigDecimal stripped = value.stripTrailingZeros();
+        return stripped.scale() < 0 ? stripped.setScale(0, RoundingMode.UNNECESSARY) : stripped;
+    }
+
     /** Scale of a value once trailing zeros are dropped: 1.50 has 1 decimal place, 100 has 0. */
     static int decimalPlaces(BigDecimal value) {
         return Math.max(0, value.stripTrailingZeros().scale());

@@ -129,7 +129,7 @@ public final class Orders {
                     "UPDATE orders SET status = 'CANCELLED', cancelled_at = ?, reserved_cash = 0 WHERE id = ?")) {
                 update.setTimestamp(1, Timestamp.from(clock.instant()));
                 update.setObject(2, orderId);
-                update.executeUpdate();
+                Ledger.expectOne(update.executeUpdate(), "order " + orderId);
             }
             return new Order(order.id(), order.clientOrderId(), order.symbol(), order.side(), order.type(),
                     order.quantity(), order.limitPrice(), OrderStatus.CANCELLED, order.filledQuantity(),
@@ -166,7 +166,7 @@ public final class Orders {
         Ledger.insertTrade(connection, ids.next(), userId, bucket, orderId, order.symbol(), order.side(),
                 order.quantity(), price, notional, now);
         return new Order(orderId, order.clientOrderId(), order.symbol(), order.side(), order.type(), order.quantity(),
-                null, OrderStatus.FILLED, order.quantity(), price.setScale(Money.PRICE_SCALE), now, now);
+                null, OrderStatus.FILLED, order.quantity(), Money.price(price), now, now);
     }
 
     private Order openLimit(Connection connection, UUID userId, int bucket, UUID orderId, Validated order,
@@ -185,7 +185,7 @@ public final class Orders {
         }
         insertOrder(connection, userId, bucket, orderId, order, OrderStatus.OPEN, null, reserve, now, requestHash);
         return new Order(orderId, order.clientOrderId(), order.symbol(), order.side(), order.type(), order.quantity(),
-                order.limitPrice(), OrderStatus.OPEN, BigDecimal.ZERO, null, now, null);
+                Money.price(order.limitPrice()), OrderStatus.OPEN, BigDecimal.ZERO, null, now, null);
     }
 
     private static Ledger.Position availablePosition(Connection connection, UUID userId, Validated order)
@@ -256,9 +256,10 @@ public final class Orders {
         BigDecimal avg = rs.getBigDecimal("filled_avg_price");
         return new Order(rs.getObject("id", UUID.class), rs.getString("client_order_id"), rs.getString("symbol"),
                 Side.valueOf(rs.getString("side")), OrderType.valueOf(rs.getString("type")),
-                rs.getBigDecimal("quantity").stripTrailingZeros(), limitPrice == null ? null : limitPrice.stripTrailingZeros(),
-                OrderStatus.valueOf(rs.getString("status")), rs.getBigDecimal("filled_quantity").stripTrailingZeros(),
-                avg, rs.getTimestamp("created_at").toInstant(), filledAt == null ? null : filledAt.toInstant());
+                Money.quantity(rs.getBigDecimal("quantity")), limitPrice == null ? null : Money.price(limitPrice),
+                OrderStatus.valueOf(rs.getString("status")), Money.quantity(rs.getBigDecimal("filled_quantity")),
+                avg == null ? null : Money.price(avg), rs.getTimestamp("created_at").toInstant(),
+                filledAt == null ? null : filledAt.toInstant());
     }
 
     /** A request that passed validation, in canonical form. */
@@ -279,7 +280,7 @@ public final class Orders {
 
     private Validated validate(NewOrder request) {
         List<FieldError> errors = new ArrayList<>();
-        String symbol = request.symbol();
+        String symbol = request.symbol() == null ? null : request.symbol().toUpperCase(Locale.ROOT);
         if (symbol == null || symbol.isEmpty()) {
             errors.add(new FieldError("symbol", "is required"));
         } else if (!market.isListed(symbol)) {
@@ -315,8 +316,8 @@ public final class Orders {
         if (clientOrderId != null) {
             if (clientOrderId.isEmpty() || clientOrderId.length() > MAX_CLIENT_ORDER_ID_LENGTH) {
                 errors.add(new FieldError("clientOrderId", "must have 1 to " + MAX_CLIENT_ORDER_ID_LENGTH + " characters"));
-            } else if (clientOrderId.codePoints().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-                errors.add(new FieldError("clientOrderId", "must not contain control characters"));
+            } else if (!Text.isClean(clientOrderId)) {
+                errors.add(new FieldError("clientOrderId", "must be well-formed text without control characters"));
             }
         }
         if (!errors.isEmpty()) {

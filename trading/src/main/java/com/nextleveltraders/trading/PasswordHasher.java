@@ -3,7 +3,10 @@ package com.nextleveltraders.trading;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Base64;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.params.Argon2Parameters;
 
@@ -23,11 +26,16 @@ final class PasswordHasher {
     private final int iterations;
     private final int parallelism;
     private final SecureRandom random = new SecureRandom();
+    // Argon2 is pure CPU and memory and never yields: on virtual threads a flood of logins would
+    // take every carrier thread. At most one hash per core runs; the rest wait up to maxWait.
+    private final Semaphore slots = new Semaphore(Runtime.getRuntime().availableProcessors(), true);
+    private final Duration maxWait;
 
-    PasswordHasher(int memoryKiB, int iterations, int parallelism) {
+    PasswordHasher(int memoryKiB, int iterations, int parallelism, Duration maxWait) {
         this.memoryKiB = memoryKiB;
         this.iterations = iterations;
         this.parallelism = parallelism;
+        this.maxWait = maxWait;
     }
 
     String hash(String password) {
@@ -69,7 +77,23 @@ final class PasswordHasher {
         derive(password, new byte[SALT_BYTES], memoryKiB, iterations, parallelism, HASH_BYTES);
     }
 
-    private static byte[] derive(String password, byte[] salt, int memoryKiB, int iterations, int parallelism, int length) {
+    private byte[] derive(String password, byte[] salt, int memoryKiB, int iterations, int parallelism, int length) {
+        try {
+            if (!slots.tryAcquire(maxWait.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new BusyException("too many password checks at once");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BusyException("interrupted while waiting to check a password");
+        }
+        try {
+            return argon2(password, salt, memoryKiB, iterations, parallelism, length);
+        } finally {
+            slots.release();
+        }
+    }
+
+    private static byte[] argon2(String password, byte[] salt, int memoryKiB, int iterations, int parallelism, int length) {
         Argon2Parameters parameters = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
                 .withVersion(Argon2Parameters.ARGON2_VERSION_13)
                 .withMemoryAsKB(memoryKiB)

@@ -4,6 +4,7 @@ import com.nextleveltraders.data.Database;
 import com.nextleveltraders.data.Transactions;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Clock;
@@ -35,7 +36,7 @@ public final class Portfolios {
         }
         // Account and positions from one snapshot, so that they agree with each other.
         Snapshot snapshot = Transactions.inTransaction(database.shardFor(userId).replica(), connection -> {
-            connection.setTransactionIsolation(java.sql.Connection.TRANSACTION_REPEATABLE_READ);
+            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             Account account;
             try (PreparedStatement select = connection.prepareStatement(
                     "SELECT currency, cash, reserved_cash, realized_pnl FROM accounts WHERE user_id = ?")) {
@@ -66,8 +67,8 @@ public final class Portfolios {
             BigDecimal last = market.quoteAt(row.symbol(), now).map(Quote::last).orElse(BigDecimal.ZERO);
             BigDecimal value = row.quantity().multiply(last).setScale(Money.CASH_SCALE, RoundingMode.HALF_EVEN);
             BigDecimal average = row.costBasis().divide(row.quantity(), Money.PRICE_SCALE, RoundingMode.HALF_EVEN);
-            holdings.add(new Portfolio.Holding(row.symbol(), row.quantity().stripTrailingZeros(),
-                    row.reserved().stripTrailingZeros(), average, row.costBasis(), last, value,
+            holdings.add(new Portfolio.Holding(row.symbol(), Money.quantity(row.quantity()),
+                    Money.quantity(row.reserved()), Money.price(average), row.costBasis(), last, value,
                     value.subtract(row.costBasis())));
             marketValue = marketValue.add(value);
             costBasis = costBasis.add(row.costBasis());

@@ -36,8 +36,8 @@ public final class Trades {
 
     private static Trade map(ResultSet rs) throws SQLException {
         return new Trade(rs.getObject("id", UUID.class), rs.getObject("order_id", UUID.class), rs.getString("symbol"),
-                Side.valueOf(rs.getString("side")), rs.getBigDecimal("quantity").stripTrailingZeros(),
-                rs.getBigDecimal("price"), rs.getBigDecimal("notional"), rs.getTimestamp("created_at").toInstant());
+                Side.valueOf(rs.getString("side")), Money.quantity(rs.getBigDecimal("quantity")),
+                Money.price(rs.getBigDecimal("price")), rs.getBigDecimal("notional"), rs.getTimestamp("created_at").toInstant());
     }
 
     private static Listing.Spec listSpec() {

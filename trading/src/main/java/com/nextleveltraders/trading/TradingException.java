@@ -9,7 +9,7 @@ import java.util.List;
 public final class TradingException extends RuntimeException {
 
     /** What went wrong, from the caller's point of view. */
-    public enum Kind { BAD_REQUEST, UNPROCESSABLE, UNAUTHORIZED, NOT_FOUND, CONFLICT }
+    public enum Kind { BAD_REQUEST, UNPROCESSABLE, NOT_FOUND, CONFLICT }
 
     private final Kind kind;
     private final String type;
@@ -20,11 +20,6 @@ public final class TradingException extends RuntimeException {
         this.kind = kind;
         this.type = type;
         this.errors = List.copyOf(errors);
-    }
-
-    public static TradingException invalid(String field, String message) {
-        return new TradingException(Kind.UNPROCESSABLE, "validation-failed",
-                field + ": " + message, List.of(new FieldError(field, message)));
     }
 
     public static TradingException invalid(List<FieldError> errors) {

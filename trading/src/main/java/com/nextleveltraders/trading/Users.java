@@ -37,7 +37,9 @@ public final class Users {
     public Users(Database database, PlatformConfig config, Clock clock) {
         this.database = database;
         var argon2 = config.platform().security().argon2();
-        this.hasher = new PasswordHasher(argon2.memoryKiB(), argon2.iterations(), argon2.parallelism());
+        // A login waits for a hashing slot no longer than for a database connection.
+        this.hasher = new PasswordHasher(argon2.memoryKiB(), argon2.iterations(), argon2.parallelism(),
+                config.database().pool().connectionTimeout());
         this.startingCash = config.platform().account().startingCash();
         this.currency = config.platform().account().currency();
         this.clock = clock;
@@ -107,20 +109,6 @@ public final class Users {
         return hasher.verify(password, row.get().hash()) ? Optional.of(row.get().id()) : Optional.empty();
     }
 
-    public Optional<User> find(UUID id) {
-        return Transactions.read(database.shardFor(id).replica(), connection -> {
-            try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT email, display_name, created_at FROM users WHERE id = ?")) {
-                select.setObject(1, id);
-                try (ResultSet rs = select.executeQuery()) {
-                    return rs.next()
-                            ? Optional.of(new User(id, rs.getString(1), rs.getString(2), rs.getTimestamp(3).toInstant()))
-                            : Optional.empty();
-                }
-            }
-        });
-    }
-
     private static String normalise(String email) {
         return email == null ? null : email.strip().toLowerCase(Locale.ROOT);
     }
@@ -129,7 +117,7 @@ public final class Users {
         List<FieldError> errors = new ArrayList<>();
         if (email == null || email.isEmpty()) {
             errors.add(new FieldError("email", "is required"));
-        } else if (email.length() > MAX_EMAIL_LENGTH || !EMAIL.matcher(email).matches()) {
+        } else if (email.length() > MAX_EMAIL_LENGTH || !Text.isClean(email) || !EMAIL.matcher(email).matches()) {
             errors.add(new FieldError("email", "is not a valid email address"));
         }
         if (password == null) {
@@ -138,13 +126,15 @@ public final class Users {
             errors.add(new FieldError("password", "must have at least " + MIN_PASSWORD_LENGTH + " characters"));
         } else if (password.length() > MAX_PASSWORD_LENGTH) {
             errors.add(new FieldError("password", "must have at most " + MAX_PASSWORD_LENGTH + " characters"));
+        } else if (!Text.isWellFormed(password)) {
+            errors.add(new FieldError("password", "must be well-formed Unicode text"));
         }
         if (displayName == null || displayName.isBlank()) {
             errors.add(new FieldError("displayName", "is required"));
         } else if (displayName.length() > MAX_DISPLAY_NAME_LENGTH) {
             errors.add(new FieldError("displayName", "must have at most " + MAX_DISPLAY_NAME_LENGTH + " characters"));
-        } else if (displayName.codePoints().anyMatch(Character::isISOControl)) {
-            errors.add(new FieldError("displayName", "must not contain control characters"));
+        } else if (!Text.isClean(displayName)) {
+            errors.add(new FieldError("displayName", "must be well-formed text without control characters"));
         }
         if (!errors.isEmpty()) {
             throw TradingException.invalid(errors);

@@ -2,11 +2,12 @@ package com.nextleveltraders.trading;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class PasswordHasherTest {
 
-    private final PasswordHasher hasher = new PasswordHasher(19_456, 2, 1);
+    private final PasswordHasher hasher = new PasswordHasher(19_456, 2, 1, Duration.ofSeconds(5));
 
     @Test
     void hashesAreSaltedArgon2idPhcStringsThatVerifyOnlyTheirPassword() {
@@ -20,7 +21,7 @@ class PasswordHasherTest {
 
     @Test
     void hashesMadeWithOtherParametersStillVerify() {
-        String old = new PasswordHasher(8_192, 3, 1).hash("an older password");
+        String old = new PasswordHasher(8_192, 3, 1, Duration.ofSeconds(5)).hash("an older password");
         assertThat(hasher.verify("an older password", old)).isTrue();
         assertThat(hasher.verify("an older password", "$bcrypt$garbage")).isFalse();
     }
