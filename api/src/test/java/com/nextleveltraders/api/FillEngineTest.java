@@ -12,6 +12,7 @@ import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 /** A limit order stays open until the simulated quote crosses its limit, then the engine fills it. */
@@ -21,18 +22,12 @@ class FillEngineTest {
     void buyLimitFillsAtTheAskOnceTheAskFallsToTheLimit() {
         TestPlatform platform = TestPlatform.get();
         ApiClient api = platform.client;
-        Market market = new Market(platform.config, platform.clock);
         Instant now = platform.clock.instant();
-        Quote current = market.quoteAt("TSLA", now).orElseThrow();
-        // Find a future tick whose ask is below today's bid: a limit between them does not cross
-        // now and does cross then. Quotes are a pure function of time, so this is exact.
-        Instant later = now;
-        Quote future = current;
-        for (int tick = 1; tick < 100_000 && future.ask().compareTo(current.bid()) >= 0; tick++) {
-            later = now.plus(Duration.ofSeconds(tick));
-            future = market.quoteAt("TSLA", later).orElseThrow();
-        }
-        assertThat(future.ask()).isLessThan(current.bid());
+        Quote current = market(platform).quoteAt("TSLA", now).orElseThrow();
+        // A future tick whose ask is below today's bid: a limit between them does not cross now
+        // and does cross then. Quotes are a pure function of time, so this is exact.
+        Quote future = firstQuoteAfter(platform, "TSLA", now, q -> q.ask().compareTo(current.bid()) < 0);
+        Instant later = future.at();
         BigDecimal limit = current.bid().subtract(new BigDecimal("0.01"));
         assertThat(limit).isGreaterThanOrEqualTo(future.ask());
 
@@ -66,16 +61,10 @@ class FillEngineTest {
     void sellLimitFillsAtTheBidOnceTheBidRisesToTheLimitAndReleasesTheShares() {
         TestPlatform platform = TestPlatform.get();
         ApiClient api = platform.client;
-        Market market = new Market(platform.config, platform.clock);
         Instant now = platform.clock.instant();
-        Quote current = market.quoteAt("NFLX", now).orElseThrow();
-        Instant later = now;
-        Quote future = current;
-        for (int tick = 1; tick < 100_000 && future.bid().compareTo(current.ask()) <= 0; tick++) {
-            later = now.plus(Duration.ofSeconds(tick));
-            future = market.quoteAt("NFLX", later).orElseThrow();
-        }
-        assertThat(future.bid()).isGreaterThan(current.ask());
+        Quote current = market(platform).quoteAt("NFLX", now).orElseThrow();
+        Quote future = firstQuoteAfter(platform, "NFLX", now, q -> q.bid().compareTo(current.ask()) > 0);
+        Instant later = future.at();
         BigDecimal limit = current.ask().add(new BigDecimal("0.01"));
 
         Trader trader = api.newTrader();
@@ -152,5 +141,21 @@ class FillEngineTest {
             unlock.execute();
         }
         assertThat(platform.api.fillEngine().runOnce()).isGreaterThanOrEqualTo(0);
+    }
+
+    private static Market market(TestPlatform platform) {
+        return new Market(platform.config, platform.clock);
+    }
+
+    /** The first quote after {@code from} (within a day of ticks) that satisfies {@code wanted}. */
+    private static Quote firstQuoteAfter(TestPlatform platform, String symbol, Instant from, Predicate<Quote> wanted) {
+        Market market = market(platform);
+        for (int tick = 1; tick <= 86_400; tick++) {
+            Quote quote = market.quoteAt(symbol, from.plus(Duration.ofSeconds(tick))).orElseThrow();
+            if (wanted.test(quote)) {
+                return quote;
+            }
+        }
+        throw new AssertionError("no quote of " + symbol + " within a day satisfies the condition");
     }
 }
