@@ -71,12 +71,59 @@ class ConcurrentOrdersTest {
         assertThat(api.get("/api/trades", trader.token()).json().get("items").size()).isEqualTo(1);
     }
 
+    @Test
+    void thirtyConcurrentSellsOfTenHeldSharesSellExactlyTen() throws Exception {
+        Trader trader = api.newTrader();
+        assertThat(api.order(trader, "{\"symbol\":\"INTC\",\"side\":\"BUY\",\"type\":\"MARKET\",\"quantity\":\"10\"}")
+                .status()).isEqualTo(201);
+        String sell = "{\"symbol\":\"INTC\",\"side\":\"SELL\",\"type\":\"MARKET\",\"quantity\":\"1\"}";
+        List<Response> responses = concurrently(30, () -> api.order(trader, sell));
+        assertThat(responses.stream().filter(r -> r.status() == 201)).hasSize(10);
+        assertThat(responses.stream().filter(r -> r.status() == 422)).hasSize(20);
+        assertThat(api.get("/api/portfolio", trader.token()).json().get("positions").size()).isZero();
+    }
+
+    @Test
+    void cancelRacingTheFillEngineEndsInExactlyOneOutcome() throws Exception {
+        for (int round = 0; round < 5; round++) {
+            Trader trader = api.newTrader();
+            // A limit far above the ask: the engine fills it on its next pass, unless the cancel wins.
+            String id = api.order(trader, "{\"symbol\":\"PG\",\"side\":\"BUY\",\"type\":\"LIMIT\",\"quantity\":\"2\","
+                    + "\"limitPrice\":\"5000\"}").json().get("id").asText();
+            List<Object> outcomes = concurrently(2, List.<Callable<Object>>of(
+                    () -> api.delete("/api/orders/" + id, trader.token()).status(),
+                    () -> platform.api.fillEngine().runOnce()));
+            String status = api.get("/api/orders/" + id, trader.token()).json().get("status").asText();
+            int cancelStatus = (Integer) outcomes.getFirst();
+            long trades = api.get("/api/trades", trader.token()).json().get("items").size();
+            if (status.equals("CANCELLED")) {
+                assertThat(cancelStatus).isEqualTo(200);
+                assertThat(trades).isZero();
+            } else {
+                assertThat(status).isEqualTo("FILLED");
+                assertThat(cancelStatus).isEqualTo(409);
+                assertThat(trades).isEqualTo(1);
+            }
+            assertThat(new BigDecimal(api.get("/api/portfolio", trader.token()).json().get("reservedCash").asText()))
+                    .isEqualByComparingTo("0");
+        }
+    }
+
     private static <T> List<T> concurrently(int count, Callable<T> task) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(count);
+        List<Callable<T>> tasks = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            tasks.add(task);
+        }
+        return concurrently(count, tasks);
+    }
+
+    /** Runs the tasks at once, released together, and returns their results in order. */
+    private static <T> List<T> concurrently(int threads, List<Callable<T>> tasks) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             CountDownLatch start = new CountDownLatch(1);
             List<Future<T>> futures = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
+            for (Callable<T> task : tasks) {
                 futures.add(pool.submit(() -> {
                     start.await();
                     return task.call();
