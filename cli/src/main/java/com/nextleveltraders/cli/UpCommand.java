@@ -2,6 +2,8 @@ package com.nextleveltraders.cli;
 
 import com.nextleveltraders.config.PlatformConfig;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
@@ -39,6 +41,11 @@ final class UpCommand implements Callable<Integer> {
             System.err.println("--port: must be from 1 to 65535 (" + apiPort + ")");
             return Nlt.USAGE;
         }
+        String host = config.platform().api().host();
+        if (!isFree(host, apiPort)) {
+            System.err.println("--port: " + host + ":" + apiPort + " is in use; choose another with --port");
+            return Nlt.USAGE;
+        }
         Path dir = dataDir.toAbsolutePath().normalize();
         Files.createDirectories(dir);
         // One launcher per data dir. The OS drops the lock when its holder dies, even by kill -9.
@@ -50,6 +57,17 @@ final class UpCommand implements Callable<Integer> {
                 return Nlt.USAGE;
             }
             return run(config, dir, apiPort);
+        }
+    }
+
+    /** Checked before anything starts, so that a taken port costs nothing but this message. */
+    private static boolean isFree(String host, int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(host, port));
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -87,6 +87,22 @@ class NltUpProcessTest {
         deleteTree(dataDir);
     }
 
+    @Test
+    void aTakenPortIsRefusedBeforeAnythingStarts() throws Exception {
+        Path dataDir = Files.createTempDirectory("nlt-taken-port-");
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Process process = new ProcessBuilder(javaCommand("up", "--data-dir", dataDir.resolve("data").toString(),
+                    "--port", Integer.toString(taken.getLocalPort()))).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(process.exitValue()).isEqualTo(2);
+            assertThat(output).contains("is in use");
+            assertThat(dataDir.resolve("data")).doesNotExist();
+        } finally {
+            deleteTree(dataDir);
+        }
+    }
+
     private record Launcher(Process process, List<String> output) {
         static Launcher start(Path dataDir, int port) throws Exception {
             Process process = new ProcessBuilder(javaCommand("up", "--data-dir", dataDir.toString(),
