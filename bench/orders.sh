@@ -115,9 +115,9 @@ free_port() {
 port="$(free_port)" || die "no free port found"
 
 # --- nlt up, timed from launch to its "is up" line
-say "nlt up --data-dir $tmp/data --port $port"
+say "nlt up --data-dir $tmp/data --port $port --config bench/bench-config.yaml"
 up_started=$(now_ns)
-"$root/nlt" up --data-dir "$tmp/data" --port "$port" >"$tmp/up.log" 2>&1 &
+"$root/nlt" up --data-dir "$tmp/data" --port "$port" --config "$root/bench/bench-config.yaml" >"$tmp/up.log" 2>&1 &
 launcher=$! # nlt execs the launcher JVM: this is its pid
 until grep -q ' is up in ' "$tmp/up.log"; do
   if ! kill -0 "$launcher" 2>/dev/null; then

@@ -11,6 +11,9 @@ import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServiceRequestContext;
+import com.nextleveltraders.api.HttpCaching.Kind;
+import com.nextleveltraders.cache.RateLimiters;
+import com.nextleveltraders.cache.RatePolicy;
 import com.nextleveltraders.cache.RedisConnections;
 import com.nextleveltraders.cache.SessionStore;
 import com.nextleveltraders.config.PlatformConfig;
@@ -104,7 +107,12 @@ public final class ApiInstance implements AutoCloseable {
         FillEngine fillEngine = new FillEngine(database.router(), market, config, clock);
         // A failed health check is retried by the balancer after one interval: a fair hint for clients too.
         Duration retryAfter = config.loadBalancer().healthCheck().interval();
-        Routes routes = new Routes(database, redis, sessions, users, orders, trades, portfolios, market, retryAfter);
+        var rateLimit = config.loadBalancer().rateLimit();
+        RatePolicy ratePolicy = new RatePolicy(rateLimit.requests(), rateLimit.period(), rateLimit.burst(),
+                config.caching().redis().rateLimit());
+        RateLimiters limiter = RateLimiters.create(redis, ratePolicy, clock);
+        Routes routes = new Routes(database, redis, sessions, users, orders, trades, portfolios, market, limiter,
+                retryAfter);
         ErrorMapping errors = new ErrorMapping(retryAfter);
 
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -129,25 +137,27 @@ public final class ApiInstance implements AutoCloseable {
                 // On stop, refuse new requests at once and give in-flight ones up to their timeout.
                 .gracefulShutdownTimeout(Duration.ZERO, requestTimeout)
                 .errorHandler(errors)
+                // The last decorator added is the outermost: metrics see every answer, 429s included.
+                .decorator(new RateLimiting(limiter, ratePolicy, sessions, requestThreads))
                 .decorator(new HttpMetrics(registry, config.monitoring().application().responseTime().threshold(),
                         config.monitoring().database().queryTime().threshold()));
-        Blocking blocking = new Blocking(requestThreads, errors);
-        builder.route().post("/api/users").build(blocking.of(routes::createUser));
-        builder.route().post("/api/sessions").build(blocking.of(routes::createSession));
-        builder.route().delete("/api/sessions").build(blocking.of(routes::deleteSession));
-        builder.route().get("/api/quotes").build(blocking.of(routes::quotes));
-        builder.route().get("/api/quotes/{symbol}").build(blocking.of(routes::quote));
-        builder.route().post("/api/orders").build(blocking.of(routes::placeOrder));
-        builder.route().get("/api/orders").build(blocking.of(routes::listOrders));
-        builder.route().get("/api/orders/{id}").build(blocking.of(routes::getOrder));
-        builder.route().delete("/api/orders/{id}").build(blocking.of(routes::cancelOrder));
-        builder.route().get("/api/trades").build(blocking.of(routes::listTrades));
-        builder.route().get("/api/portfolio").build(blocking.of(routes::portfolio));
-        builder.route().get("/api/health").build(blocking.of(routes::health));
+        Blocking blocking = new Blocking(requestThreads, errors, new HttpCaching(config));
+        builder.route().post("/api/users").build(blocking.of(routes::createUser, Kind.NONE));
+        builder.route().post("/api/sessions").build(blocking.of(routes::createSession, Kind.NONE));
+        builder.route().delete("/api/sessions").build(blocking.of(routes::deleteSession, Kind.NONE));
+        builder.route().get("/api/quotes").build(blocking.of(routes::quotes, Kind.SHARED));
+        builder.route().get("/api/quotes/{symbol}").build(blocking.of(routes::quote, Kind.SHARED));
+        builder.route().post("/api/orders").build(blocking.of(routes::placeOrder, Kind.NONE));
+        builder.route().get("/api/orders").build(blocking.of(routes::listOrders, Kind.PRIVATE));
+        builder.route().get("/api/orders/{id}").build(blocking.of(routes::getOrder, Kind.PRIVATE));
+        builder.route().delete("/api/orders/{id}").build(blocking.of(routes::cancelOrder, Kind.NONE));
+        builder.route().get("/api/trades").build(blocking.of(routes::listTrades, Kind.PRIVATE));
+        builder.route().get("/api/portfolio").build(blocking.of(routes::portfolio, Kind.PRIVATE));
+        builder.route().get("/api/health").build(blocking.of(routes::health, Kind.NONE));
         builder.route().get("/metrics").build(blocking.of((ctx, request) -> AggregatedHttpResponse.of(
                 ResponseHeaders.of(HttpStatus.OK, HttpHeaderNames.CONTENT_TYPE,
                         "text/plain; version=0.0.4; charset=utf-8"),
-                HttpData.ofUtf8(registry.scrape()))));
+                HttpData.ofUtf8(registry.scrape())), Kind.NONE));
         Server server = builder.build();
         try {
             server.start().join();
@@ -210,15 +220,20 @@ public final class ApiInstance implements AutoCloseable {
         }
     }
 
-    /** Adapts a blocking handler: aggregate the body, run on a virtual thread, map failures to problems. */
-    private record Blocking(ExecutorService executor, ErrorMapping errors) {
-        HttpService of(Handler handler) {
+    /**
+     * Adapts a blocking handler: aggregate the body, run on a virtual thread, map failures to
+     * problems, and add the cache headers of the route's kind of response.
+     */
+    private record Blocking(ExecutorService executor, ErrorMapping errors, HttpCaching caching) {
+        HttpService of(Handler handler, Kind kind) {
             return (ctx, req) -> HttpResponse.of(req.aggregate().thenApplyAsync(aggregated -> {
+                AggregatedHttpResponse response;
                 try {
-                    return handler.handle(ctx, aggregated).toHttpResponse();
+                    response = handler.handle(ctx, aggregated);
                 } catch (Throwable failure) {
-                    return errors.toResponse(failure).toHttpResponse();
+                    response = errors.toResponse(failure);
                 }
+                return caching.apply(aggregated.headers(), response, kind).toHttpResponse();
             }, ctx.makeContextAware(executor)));
         }
     }

@@ -7,8 +7,10 @@ import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.QueryParams;
+import com.linecorp.armeria.common.RequestHeaders;
 import com.linecorp.armeria.common.ResponseHeaders;
 import com.linecorp.armeria.server.ServiceRequestContext;
+import com.nextleveltraders.cache.RateLimiters;
 import com.nextleveltraders.cache.RedisConnections;
 import com.nextleveltraders.cache.Session;
 import com.nextleveltraders.cache.SessionStore;
@@ -33,6 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /** The handlers of the trading API. Each runs on a virtual thread and may block on JDBC and Redis. */
@@ -62,10 +65,12 @@ final class Routes {
     private final Trades trades;
     private final Portfolios portfolios;
     private final Market market;
+    private final RateLimiters limiter;
     private final Duration retryAfter;
 
     Routes(Database database, RedisConnections redis, SessionStore sessions, Users users, Orders orders, Trades trades,
-            Portfolios portfolios, Market market, Duration retryAfter) {
+            Portfolios portfolios, Market market, RateLimiters limiter, Duration retryAfter) {
+        this.limiter = limiter;
         this.database = database;
         this.redis = redis;
         this.sessions = sessions;
@@ -93,8 +98,8 @@ final class Routes {
     }
 
     AggregatedHttpResponse deleteSession(ServiceRequestContext ctx, AggregatedHttpRequest request) {
-        String token = bearer(request);
-        if (token == null || !sessions.delete(token)) {
+        String token = bearer(request.headers()).orElseThrow(ApiException::unauthorized);
+        if (!sessions.delete(token)) {
             throw ApiException.unauthorized();
         }
         return AggregatedHttpResponse.of(HttpStatus.NO_CONTENT);
@@ -111,7 +116,7 @@ final class Routes {
     }
 
     AggregatedHttpResponse placeOrder(ServiceRequestContext ctx, AggregatedHttpRequest request) {
-        UUID userId = authenticate(request);
+        UUID userId = authenticate(ctx, request);
         NewOrder body = body(request, NewOrder.class);
         PlacedOrder placed = orders.place(userId, body);
         AggregatedHttpResponse response = json(HttpStatus.CREATED, placed.order());
@@ -124,27 +129,27 @@ final class Routes {
     }
 
     AggregatedHttpResponse listOrders(ServiceRequestContext ctx, AggregatedHttpRequest request) {
-        UUID userId = authenticate(request);
+        UUID userId = authenticate(ctx, request);
         return json(HttpStatus.OK, page(orders.list(userId, parameters(ctx))));
     }
 
     AggregatedHttpResponse getOrder(ServiceRequestContext ctx, AggregatedHttpRequest request) {
-        UUID userId = authenticate(request);
+        UUID userId = authenticate(ctx, request);
         return json(HttpStatus.OK, orders.get(userId, pathId(ctx)));
     }
 
     AggregatedHttpResponse cancelOrder(ServiceRequestContext ctx, AggregatedHttpRequest request) {
-        UUID userId = authenticate(request);
+        UUID userId = authenticate(ctx, request);
         return json(HttpStatus.OK, orders.cancel(userId, pathId(ctx)));
     }
 
     AggregatedHttpResponse listTrades(ServiceRequestContext ctx, AggregatedHttpRequest request) {
-        UUID userId = authenticate(request);
+        UUID userId = authenticate(ctx, request);
         return json(HttpStatus.OK, page(trades.list(userId, parameters(ctx))));
     }
 
     AggregatedHttpResponse portfolio(ServiceRequestContext ctx, AggregatedHttpRequest request) {
-        UUID userId = authenticate(request);
+        UUID userId = authenticate(ctx, request);
         return json(HttpStatus.OK, portfolios.of(userId));
     }
 
@@ -155,13 +160,14 @@ final class Routes {
         body.put("status", postgres && redisUp ? "UP" : "DOWN");
         body.put("postgres", postgres ? "UP" : "DOWN");
         body.put("redis", redisUp ? "UP" : "DOWN");
+        // LOCAL: Redis was unreachable at the last decision, so each instance limits on its own.
+        body.put("rateLimit", limiter.isDegraded() ? "LOCAL" : "SHARED");
         if (postgres && redisUp) {
             return json(HttpStatus.OK, body);
         }
         ResponseHeaders headers = ResponseHeaders.builder(HttpStatus.SERVICE_UNAVAILABLE)
                 .contentType(MediaType.JSON_UTF_8)
                 .set(HttpHeaderNames.RETRY_AFTER, Long.toString(retryAfter.toSeconds()))
-                .set(HttpHeaderNames.CACHE_CONTROL, "no-store")
                 .build();
         return AggregatedHttpResponse.of(headers, HttpData.wrap(Json.write(body)));
     }
@@ -175,21 +181,23 @@ final class Routes {
         return body;
     }
 
-    private UUID authenticate(AggregatedHttpRequest request) {
-        String token = bearer(request);
-        if (token == null) {
-            throw ApiException.unauthorized();
+    /** The session's user: resolved already by the rate limiter when it ran, else looked up now. */
+    private UUID authenticate(ServiceRequestContext ctx, AggregatedHttpRequest request) {
+        UUID known = ctx.attr(RateLimiting.USER);
+        if (known != null) {
+            return known;
         }
+        String token = bearer(request.headers()).orElseThrow(ApiException::unauthorized);
         return sessions.resolve(token).orElseThrow(ApiException::unauthorized);
     }
 
-    private static String bearer(AggregatedHttpRequest request) {
-        String header = request.headers().get(HttpHeaderNames.AUTHORIZATION);
+    static Optional<String> bearer(RequestHeaders headers) {
+        String header = headers.get(HttpHeaderNames.AUTHORIZATION);
         if (header == null || header.length() <= BEARER.length()
                 || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            return null;
+            return Optional.empty();
         }
-        return header.substring(BEARER.length()).strip();
+        return Optional.of(header.substring(BEARER.length()).strip());
     }
 
     private static UUID pathId(ServiceRequestContext ctx) {
@@ -231,11 +239,9 @@ final class Routes {
         return value;
     }
 
+    /** A JSON answer; its Cache-Control and ETag are added by {@link HttpCaching} per route. */
     static AggregatedHttpResponse json(HttpStatus status, Object body) {
-        ResponseHeaders headers = ResponseHeaders.builder(status)
-                .contentType(MediaType.JSON_UTF_8)
-                .set(HttpHeaderNames.CACHE_CONTROL, "no-store")
-                .build();
-        return AggregatedHttpResponse.of(headers, HttpData.wrap(Json.write(body)));
+        return AggregatedHttpResponse.of(ResponseHeaders.builder(status).contentType(MediaType.JSON_UTF_8).build(),
+                HttpData.wrap(Json.write(body)));
     }
 }

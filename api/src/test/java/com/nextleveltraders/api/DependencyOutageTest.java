@@ -49,6 +49,9 @@ class DependencyOutageTest {
             assertThat(health.header("retry-after")).isNotBlank();
             assertThat(health.json().get("redis").asText()).isEqualTo("DOWN");
             assertThat(health.json().get("postgres").asText()).isEqualTo("UP");
+            // The rate limiter fell back to this instance's own limiter instead of failing requests.
+            assertThat(health.json().get("rateLimit").asText()).isEqualTo("LOCAL");
+            assertThat(portfolio.header("ratelimit")).startsWith("\"default\";r=");
 
             postgres.close();
             Response register = client.post("/api/users", null,

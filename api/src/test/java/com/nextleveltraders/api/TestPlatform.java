@@ -65,7 +65,11 @@ final class TestPlatform {
                     base.resolve("postgres.log"), 0, "nlt", "nlt", 0, Map.of()));
             EmbeddedRedis redis = EmbeddedRedis.start(new RedisOptions(base.resolve("redis"), base.resolve("redis.log"),
                     0, 0, Map.of()));
+            // Every test here comes from one address and some from one user in bursts: the rate
+            // limit has its own test (RateLimitTest) with the strategy's values.
             PlatformConfig config = ConfigLoader.loadYaml("""
+                    loadBalancer:
+                      rateLimit: { requests: 1000000, period: 1m, burst: 100000 }
                     platform:
                       api: { port: %d }
                       postgres: { host: 127.0.0.1, port: %d, database: nlt, user: nlt, passwordFile: "%s" }

@@ -318,6 +318,36 @@ class TradingApiContractTest {
                 .contains("jvm_memory_used_bytes");
     }
 
+    @Test
+    void sharedDataIsCacheablePublicUserDataPrivateAndEtagsAnswer304() {
+        Response quotes = api.get("/api/quotes/AAPL", null);
+        assertThat(quotes.header("cache-control")).isEqualTo("public, max-age=300, s-maxage=60");
+        String etag = quotes.header("etag");
+        assertThat(etag).matches("\"[A-Za-z0-9_-]{22}\"");
+        Response again = api.send("GET", "/api/quotes/AAPL", null, null, null, "If-None-Match", etag);
+        assertThat(again.status()).isEqualTo(304);
+        assertThat(again.text()).isEmpty();
+        assertThat(again.header("etag")).isEqualTo(etag);
+
+        Trader trader = api.newTrader();
+        Response portfolio = api.get("/api/portfolio", trader.token());
+        assertThat(portfolio.header("cache-control")).isEqualTo("private, no-cache");
+        assertThat(portfolio.header("vary")).contains("Authorization");
+        Response unchanged = api.send("GET", "/api/portfolio", trader.token(), null, null, "If-None-Match",
+                "\"other\", " + portfolio.header("etag"));
+        assertThat(unchanged.status()).isEqualTo(304);
+        // The user's own order changes the portfolio: the old ETag no longer matches.
+        api.order(trader, "{\"symbol\":\"AAPL\",\"side\":\"BUY\",\"type\":\"MARKET\",\"quantity\":\"1\"}");
+        Response changed = api.send("GET", "/api/portfolio", trader.token(), null, null, "If-None-Match",
+                portfolio.header("etag"));
+        assertThat(changed.status()).isEqualTo(200);
+
+        Response write = api.order(trader, "{\"symbol\":\"AAPL\",\"side\":\"SELL\",\"type\":\"MARKET\",\"quantity\":\"1\"}");
+        assertThat(write.header("cache-control")).isEqualTo("no-store");
+        assertThat(write.header("etag")).isNull();
+        assertThat(api.get("/api/orders/" + UUID.randomUUID(), trader.token()).header("cache-control")).isEqualTo("no-store");
+    }
+
     static void assertProblem(Response response, int status, String field) {
         assertThat(response.status()).as(response.text()).isEqualTo(status);
         assertThat(response.contentType()).startsWith("application/problem+json");

@@ -1,0 +1,110 @@
+package com.nextleveltraders.api;
+
+import com.linecorp.armeria.common.AggregatedHttpResponse;
+import com.linecorp.armeria.common.HttpHeaderNames;
+import com.linecorp.armeria.common.HttpRequest;
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.ResponseHeadersBuilder;
+import com.linecorp.armeria.server.DecoratingHttpServiceFunction;
+import com.linecorp.armeria.server.HttpService;
+import com.linecorp.armeria.server.ServiceRequestContext;
+import com.nextleveltraders.cache.CacheUnavailableException;
+import com.nextleveltraders.cache.RateDecision;
+import com.nextleveltraders.cache.RateLimiters;
+import com.nextleveltraders.cache.RatePolicy;
+import com.nextleveltraders.cache.SessionStore;
+import io.netty.util.AttributeKey;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * The strategy's rate limit on every API request: per authenticated user (per client address
+ * without a valid token), shared by every instance through Redis. Every answer carries the IETF
+ * {@code RateLimit-Policy} and {@code RateLimit} headers; a refused request is a 429 problem with
+ * {@code Retry-After}. Health checks and metrics scrapes are not limited.
+ */
+final class RateLimiting implements DecoratingHttpServiceFunction {
+
+    /** The user a valid bearer token named, resolved once here for the handler to reuse. */
+    static final AttributeKey<UUID> USER = AttributeKey.valueOf(RateLimiting.class, "USER");
+
+    private static final List<String> UNLIMITED = List.of("/api/health", "/metrics");
+    private static final String POLICY_NAME = "\"default\"";
+
+    private final RateLimiters limiter;
+    private final SessionStore sessions;
+    private final ExecutorService executor;
+    private final String policyHeader;
+
+    RateLimiting(RateLimiters limiter, RatePolicy policy, SessionStore sessions, ExecutorService executor) {
+        this.limiter = limiter;
+        this.sessions = sessions;
+        this.executor = executor;
+        // Structured-field form of draft-ietf-httpapi-ratelimit-headers: quota q per window w
+        // seconds; "burst" is our extension parameter, which clients that do not know it ignore.
+        this.policyHeader = POLICY_NAME + ";q=" + policy.requests() + ";w=" + policy.period().toSeconds()
+                + ";burst=" + policy.burst();
+    }
+
+    @Override
+    public HttpResponse serve(HttpService delegate, ServiceRequestContext ctx, HttpRequest req) throws Exception {
+        if (UNLIMITED.contains(ctx.path())) {
+            return delegate.serve(ctx, req);
+        }
+        CompletableFuture<HttpResponse> decided = CompletableFuture.supplyAsync(() -> {
+            RateDecision decision = limiter.acquire(client(ctx, req));
+            if (!decision.allowed()) {
+                return refuse(decision);
+            }
+            try {
+                return delegate.serve(ctx, req).mapHeaders(headers -> withRateHeaders(headers.toBuilder(), decision).build());
+            } catch (Exception e) {
+                return HttpResponse.ofFailure(e);
+            }
+        }, ctx.makeContextAware(executor));
+        return HttpResponse.of(decided);
+    }
+
+    /** "user:&lt;id&gt;" for a valid session, else "ip:&lt;address&gt;"; the handler still answers 401 to a bad token. */
+    private String client(ServiceRequestContext ctx, HttpRequest req) {
+        Optional<String> token = Routes.bearer(req.headers());
+        if (token.isPresent()) {
+            try {
+                Optional<UUID> user = sessions.resolve(token.get());
+                if (user.isPresent()) {
+                    ctx.setAttr(USER, user.get());
+                    return "user:" + user.get();
+                }
+            } catch (CacheUnavailableException e) {
+                // No session store: the handler will answer 503; limit by address meanwhile.
+            }
+        }
+        return "ip:" + ctx.clientAddress().getHostAddress();
+    }
+
+    private HttpResponse refuse(RateDecision decision) {
+        AggregatedHttpResponse problem = Problems.of(HttpStatus.TOO_MANY_REQUESTS, "rate-limited",
+                "too many requests; retry after " + seconds(decision.retryAfter()) + " s", List.of(),
+                decision.retryAfter());
+        return HttpResponse.of(withRateHeaders(problem.headers().toBuilder(), decision).build(), problem.content());
+    }
+
+    private ResponseHeadersBuilder withRateHeaders(ResponseHeadersBuilder headers, RateDecision decision) {
+        headers.set("ratelimit-policy", policyHeader);
+        headers.set("ratelimit", POLICY_NAME + ";r=" + decision.remaining() + ";t=" + seconds(decision.reset()));
+        if (!decision.allowed()) {
+            headers.set(HttpHeaderNames.RETRY_AFTER, Long.toString(seconds(decision.retryAfter())));
+        }
+        return headers;
+    }
+
+    /** Whole seconds, rounded up: a client that waits this long is never early. */
+    private static long seconds(Duration duration) {
+        return Math.max(duration.isZero() ? 0 : 1, (duration.toMillis() + 999) / 1000);
+    }
+}

@@ -1,0 +1,99 @@
+package com.nextleveltraders.api;
+
+import static com.nextleveltraders.api.TradingApiContractTest.assertProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nextleveltraders.api.ApiClient.Response;
+import com.nextleveltraders.api.ApiClient.Trader;
+import com.nextleveltraders.config.ConfigLoader;
+import com.nextleveltraders.config.PlatformConfig;
+import com.nextleveltraders.embedded.FreePorts;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The strategy's limit (1000 a minute, burst 50) holds for one user across two API instances
+ * that share Redis, under 40 concurrent clients; another user is not affected.
+ */
+class RateLimitTest {
+
+    private static final int CLIENTS = 40;
+    private static final int REQUESTS_PER_CLIENT = 5;
+
+    @Test
+    void oneBudgetPerUserAcrossTwoInstances() throws Exception {
+        TestPlatform platform = TestPlatform.get();
+        try (ApiInstance first = ApiInstance.start(withSeedLimit(platform, "rl-1"), Clock.systemUTC(), false);
+                ApiInstance second = ApiInstance.start(withSeedLimit(platform, "rl-2"), Clock.systemUTC(), false)) {
+            ApiClient one = new ApiClient("http://127.0.0.1:" + first.port());
+            ApiClient two = new ApiClient("http://127.0.0.1:" + second.port());
+            Trader flooder = one.newTrader();
+            Trader bystander = one.newTrader();
+
+            ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
+            List<Response> responses = new ArrayList<>();
+            long started;
+            long finished;
+            try {
+                CountDownLatch go = new CountDownLatch(1);
+                List<Future<List<Response>>> futures = new ArrayList<>();
+                for (int c = 0; c < CLIENTS; c++) {
+                    ApiClient client = c % 2 == 0 ? one : two;
+                    futures.add(pool.submit(() -> {
+                        go.await();
+                        List<Response> mine = new ArrayList<>();
+                        for (int r = 0; r < REQUESTS_PER_CLIENT; r++) {
+                            mine.add(client.get("/api/portfolio", flooder.token()));
+                        }
+                        return mine;
+                    }));
+                }
+                started = System.nanoTime();
+                go.countDown();
+                for (Future<List<Response>> future : futures) {
+                    responses.addAll(future.get());
+                }
+                finished = System.nanoTime();
+            } finally {
+                pool.shutdownNow();
+            }
+
+            long allowed = responses.stream().filter(r -> r.status() == 200).count();
+            long refused = responses.stream().filter(r -> r.status() == 429).count();
+            assertThat(allowed + refused).isEqualTo(CLIENTS * REQUESTS_PER_CLIENT);
+            // The burst, plus at most what refilled (one per 60 ms) while the flood lasted.
+            long refilled = (finished - started) / 60_000_000L + 1;
+            assertThat(allowed).isBetween(50L, 50L + refilled);
+            assertThat(refused).isPositive();
+            for (Response response : responses) {
+                assertThat(response.header("ratelimit-policy")).isEqualTo("\"default\";q=1000;w=60;burst=50");
+                assertThat(response.header("ratelimit")).startsWith("\"default\";r=");
+                if (response.status() == 429) {
+                    assertProblem(response, 429, null);
+                    assertThat(Long.parseLong(response.header("retry-after"))).isPositive();
+                }
+            }
+
+            Response other = two.get("/api/portfolio", bystander.token());
+            assertThat(other.status()).isEqualTo(200);
+            assertThat(other.header("ratelimit")).startsWith("\"default\";r=49;");
+            assertThat(two.get("/api/health", null).json().get("rateLimit").asText()).isEqualTo("SHARED");
+        }
+    }
+
+    private static PlatformConfig withSeedLimit(TestPlatform platform, String instanceId) {
+        return ConfigLoader.loadYaml("""
+                platform:
+                  api: { port: %d, instanceId: %s }
+                  postgres: { port: %d, passwordFile: "%s" }
+                  redis: { port: %d, passwordFile: "%s" }
+                """.formatted(FreePorts.pick(), instanceId, platform.postgres.port(), platform.postgres.passwordFile(),
+                platform.redis.port(), platform.redis.passwordFile()));
+    }
+}
