@@ -28,20 +28,7 @@ die() { printf 'orders.sh: %s\n' "$*" >&2; exit 1; }
 now_ns() { date +%s%N; }
 seconds_since() { awk -v a="$1" -v b="$(now_ns)" 'BEGIN { printf "%.1f", (b - a) / 1e9 }'; }
 
-find_java() {
-  local candidate version
-  for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25* /usr/lib/jvm/*-25* /usr/lib/jvm/*; do
-    [ -n "$candidate" ] && [ -x "$candidate/bin/java" ] || continue
-    version=$("$candidate/bin/java" -XshowSettings:properties -version 2>&1 \
-      | sed -n 's/^ *java.specification.version = //p')
-    if [ -n "$version" ] && [ "$version" -ge 25 ] 2>/dev/null; then
-      echo "$candidate"
-      return 0
-    fi
-  done
-  return 1
-}
-JAVA_HOME="$(find_java)" || die "needs a JDK 25 (e.g. /usr/lib/jvm/temurin-25-jdk-amd64) or JAVA_HOME pointing at one"
+JAVA_HOME="$("$root/nlt" java-home)" || die "needs a JDK 25 (e.g. /usr/lib/jvm/temurin-25-jdk-amd64) or JAVA_HOME pointing at one"
 export JAVA_HOME
 java="$JAVA_HOME/bin/java"
 pgbin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
@@ -71,7 +58,7 @@ export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow -Dstyle
 bench_stamp="$root/bench/target/bench.stamp"
 if [ ! -f "$bench_stamp" ] || [ ! -d "$root/bench/target/classes" ] \
     || [ -n "$(find "$root/bench/src" "$root/bench/pom.xml" -newer "$bench_stamp" -print -quit)" ]; then
-  (cd "$root" && mvn -B -q -ntp -DskipTests package -pl bench) >&2
+  (cd "$root" && mvn -B -q -ntp -DskipTests package -pl bench -am) >&2
   touch "$bench_stamp"
 fi
 bench_cp="$root/bench/target/classes"
