@@ -16,14 +16,17 @@ import com.nextleveltraders.cache.RateLimiters;
 import com.nextleveltraders.cache.RatePolicy;
 import com.nextleveltraders.cache.RedisConnections;
 import com.nextleveltraders.cache.SessionStore;
+import com.nextleveltraders.cache.TieredCache;
 import com.nextleveltraders.config.PlatformConfig;
 import com.nextleveltraders.data.Database;
 import com.nextleveltraders.trading.FillEngine;
 import com.nextleveltraders.trading.Market;
 import com.nextleveltraders.trading.Orders;
+import com.nextleveltraders.trading.PortfolioCache;
 import com.nextleveltraders.trading.Portfolios;
 import com.nextleveltraders.trading.Trades;
 import com.nextleveltraders.trading.Users;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -57,6 +60,7 @@ public final class ApiInstance implements AutoCloseable {
     private final Database database;
     private final RedisConnections redis;
     private final FillEngine fillEngine;
+    private final PortfolioCache portfolioCache;
     private final Server server;
     private final ExecutorService requestThreads;
     private final ScheduledExecutorService engineThread;
@@ -65,7 +69,8 @@ public final class ApiInstance implements AutoCloseable {
 
     private ApiInstance(Database database, RedisConnections redis, FillEngine fillEngine, Server server,
             ExecutorService requestThreads, ScheduledExecutorService engineThread, PrometheusMeterRegistry registry,
-            Duration requestTimeout) {
+            Duration requestTimeout, PortfolioCache portfolioCache) {
+        this.portfolioCache = portfolioCache;
         this.requestTimeout = requestTimeout;
         this.database = database;
         this.redis = redis;
@@ -101,10 +106,11 @@ public final class ApiInstance implements AutoCloseable {
         Market market = new Market(config, clock);
         SessionStore sessions = new SessionStore(redis, config.caching().redis().session(), clock);
         Users users = new Users(database, config, clock);
-        Orders orders = new Orders(database, market, config, clock);
+        PortfolioCache portfolioCache = new PortfolioCache(redis, config);
+        Orders orders = new Orders(database, market, config, clock, portfolioCache);
         Trades trades = new Trades(database, config);
-        Portfolios portfolios = new Portfolios(database, market, clock);
-        FillEngine fillEngine = new FillEngine(database.router(), market, config, clock);
+        Portfolios portfolios = new Portfolios(database, market, clock, portfolioCache);
+        FillEngine fillEngine = new FillEngine(database.router(), market, config, clock, portfolioCache);
         // A failed health check is retried by the balancer after one interval: a fair hint for clients too.
         Duration retryAfter = config.loadBalancer().healthCheck().interval();
         var rateLimit = config.loadBalancer().rateLimit();
@@ -122,6 +128,14 @@ public final class ApiInstance implements AutoCloseable {
         new JvmThreadMetrics().bindTo(registry);
         Gauge.builder("db.connections.active", database, Database::activeConnections).register(registry);
         Gauge.builder("db.connections.max", database, Database::maxConnections).register(registry);
+        for (String tier : new String[] {"l1", "l2", "miss", "bypass"}) {
+            FunctionCounter.builder("portfolio.cache.reads", portfolioCache, cache -> switch (tier) {
+                case "l1" -> cache.stats().l1Hits();
+                case "l2" -> cache.stats().l2Hits();
+                case "miss" -> cache.stats().misses();
+                default -> cache.stats().bypasses();
+            }).tag("result", tier).description("portfolio reads by the tier that answered").register(registry);
+        }
 
         // Blocking JDBC and Redis calls run on virtual threads: since JDK 24 they no longer pin
         // their carrier inside synchronized blocks (JEP 491), so pgjdbc and HikariCP are safe here.
@@ -175,7 +189,7 @@ public final class ApiInstance implements AutoCloseable {
         LOG.info("API instance {} ({}) listening on {}:{}", api.instanceId(), api.region(), api.host(),
                 server.activeLocalPort());
         return new ApiInstance(database, redis, fillEngine, server, requestThreads, engineThread, registry,
-                requestTimeout);
+                requestTimeout, portfolioCache);
     }
 
     public int port() {
@@ -184,6 +198,11 @@ public final class ApiInstance implements AutoCloseable {
 
     public FillEngine fillEngine() {
         return fillEngine;
+    }
+
+    /** Reads of portfolios by the tier that answered them, since start. */
+    public TieredCache.Stats portfolioCacheStats() {
+        return portfolioCache.stats();
     }
 
     public Database database() {

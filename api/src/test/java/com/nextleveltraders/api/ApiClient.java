@@ -40,7 +40,10 @@ final class ApiClient {
     }
 
     private final String base;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    // HTTP/1.1, as curl speaks it: an over-long body is then answered 413, not reset mid-upload
+    // as an HTTP/2 stream is when it exceeds the flow-control window.
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
 
     ApiClient(String base) {
         this.base = base;

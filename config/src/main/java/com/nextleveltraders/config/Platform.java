@@ -2,7 +2,7 @@ package com.nextleveltraders.config;
 
 import java.util.Objects;
 
-/** How this platform itself runs: endpoints, the simulated market, accounts, engine, security: {@code platform}. */
+/** How this platform itself runs: endpoints, the simulated market, accounts, engine, security, local cache: {@code platform}. */
 public record Platform(
         ApiServer api,
         PostgresEndpoint postgres,
@@ -10,7 +10,8 @@ public record Platform(
         Market market,
         Account account,
         Engine engine,
-        Security security) {
+        Security security,
+        LocalCache localCache) {
 
     public Platform {
         Objects.requireNonNull(api, "api");
@@ -20,5 +21,6 @@ public record Platform(
         Objects.requireNonNull(account, "account");
         Objects.requireNonNull(engine, "engine");
         Objects.requireNonNull(security, "security");
+        Objects.requireNonNull(localCache, "localCache");
     }
 }

@@ -299,6 +299,8 @@ final class Validator {
 
         positive("platform.engine.interval", p.engine().interval());
         atLeast("platform.engine.batchSize", p.engine().batchSize(), 1);
+        atLeast("platform.localCache.maxEntries", p.localCache().maxEntries(), 1);
+        positive("platform.localCache.ttl", p.localCache().ttl());
 
         Argon2 argon2 = p.security().argon2();
         atLeast("platform.security.argon2.iterations", argon2.iterations(), 1);

@@ -38,8 +38,10 @@ public final class FillEngine {
     private final Ids ids;
     private final Clock clock;
     private final int batchSize;
+    private final PortfolioCache portfolios;
 
-    public FillEngine(ShardRouter router, Market market, PlatformConfig config, Clock clock) {
+    public FillEngine(ShardRouter router, Market market, PlatformConfig config, Clock clock, PortfolioCache portfolios) {
+        this.portfolios = portfolios;
         this.router = router;
         this.market = market;
         this.ids = new Ids(clock);
@@ -104,6 +106,7 @@ public final class FillEngine {
                 }
                 try {
                     if (fill(shard, order, quote, now)) {
+                        portfolios.invalidate(order.userId());
                         filled++;
                     }
                 } catch (RuntimeException e) {

@@ -43,8 +43,10 @@ public final class Orders {
     private final Listing listing;
     private final Ids ids;
     private final Clock clock;
+    private final PortfolioCache portfolios;
 
-    public Orders(Database database, Market market, PlatformConfig config, Clock clock) {
+    public Orders(Database database, Market market, PlatformConfig config, Clock clock, PortfolioCache portfolios) {
+        this.portfolios = portfolios;
         this.database = database;
         this.market = market;
         this.listing = new Listing(config);
@@ -61,7 +63,7 @@ public final class Orders {
         Validated order = validate(request);
         byte[] requestHash = order.hash();
         int bucket = database.router().bucketOf(userId);
-        return Transactions.inTransaction(database.shardFor(userId).primary(), connection -> {
+        PlacedOrder placed = Transactions.inTransaction(database.shardFor(userId).primary(), connection -> {
             Ledger.Account account = Ledger.lockAccount(connection, userId);
             if (order.clientOrderId() != null) {
                 Optional<Replay> earlier = findByClientOrderId(connection, userId, order.clientOrderId());
@@ -76,11 +78,15 @@ public final class Orders {
             Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
             Quote quote = market.quoteAt(order.symbol(), now).orElseThrow();
             UUID orderId = ids.next();
-            Order placed = order.type() == OrderType.MARKET
+            Order created = order.type() == OrderType.MARKET
                     ? fillMarket(connection, userId, bucket, orderId, order, account, quote, now, requestHash)
                     : openLimit(connection, userId, bucket, orderId, order, account, now, requestHash);
-            return new PlacedOrder(placed, false);
+            return new PlacedOrder(created, false);
         });
+        if (!placed.replayed()) {
+            portfolios.invalidate(userId); // committed: readers must not see the portfolio before it
+        }
+        return placed;
     }
 
     public Order get(UUID userId, UUID orderId) {
@@ -101,7 +107,7 @@ public final class Orders {
 
     /** Cancels an open order and releases what it reserved; 409 when it is no longer open. */
     public Order cancel(UUID userId, UUID orderId) {
-        return Transactions.inTransaction(database.shardFor(userId).primary(), connection -> {
+        Order cancelled = Transactions.inTransaction(database.shardFor(userId).primary(), connection -> {
             Ledger.lockAccount(connection, userId);
             Order order;
             BigDecimal reservedCash;
@@ -135,6 +141,8 @@ public final class Orders {
                     order.quantity(), order.limitPrice(), OrderStatus.CANCELLED, order.filledQuantity(),
                     order.filledAvgPrice(), order.createdAt(), order.filledAt());
         });
+        portfolios.invalidate(userId); // the released reserve is visible in the portfolio
+        return cancelled;
     }
 
     /** The user's orders: filters status, symbol, side, type, from, to; sort; keyset pages. */

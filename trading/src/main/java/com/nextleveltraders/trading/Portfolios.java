@@ -19,25 +19,30 @@ public final class Portfolios {
     private final Database database;
     private final Market market;
     private final Clock clock;
+    private final PortfolioCache cache;
 
-    public Portfolios(Database database, Market market, Clock clock) {
+    public Portfolios(Database database, Market market, Clock clock, PortfolioCache cache) {
         this.database = database;
         this.market = market;
         this.clock = clock;
+        this.cache = cache;
     }
 
+    /** The user's portfolio valued at the current quotes; cash and positions come through the cache. */
     public Portfolio of(UUID userId) {
         Instant now = clock.instant();
-        record Account(String currency, BigDecimal cash, BigDecimal reserved, BigDecimal realized) {
-        }
-        record Row(String symbol, BigDecimal quantity, BigDecimal reserved, BigDecimal costBasis) {
-        }
-        record Snapshot(Account account, List<Row> rows) {
-        }
+        PortfolioSnapshot snapshot = cache.get(userId, () -> load(userId));
+        return value(snapshot, now);
+    }
+
+    private PortfolioSnapshot load(UUID userId) {
         // Account and positions from one snapshot, so that they agree with each other.
-        Snapshot snapshot = Transactions.inTransaction(database.shardFor(userId).replica(), connection -> {
+        return Transactions.inTransaction(database.shardFor(userId).replica(), connection -> {
             connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-            Account account;
+            String currency;
+            BigDecimal cash;
+            BigDecimal reserved;
+            BigDecimal realized;
             try (PreparedStatement select = connection.prepareStatement(
                     "SELECT currency, cash, reserved_cash, realized_pnl FROM accounts WHERE user_id = ?")) {
                 select.setObject(1, userId);
@@ -45,37 +50,43 @@ public final class Portfolios {
                     if (!rs.next()) {
                         throw TradingException.notFound("account");
                     }
-                    account = new Account(rs.getString(1), rs.getBigDecimal(2), rs.getBigDecimal(3), rs.getBigDecimal(4));
+                    currency = rs.getString(1);
+                    cash = rs.getBigDecimal(2);
+                    reserved = rs.getBigDecimal(3);
+                    realized = rs.getBigDecimal(4);
                 }
             }
-            List<Row> rows = new ArrayList<>();
+            List<PortfolioSnapshot.Row> rows = new ArrayList<>();
             try (PreparedStatement select = connection.prepareStatement(
                     "SELECT symbol, quantity, reserved_quantity, cost_basis FROM positions WHERE user_id = ? ORDER BY symbol")) {
                 select.setObject(1, userId);
                 try (ResultSet rs = select.executeQuery()) {
                     while (rs.next()) {
-                        rows.add(new Row(rs.getString(1), rs.getBigDecimal(2), rs.getBigDecimal(3), rs.getBigDecimal(4)));
+                        rows.add(new PortfolioSnapshot.Row(rs.getString(1), rs.getBigDecimal(2), rs.getBigDecimal(3),
+                                rs.getBigDecimal(4)));
                     }
                 }
             }
-            return new Snapshot(account, rows);
+            return new PortfolioSnapshot(currency, cash, reserved, realized, rows);
         });
+    }
+
+    private Portfolio value(PortfolioSnapshot snapshot, Instant now) {
         List<Portfolio.Holding> holdings = new ArrayList<>();
         BigDecimal marketValue = BigDecimal.ZERO.setScale(Money.CASH_SCALE);
         BigDecimal costBasis = BigDecimal.ZERO.setScale(Money.CASH_SCALE);
-        for (Row row : snapshot.rows()) {
+        for (PortfolioSnapshot.Row row : snapshot.rows()) {
             BigDecimal last = market.quoteAt(row.symbol(), now).map(Quote::last).orElse(BigDecimal.ZERO);
             BigDecimal value = row.quantity().multiply(last).setScale(Money.CASH_SCALE, RoundingMode.HALF_EVEN);
             BigDecimal average = row.costBasis().divide(row.quantity(), Money.PRICE_SCALE, RoundingMode.HALF_EVEN);
             holdings.add(new Portfolio.Holding(row.symbol(), Money.quantity(row.quantity()),
-                    Money.quantity(row.reserved()), Money.price(average), row.costBasis(), last, value,
+                    Money.quantity(row.reservedQuantity()), Money.price(average), row.costBasis(), last, value,
                     value.subtract(row.costBasis())));
             marketValue = marketValue.add(value);
             costBasis = costBasis.add(row.costBasis());
         }
-        Account account = snapshot.account();
-        return new Portfolio(account.currency(), account.cash(), account.reserved(),
-                account.cash().subtract(account.reserved()), holdings, marketValue, marketValue.subtract(costBasis),
-                account.realized(), account.cash().add(marketValue), now);
+        return new Portfolio(snapshot.currency(), snapshot.cash(), snapshot.reservedCash(),
+                snapshot.cash().subtract(snapshot.reservedCash()), holdings, marketValue, marketValue.subtract(costBasis),
+                snapshot.realizedPnl(), snapshot.cash().add(marketValue), now);
     }
 }

@@ -1,0 +1,62 @@
+package com.nextleveltraders.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.nextleveltraders.api.ApiClient.Trader;
+import com.nextleveltraders.config.ConfigLoader;
+import com.nextleveltraders.config.PlatformConfig;
+import com.nextleveltraders.embedded.FreePorts;
+import java.math.BigDecimal;
+import java.time.Clock;
+import org.junit.jupiter.api.Test;
+
+/** Portfolios come from the tiered cache, yet a write on one instance is seen at once on another. */
+class PortfolioCacheAcrossInstancesTest {
+
+    @Test
+    void aWriteOnOneInstanceIsVisibleAtOnceOnTheOther() {
+        TestPlatform platform = TestPlatform.get();
+        try (ApiInstance first = ApiInstance.start(config(platform, "cache-1"), Clock.systemUTC(), false);
+                ApiInstance second = ApiInstance.start(config(platform, "cache-2"), Clock.systemUTC(), false)) {
+            ApiClient one = new ApiClient("http://127.0.0.1:" + first.port());
+            ApiClient two = new ApiClient("http://127.0.0.1:" + second.port());
+            Trader trader = one.newTrader();
+
+            JsonNode before = two.get("/api/portfolio", trader.token()).json();
+            JsonNode again = two.get("/api/portfolio", trader.token()).json();
+            assertThat(again.get("cash")).isEqualTo(before.get("cash"));
+            // The second read on the same instance came from its L1.
+            assertThat(second.portfolioCacheStats().l1Hits()).isPositive();
+
+            for (int i = 1; i <= 5; i++) {
+                assertThat(one.order(trader, "{\"symbol\":\"KO\",\"side\":\"BUY\",\"type\":\"MARKET\",\"quantity\":\"1\"}")
+                        .status()).isEqualTo(201);
+                JsonNode after = two.get("/api/portfolio", trader.token()).json();
+                assertThat(after.get("positions").get(0).get("symbol").asText()).isEqualTo("KO");
+                assertThat(new BigDecimal(after.get("positions").get(0).get("quantity").asText()))
+                        .isEqualByComparingTo(BigDecimal.valueOf(i));
+            }
+            // And a cancel on the second instance shows on the first.
+            String id = two.order(trader, "{\"symbol\":\"KO\",\"side\":\"BUY\",\"type\":\"LIMIT\",\"quantity\":\"1\","
+                    + "\"limitPrice\":\"1\"}").json().get("id").asText();
+            assertThat(new BigDecimal(one.get("/api/portfolio", trader.token()).json().get("reservedCash").asText()))
+                    .isEqualByComparingTo("1.00");
+            two.delete("/api/orders/" + id, trader.token());
+            assertThat(new BigDecimal(one.get("/api/portfolio", trader.token()).json().get("reservedCash").asText()))
+                    .isEqualByComparingTo("0");
+        }
+    }
+
+    private static PlatformConfig config(TestPlatform platform, String instanceId) {
+        return ConfigLoader.loadYaml("""
+                loadBalancer:
+                  rateLimit: { requests: 1000000, period: 1m, burst: 100000 }
+                platform:
+                  api: { port: %d, instanceId: %s }
+                  postgres: { port: %d, passwordFile: "%s" }
+                  redis: { port: %d, passwordFile: "%s" }
+                """.formatted(FreePorts.pick(), instanceId, platform.postgres.port(), platform.postgres.passwordFile(),
+                platform.redis.port(), platform.redis.passwordFile()));
+    }
+}

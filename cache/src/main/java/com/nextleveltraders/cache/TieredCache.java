@@ -1,0 +1,138 @@
+package com.nextleveltraders.cache;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.SetArgs;
+import java.time.Duration;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A read-through cache in two tiers, Caffeine (L1, in this instance) and Redis (L2, shared), that
+ * never serves an entry older than the last acknowledged write, on any instance.
+ *
+ * <p>Each id has a generation in Redis. Every read first fetches it (one round trip) and looks up
+ * the entry of that generation: L1, then L2, then the loader. Every write to the underlying data
+ * increments the generation after its commit and before it is acknowledged ({@link #invalidate}).
+ * A reader that saw the old generation may still store what it loaded under the old generation,
+ * but from then on every reader asks for the new one; so no L1 anywhere needs to be told, and no
+ * pub/sub message can be missed. When Redis is unreachable, reads go to the loader.
+ *
+ * @param <V> the cached value; {@code codec} turns it into the text stored in Redis
+ */
+public final class TieredCache<V> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TieredCache.class);
+
+    /** Text form of cached values, for L2. */
+    public interface Codec<V> {
+        String encode(V value);
+
+        V decode(String text);
+    }
+
+    private record Key(String id, long generation) {
+    }
+
+    private final RedisConnections redis;
+    private final String namespace;
+    private final Duration l2Ttl;
+    private final Codec<V> codec;
+    private final Cache<Key, V> l1;
+    private final LongAdder l1Hits = new LongAdder();
+    private final LongAdder l2Hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
+    private final LongAdder bypasses = new LongAdder();
+
+    public TieredCache(RedisConnections redis, String namespace, Duration l2Ttl, int l1MaxEntries, Duration l1Ttl,
+            Codec<V> codec) {
+        this.redis = redis;
+        this.namespace = namespace;
+        this.l2Ttl = l2Ttl;
+        this.codec = codec;
+        this.l1 = Caffeine.newBuilder().maximumSize(l1MaxEntries).expireAfterWrite(l1Ttl).build();
+    }
+
+    /** The value of {@code id}, no older than the last {@link #invalidate} of it that returned. */
+    public V get(String id, Supplier<V> loader) {
+        long generation;
+        try {
+            String text = redis.sync().get(generationKey(id));
+            generation = text == null ? 0 : Long.parseLong(text);
+        } catch (RedisException e) {
+            bypasses.increment();
+            return loader.get();
+        }
+        Key key = new Key(id, generation);
+        V cached = l1.getIfPresent(key);
+        if (cached != null) {
+            l1Hits.increment();
+            return cached;
+        }
+        String l2Key = valueKey(key);
+        try {
+            String text = redis.sync().get(l2Key);
+            if (text != null) {
+                V value = codec.decode(text);
+                l1.put(key, value);
+                l2Hits.increment();
+                return value;
+            }
+        } catch (RedisException e) {
+            bypasses.increment();
+            return loader.get();
+        }
+        misses.increment();
+        V value = loader.get();
+        l1.put(key, value);
+        try {
+            redis.sync().set(l2Key, codec.encode(value), SetArgs.Builder.px(l2Ttl.toMillis()));
+        } catch (RedisException e) {
+            LOG.debug("cannot store {} in Redis: {}", l2Key, e.getMessage());
+        }
+        return value;
+    }
+
+    /**
+     * Makes every tier on every instance forget {@code id}: call after the write commits and before
+     * it is acknowledged. Throws {@link CacheUnavailableException} when Redis cannot be told.
+     */
+    public void invalidate(String id) {
+        try {
+            redis.sync().incr(generationKey(id));
+        } catch (RedisException e) {
+            throw new CacheUnavailableException("cannot invalidate " + namespace + " " + id, e);
+        }
+    }
+
+    /** Hits in L1 and L2, misses (loaded), and reads that bypassed the cache because Redis was away. */
+    public Stats stats() {
+        return new Stats(l1Hits.sum(), l2Hits.sum(), misses.sum(), bypasses.sum());
+    }
+
+    /** Counters since start. */
+    public record Stats(long l1Hits, long l2Hits, long misses, long bypasses) {
+        /** Share of reads answered without the loader. */
+        public double hitRatio() {
+            long total = l1Hits + l2Hits + misses + bypasses;
+            return total == 0 ? 0 : (double) (l1Hits + l2Hits) / total;
+        }
+    }
+
+    private String generationKey(String id) {
+        // The hash tag keeps an id's generation and values in one Redis Cluster slot.
+        return namespace + ":{" + id + "}:gen";
+    }
+
+    private String valueKey(Key key) {
+        return namespace + ":{" + key.id() + "}:" + key.generation();
+    }
+
+    /** For tests and metrics: how many entries L1 holds now. */
+    long l1Size() {
+        return l1.estimatedSize();
+    }
+}
