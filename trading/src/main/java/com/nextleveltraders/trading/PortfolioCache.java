@@ -18,7 +18,16 @@ public final class PortfolioCache {
 
     private static final Logger LOG = LoggerFactory.getLogger(PortfolioCache.class);
 
-    private final TieredCache<PortfolioSnapshot> cache;
+    private final TieredCache<PortfolioSnapshot> cache; // null: every read goes to the database
+
+    private PortfolioCache(TieredCache<PortfolioSnapshot> cache) {
+        this.cache = cache;
+    }
+
+    /** No caching: every read loads from PostgreSQL (for comparison, and where Redis is not wanted). */
+    public static PortfolioCache disabled() {
+        return new PortfolioCache(null);
+    }
 
     public PortfolioCache(RedisConnections redis, PlatformConfig config) {
         var local = config.platform().localCache();
@@ -37,7 +46,7 @@ public final class PortfolioCache {
     }
 
     PortfolioSnapshot get(UUID userId, Supplier<PortfolioSnapshot> loader) {
-        return cache.get(userId.toString(), loader);
+        return cache == null ? loader.get() : cache.get(userId.toString(), loader);
     }
 
     /**
@@ -45,7 +54,10 @@ public final class PortfolioCache {
      * still stands (it is committed); readers cannot reach Redis either then and read from the
      * database, so the risk is only an entry cached before an outage that lost this increment.
      */
-    void invalidate(UUID userId) {
+    public void invalidate(UUID userId) {
+        if (cache == null) {
+            return;
+        }
         try {
             cache.invalidate(userId.toString());
         } catch (CacheUnavailableException e) {
@@ -54,6 +66,7 @@ public final class PortfolioCache {
     }
 
     public TieredCache.Stats stats() {
-        return cache.stats();
+        return cache == null ? new TieredCache.Stats(0, 0, 0, 0) : cache.stats();
     }
+
 }
