@@ -14,21 +14,12 @@ DURATION="${DURATION:-20}"
 ZIPF="${ZIPF:-1.0}"
 WRITES="${WRITES:-0.01}"
 
-JAVA_HOME="$("$root/nlt" java-home)"
-export JAVA_HOME
-export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow -Dstyle.color=never"
-log="$(mktemp)"
-if ! (cd "$root" && mvn -B -q -ntp -DskipTests -pl bench -am package) >"$log" 2>&1; then
-  cat "$log" >&2
-  rm -f "$log"
-  exit 1
-fi
-rm -f "$log"
+source "$root/bench/lib.sh"
+bench_build
 
 work="$(mktemp -d /tmp/nlt-portfolio.XXXXXX)"
 chmod 755 "$work" # PostgreSQL runs as user postgres and must reach its data dir inside
 trap 'rm -rf "$work"' EXIT
-echo "== $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1), load $(cut -d ' ' -f 1-3 /proc/loadavg)"
+bench_machine
 echo "== $USERS users, Zipf s=$ZIPF, $THREADS threads, $DURATION s per phase, writes $WRITES of operations"
-"$JAVA_HOME/bin/java" -cp "$root/bench/target/classes:$root/bench/target/lib/*" \
-  com.nextleveltraders.bench.PortfolioReadLoad "$work" "$USERS" "$THREADS" "$DURATION" "$ZIPF" "$WRITES"
+bench_java com.nextleveltraders.bench.PortfolioReadLoad "$work" "$USERS" "$THREADS" "$DURATION" "$ZIPF" "$WRITES"

@@ -18,20 +18,11 @@ for value in "$CLIENTS" "$DURATION" "$KEYS"; do
 done
 command -v redis-benchmark >/dev/null || { echo "ratelimit.sh: needs redis-benchmark (apt-get install redis-tools)" >&2; exit 2; }
 
-JAVA_HOME="$("$root/nlt" java-home)"
-export JAVA_HOME
-export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow -Dstyle.color=never"
-log="$(mktemp)"
-if ! (cd "$root" && mvn -B -q -ntp -DskipTests -pl bench -am package) >"$log" 2>&1; then
-  cat "$log" >&2
-  rm -f "$log"
-  exit 1
-fi
-rm -f "$log"
+source "$root/bench/lib.sh"
+bench_build
 
 work="$(mktemp -d /tmp/nlt-ratelimit.XXXXXX)"
 trap 'rm -rf "$work"' EXIT
-echo "== $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1), load $(cut -d ' ' -f 1-3 /proc/loadavg)"
+bench_machine
 echo "== $CLIENTS clients, $DURATION s counted, $KEYS keys; redis-benchmark $(redis-benchmark --version | head -n 1)"
-"$JAVA_HOME/bin/java" -cp "$root/bench/target/classes:$root/bench/target/lib/*" \
-  com.nextleveltraders.bench.RateLimitLoad "$work" "$CLIENTS" "$DURATION" "$KEYS" | grep -v '^20'
+bench_java com.nextleveltraders.bench.RateLimitLoad "$work" "$CLIENTS" "$DURATION" "$KEYS" | grep -v '^20'

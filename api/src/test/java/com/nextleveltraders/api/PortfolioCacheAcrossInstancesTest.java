@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nextleveltraders.api.ApiClient.Trader;
-import com.nextleveltraders.config.ConfigLoader;
-import com.nextleveltraders.config.PlatformConfig;
-import com.nextleveltraders.embedded.FreePorts;
 import java.math.BigDecimal;
 import java.time.Clock;
 import org.junit.jupiter.api.Test;
@@ -14,11 +11,13 @@ import org.junit.jupiter.api.Test;
 /** Portfolios come from the tiered cache, yet a write on one instance is seen at once on another. */
 class PortfolioCacheAcrossInstancesTest {
 
+    private static final String UNLIMITED = "loadBalancer:\n  rateLimit: { requests: 1000000, period: 1m, burst: 100000 }\n";
+
     @Test
     void aWriteOnOneInstanceIsVisibleAtOnceOnTheOther() {
         TestPlatform platform = TestPlatform.get();
-        try (ApiInstance first = ApiInstance.start(config(platform, "cache-1"), Clock.systemUTC(), false);
-                ApiInstance second = ApiInstance.start(config(platform, "cache-2"), Clock.systemUTC(), false)) {
+        try (ApiInstance first = ApiInstance.start(platform.instanceConfig("cache-1", UNLIMITED), Clock.systemUTC(), false);
+                ApiInstance second = ApiInstance.start(platform.instanceConfig("cache-2", UNLIMITED), Clock.systemUTC(), false)) {
             ApiClient one = new ApiClient("http://127.0.0.1:" + first.port());
             ApiClient two = new ApiClient("http://127.0.0.1:" + second.port());
             Trader trader = one.newTrader();
@@ -46,17 +45,5 @@ class PortfolioCacheAcrossInstancesTest {
             assertThat(new BigDecimal(one.get("/api/portfolio", trader.token()).json().get("reservedCash").asText()))
                     .isEqualByComparingTo("0");
         }
-    }
-
-    private static PlatformConfig config(TestPlatform platform, String instanceId) {
-        return ConfigLoader.loadYaml("""
-                loadBalancer:
-                  rateLimit: { requests: 1000000, period: 1m, burst: 100000 }
-                platform:
-                  api: { port: %d, instanceId: %s }
-                  postgres: { port: %d, passwordFile: "%s" }
-                  redis: { port: %d, passwordFile: "%s" }
-                """.formatted(FreePorts.pick(), instanceId, platform.postgres.port(), platform.postgres.passwordFile(),
-                platform.redis.port(), platform.redis.passwordFile()));
     }
 }

@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nextleveltraders.api.ApiClient.Response;
 import com.nextleveltraders.api.ApiClient.Trader;
-import com.nextleveltraders.config.ConfigLoader;
-import com.nextleveltraders.config.PlatformConfig;
-import com.nextleveltraders.embedded.FreePorts;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,8 +26,8 @@ class RateLimitTest {
     @Test
     void oneBudgetPerUserAcrossTwoInstances() throws Exception {
         TestPlatform platform = TestPlatform.get();
-        try (ApiInstance first = ApiInstance.start(withSeedLimit(platform, "rl-1"), Clock.systemUTC(), false);
-                ApiInstance second = ApiInstance.start(withSeedLimit(platform, "rl-2"), Clock.systemUTC(), false)) {
+        try (ApiInstance first = ApiInstance.start(platform.instanceConfig("rl-1", ""), Clock.systemUTC(), false);
+                ApiInstance second = ApiInstance.start(platform.instanceConfig("rl-2", ""), Clock.systemUTC(), false)) {
             ApiClient one = new ApiClient("http://127.0.0.1:" + first.port());
             ApiClient two = new ApiClient("http://127.0.0.1:" + second.port());
             Trader flooder = one.newTrader();
@@ -85,15 +82,5 @@ class RateLimitTest {
             assertThat(other.header("ratelimit")).startsWith("\"default\";r=49;");
             assertThat(two.get("/api/health", null).json().get("rateLimit").asText()).isEqualTo("SHARED");
         }
-    }
-
-    private static PlatformConfig withSeedLimit(TestPlatform platform, String instanceId) {
-        return ConfigLoader.loadYaml("""
-                platform:
-                  api: { port: %d, instanceId: %s }
-                  postgres: { port: %d, passwordFile: "%s" }
-                  redis: { port: %d, passwordFile: "%s" }
-                """.formatted(FreePorts.pick(), instanceId, platform.postgres.port(), platform.postgres.passwordFile(),
-                platform.redis.port(), platform.redis.passwordFile()));
     }
 }

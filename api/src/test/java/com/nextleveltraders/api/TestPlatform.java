@@ -53,6 +53,22 @@ final class TestPlatform {
         return shared;
     }
 
+    /**
+     * The configuration of one more API instance on these servers, on a free port; {@code yaml}
+     * adds other settings (top-level keys other than platform). Without it, the strategy's
+     * rate limit applies.
+     */
+    PlatformConfig instanceConfig(String instanceId, String yaml) {
+        return ConfigLoader.loadYaml(yaml + """
+
+                platform:
+                  api: { port: %d, instanceId: %s }
+                  postgres: { port: %d, passwordFile: "%s" }
+                  redis: { port: %d, passwordFile: "%s" }
+                """.formatted(com.nextleveltraders.embedded.FreePorts.pick(), instanceId, postgres.port(),
+                postgres.passwordFile(), redis.port(), redis.passwordFile()));
+    }
+
     DataSource dataSource() {
         return api.database().catalog();
     }
