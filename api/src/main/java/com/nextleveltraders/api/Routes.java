@@ -156,12 +156,13 @@ final class Routes {
     AggregatedHttpResponse health(ServiceRequestContext ctx, AggregatedHttpRequest request) {
         boolean postgres = database.isUp();
         boolean redisUp = redis.isUp();
-        Map<String, String> body = new LinkedHashMap<>();
+        Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", postgres && redisUp ? "UP" : "DOWN");
         body.put("postgres", postgres ? "UP" : "DOWN");
         body.put("redis", redisUp ? "UP" : "DOWN");
         // LOCAL: Redis was unreachable at the last decision, so each instance limits on its own.
         body.put("rateLimit", limiter.isDegraded() ? "LOCAL" : "SHARED");
+        body.put("redisNodes", redis.nodes());
         if (postgres && redisUp) {
             return json(HttpStatus.OK, body);
         }

@@ -48,6 +48,7 @@ class DependencyOutageTest {
             assertThat(health.status()).isEqualTo(503);
             assertThat(health.header("retry-after")).isNotBlank();
             assertThat(health.json().get("redis").asText()).isEqualTo("DOWN");
+            assertThat(health.json().get("redisNodes").get(0).get("up").asBoolean()).isFalse();
             assertThat(health.json().get("postgres").asText()).isEqualTo("UP");
             // The rate limiter fell back to this instance's own limiter instead of failing requests.
             assertThat(health.json().get("rateLimit").asText()).isEqualTo("LOCAL");

@@ -308,6 +308,10 @@ class TradingApiContractTest {
         assertThat(health.json().get("status").asText()).isEqualTo("UP");
         assertThat(health.json().get("postgres").asText()).isEqualTo("UP");
         assertThat(health.json().get("redis").asText()).isEqualTo("UP");
+        JsonNode node = health.json().get("redisNodes").get(0);
+        assertThat(node.get("address").asText()).isEqualTo("127.0.0.1:" + platform.redis.port());
+        assertThat(node.get("role").asText()).isEqualTo("master");
+        assertThat(node.get("up").asBoolean()).isTrue();
         Response metrics = api.get("/metrics", null);
         assertThat(metrics.status()).isEqualTo(200);
         assertThat(metrics.text())

@@ -12,6 +12,7 @@ import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,9 +27,11 @@ public final class RedisConnections implements AutoCloseable {
     private final ClientResources resources;
     private final RedisClient client;
     private final StatefulRedisConnection<String, String> connection;
+    private final String address;
 
     private RedisConnections(ClientResources resources, RedisClient client,
-            StatefulRedisConnection<String, String> connection) {
+            StatefulRedisConnection<String, String> connection, String address) {
+        this.address = address;
         this.resources = resources;
         this.client = client;
         this.connection = connection;
@@ -68,12 +71,31 @@ public final class RedisConnections implements AutoCloseable {
             resources.shutdown();
             throw new CacheUnavailableException("cannot connect to Redis at " + endpoint.host() + ":" + endpoint.port(), e);
         }
-        return new RedisConnections(resources, client, connection);
+        return new RedisConnections(resources, client, connection, endpoint.host() + ":" + endpoint.port());
     }
 
     /** Synchronous commands; safe to call from many (virtual) threads at once. */
     public RedisCommands<String, String> sync() {
         return connection.sync();
+    }
+
+    /** One Redis server as health reports it: where it is, the role it reports, whether it answered. */
+    public record NodeStatus(String address, String role, boolean up) {
+    }
+
+    /**
+     * Every node this instance talks to, with the role each reports ({@code INFO replication}).
+     * One node for now; with replicas and failover each one is listed and exactly one is master.
+     */
+    public List<NodeStatus> nodes() {
+        try {
+            String info = connection.sync().info("replication");
+            String role = info.lines().filter(line -> line.startsWith("role:")).map(line -> line.substring(5).strip())
+                    .findFirst().orElse("unknown");
+            return List.of(new NodeStatus(address, role, true));
+        } catch (RuntimeException e) {
+            return List.of(new NodeStatus(address, "unknown", false));
+        }
     }
 
     /** True when Redis answers PING now. */
