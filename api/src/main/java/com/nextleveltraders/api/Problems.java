@@ -45,7 +45,9 @@ final class Problems {
             }
             body.put("errors", fields);
         }
-        ResponseHeadersBuilder headers = ResponseHeaders.builder(status).contentType(PROBLEM_JSON);
+        // An error is about this request only: no cache may keep it.
+        ResponseHeadersBuilder headers = ResponseHeaders.builder(status).contentType(PROBLEM_JSON)
+                .set(HttpHeaderNames.CACHE_CONTROL, "no-store");
         if (retryAfter != null) {
             headers.set(HttpHeaderNames.RETRY_AFTER, Long.toString(Math.max(1, retryAfter.toSeconds())));
         }

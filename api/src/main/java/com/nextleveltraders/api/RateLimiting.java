@@ -14,7 +14,12 @@ import com.nextleveltraders.cache.RateDecision;
 import com.nextleveltraders.cache.RateLimiters;
 import com.nextleveltraders.cache.RatePolicy;
 import com.nextleveltraders.cache.SessionStore;
+import com.linecorp.armeria.common.ResponseHeaders;
 import io.netty.util.AttributeKey;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Arrays;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -34,7 +39,9 @@ final class RateLimiting implements DecoratingHttpServiceFunction {
     static final AttributeKey<UUID> USER = AttributeKey.valueOf(RateLimiting.class, "USER");
 
     private static final List<String> UNLIMITED = List.of("/api/health", "/metrics");
-    private static final String POLICY_NAME = "\"default\"";
+    private static final String POLICY_NAME = "\"burst\"";
+    // Clients rotating through the addresses of one IPv6 network count as that network.
+    private static final int IPV6_PREFIX_BYTES = 8;
 
     private final RateLimiters limiter;
     private final SessionStore sessions;
@@ -45,10 +52,12 @@ final class RateLimiting implements DecoratingHttpServiceFunction {
         this.limiter = limiter;
         this.sessions = sessions;
         this.executor = executor;
-        // Structured-field form of draft-ietf-httpapi-ratelimit-headers: quota q per window w
-        // seconds; "burst" is our extension parameter, which clients that do not know it ignore.
-        this.policyHeader = POLICY_NAME + ";q=" + policy.requests() + ";w=" + policy.period().toSeconds()
-                + ";burst=" + policy.burst();
+        // draft-ietf-httpapi-ratelimit-headers, quota q per window w seconds. What GCRA enforces is
+        // the burst (q requests, refilled over w = burst × interval); the sustained rate it implies
+        // is listed too. RateLimit reports the burst policy, the one that binds.
+        this.policyHeader = POLICY_NAME + ";q=" + policy.burst() + ";w="
+                + ceilSeconds(policy.interval().multipliedBy(policy.burst()))
+                + ", \"sustained\";q=" + policy.requests() + ";w=" + policy.period().toSeconds();
     }
 
     @Override
@@ -62,7 +71,9 @@ final class RateLimiting implements DecoratingHttpServiceFunction {
                 return refuse(decision);
             }
             try {
-                return delegate.serve(ctx, req).mapHeaders(headers -> withRateHeaders(headers.toBuilder(), decision).build());
+                // Not on responses shared caches may keep: a CDN would replay one client's budget to all.
+                return delegate.serve(ctx, req).mapHeaders(headers -> isPublic(headers)
+                        ? headers : withRateHeaders(headers.toBuilder(), decision).build());
             } catch (Exception e) {
                 return HttpResponse.ofFailure(e);
             }
@@ -84,7 +95,25 @@ final class RateLimiting implements DecoratingHttpServiceFunction {
                 // No session store: the handler will answer 503; limit by address meanwhile.
             }
         }
-        return "ip:" + ctx.clientAddress().getHostAddress();
+        return clientAddress(ctx.clientAddress());
+    }
+
+    static String clientAddress(InetAddress address) {
+        if (address instanceof Inet6Address) {
+            byte[] network = Arrays.copyOf(address.getAddress(), 16);
+            Arrays.fill(network, IPV6_PREFIX_BYTES, 16, (byte) 0);
+            try {
+                return "ip6:" + InetAddress.getByAddress(network).getHostAddress() + "/64";
+            } catch (UnknownHostException impossible) {
+                throw new IllegalStateException(impossible);
+            }
+        }
+        return "ip:" + address.getHostAddress();
+    }
+
+    private static boolean isPublic(ResponseHeaders headers) {
+        String control = headers.get(HttpHeaderNames.CACHE_CONTROL);
+        return control != null && control.startsWith("public");
     }
 
     private HttpResponse refuse(RateDecision decision) {
@@ -105,6 +134,11 @@ final class RateLimiting implements DecoratingHttpServiceFunction {
 
     /** Whole seconds, rounded up: a client that waits this long is never early. */
     private static long seconds(Duration duration) {
-        return Math.max(duration.isZero() ? 0 : 1, (duration.toMillis() + 999) / 1000);
+        return ceilSeconds(duration);
+    }
+
+    private static long ceilSeconds(Duration duration) {
+        long seconds = duration.getSeconds();
+        return duration.getNano() > 0 ? seconds + 1 : seconds;
     }
 }

@@ -52,7 +52,7 @@ class DependencyOutageTest {
             assertThat(health.json().get("postgres").asText()).isEqualTo("UP");
             // The rate limiter fell back to this instance's own limiter instead of failing requests.
             assertThat(health.json().get("rateLimit").asText()).isEqualTo("LOCAL");
-            assertThat(portfolio.header("ratelimit")).startsWith("\"default\";r=");
+            assertThat(portfolio.header("ratelimit")).startsWith("\"burst\";r=");
 
             postgres.close();
             Response register = client.post("/api/users", null,

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nextleveltraders.api.ApiClient.Response;
 import com.nextleveltraders.api.ApiClient.Trader;
+import com.nextleveltraders.cache.RedisConnections;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +22,8 @@ import org.junit.jupiter.api.Test;
 class RateLimitTest {
 
     private static final int CLIENTS = 40;
-    private static final int REQUESTS_PER_CLIENT = 5;
+    // 400 requests: even a starved machine cannot spread them over the 21 s a refill of that many takes.
+    private static final int REQUESTS_PER_CLIENT = 10;
 
     @Test
     void oneBudgetPerUserAcrossTwoInstances() throws Exception {
@@ -69,18 +71,28 @@ class RateLimitTest {
             assertThat(allowed).isBetween(50L, 50L + refilled);
             assertThat(refused).isPositive();
             for (Response response : responses) {
-                assertThat(response.header("ratelimit-policy")).isEqualTo("\"default\";q=1000;w=60;burst=50");
-                assertThat(response.header("ratelimit")).startsWith("\"default\";r=");
+                assertThat(response.header("ratelimit-policy")).isEqualTo("\"burst\";q=50;w=3, \"sustained\";q=1000;w=60");
+                assertThat(response.header("ratelimit")).matches("\"burst\";r=\\d+;t=[0-3]");
                 if (response.status() == 429) {
                     assertProblem(response, 429, null);
-                    assertThat(Long.parseLong(response.header("retry-after"))).isPositive();
+                    assertThat(Long.parseLong(response.header("retry-after"))).isBetween(1L, 3L);
+                    assertThat(response.header("cache-control")).isEqualTo("no-store");
                 }
             }
 
             Response other = two.get("/api/portfolio", bystander.token());
             assertThat(other.status()).isEqualTo(200);
-            assertThat(other.header("ratelimit")).startsWith("\"default\";r=49;");
+            assertThat(other.header("ratelimit")).startsWith("\"burst\";r=49;");
             assertThat(two.get("/api/health", null).json().get("rateLimit").asText()).isEqualTo("SHARED");
+            // Public answers carry no per-client budget: a CDN would replay it to everyone.
+            assertThat(two.get("/api/quotes/AAPL", null).header("ratelimit")).isNull();
+
+            // Redis lost its scripts (a restart, a failover): the limiter loads the script again.
+            try (RedisConnections redis = RedisConnections.open(platform.config)) {
+                redis.sync().scriptFlush();
+            }
+            assertThat(one.get("/api/portfolio", bystander.token()).header("ratelimit")).startsWith("\"burst\";r=");
+            assertThat(one.get("/api/health", null).json().get("rateLimit").asText()).isEqualTo("SHARED");
         }
     }
 }

@@ -13,6 +13,8 @@ import java.time.Instant;
  */
 final class LocalRateLimiter implements RateLimiter {
 
+    private static final int MAX_CLIENTS = 100_000;
+
     private final RatePolicy policy;
     private final Clock clock;
     private final long intervalMicros;
@@ -25,7 +27,9 @@ final class LocalRateLimiter implements RateLimiter {
         this.intervalMicros = Math.max(1, policy.interval().toNanos() / 1000);
         this.capacityMicros = intervalMicros * policy.burst();
         this.arrivals = Caffeine.newBuilder()
-                .expireAfterAccess(policy.keyTtl())
+                // Bounded: during an outage, clients rotating addresses must not grow the heap.
+                .maximumSize(MAX_CLIENTS)
+                .expireAfterAccess(policy.effectiveKeyTtl())
                 .ticker(() -> micros(clock.instant()) * 1000)
                 .build();
     }

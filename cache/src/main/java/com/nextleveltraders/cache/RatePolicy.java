@@ -15,6 +15,15 @@ public record RatePolicy(int requests, Duration period, int burst, Duration keyT
         }
     }
 
+    /**
+     * How long a client's state must live: the configured lifetime, but never less than a full
+     * burst takes to refill, or an expiring key would hand the burst back early.
+     */
+    public Duration effectiveKeyTtl() {
+        Duration refill = interval().multipliedBy(burst);
+        return keyTtl.compareTo(refill) >= 0 ? keyTtl : refill;
+    }
+
     /** The time one request's worth of budget takes to come back. */
     public Duration interval() {
         return period.dividedBy(requests);

@@ -3,6 +3,7 @@ package com.nextleveltraders.cache;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.lettuce.core.RedisException;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import java.time.Duration;
 import java.util.concurrent.atomic.LongAdder;
@@ -16,10 +17,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each id has a generation in Redis. Every read first fetches it (one round trip) and looks up
  * the entry of that generation: L1, then L2, then the loader. Every write to the underlying data
- * increments the generation after its commit and before it is acknowledged ({@link #invalidate}).
+ * moves the generation on after its commit and before it is acknowledged ({@link #invalidate}).
  * A reader that saw the old generation may still store what it loaded under the old generation,
  * but from then on every reader asks for the new one; so no L1 anywhere needs to be told, and no
- * pub/sub message can be missed. When Redis is unreachable, reads go to the loader.
+ * pub/sub message can be missed. Generations never repeat, even when Redis loses them
+ * ({@code redis/generation.lua}). When Redis is unreachable, reads go to the loader.
  *
  * @param <V> the cached value; {@code codec} turns it into the text stored in Redis
  */
@@ -31,6 +33,7 @@ public final class TieredCache<V> {
     public interface Codec<V> {
         String encode(V value);
 
+        /** The value of {@code text}; any exception means the text is unusable (treated as a miss). */
         V decode(String text);
     }
 
@@ -38,6 +41,7 @@ public final class TieredCache<V> {
     }
 
     private final RedisConnections redis;
+    private final RedisScript generations;
     private final String namespace;
     private final Duration l2Ttl;
     private final Codec<V> codec;
@@ -47,9 +51,11 @@ public final class TieredCache<V> {
     private final LongAdder misses = new LongAdder();
     private final LongAdder bypasses = new LongAdder();
 
+    /** {@code namespace} names the value and its format version (e.g. "portfolio:v1"). */
     public TieredCache(RedisConnections redis, String namespace, Duration l2Ttl, int l1MaxEntries, Duration l1Ttl,
             Codec<V> codec) {
         this.redis = redis;
+        this.generations = new RedisScript(redis, "/redis/generation.lua");
         this.namespace = namespace;
         this.l2Ttl = l2Ttl;
         this.codec = codec;
@@ -60,8 +66,8 @@ public final class TieredCache<V> {
     public V get(String id, Supplier<V> loader) {
         long generation;
         try {
-            String text = redis.sync().get(generationKey(id));
-            generation = text == null ? 0 : Long.parseLong(text);
+            Long current = generations.run(ScriptOutputType.INTEGER, new String[] {generationKey(id)}, "read");
+            generation = current;
         } catch (RedisException e) {
             bypasses.increment();
             return loader.get();
@@ -72,22 +78,31 @@ public final class TieredCache<V> {
             l1Hits.increment();
             return cached;
         }
+        // Concurrent misses of one entry in this instance wait for one load instead of each loading.
+        return l1.get(key, k -> throughL2(k, loader));
+    }
+
+    private V throughL2(Key key, Supplier<V> loader) {
         String l2Key = valueKey(key);
+        String text;
         try {
-            String text = redis.sync().get(l2Key);
-            if (text != null) {
-                V value = codec.decode(text);
-                l1.put(key, value);
-                l2Hits.increment();
-                return value;
-            }
+            text = redis.sync().get(l2Key);
         } catch (RedisException e) {
             bypasses.increment();
             return loader.get();
         }
+        if (text != null) {
+            try {
+                V value = codec.decode(text);
+                l2Hits.increment();
+                return value;
+            } catch (RuntimeException unusable) {
+                LOG.warn("dropping an unreadable cache entry {}: {}", l2Key, unusable.toString());
+                deleteQuietly(l2Key);
+            }
+        }
         misses.increment();
         V value = loader.get();
-        l1.put(key, value);
         try {
             redis.sync().set(l2Key, codec.encode(value), SetArgs.Builder.px(l2Ttl.toMillis()));
         } catch (RedisException e) {
@@ -102,7 +117,7 @@ public final class TieredCache<V> {
      */
     public void invalidate(String id) {
         try {
-            redis.sync().incr(generationKey(id));
+            generations.run(ScriptOutputType.INTEGER, new String[] {generationKey(id)}, "bump");
         } catch (RedisException e) {
             throw new CacheUnavailableException("cannot invalidate " + namespace + " " + id, e);
         }
@@ -122,6 +137,14 @@ public final class TieredCache<V> {
         }
     }
 
+    private void deleteQuietly(String key) {
+        try {
+            redis.sync().del(key);
+        } catch (RedisException e) {
+            LOG.debug("cannot delete {}: {}", key, e.getMessage());
+        }
+    }
+
     private String generationKey(String id) {
         // The hash tag keeps an id's generation and values in one Redis Cluster slot.
         return namespace + ":{" + id + "}:gen";
@@ -129,10 +152,5 @@ public final class TieredCache<V> {
 
     private String valueKey(Key key) {
         return namespace + ":{" + key.id() + "}:" + key.generation();
-    }
-
-    /** For tests and metrics: how many entries L1 holds now. */
-    long l1Size() {
-        return l1.estimatedSize();
     }
 }

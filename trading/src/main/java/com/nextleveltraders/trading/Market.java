@@ -77,6 +77,11 @@ public final class Market {
         return all;
     }
 
+    /** The start of the tick that {@code instant} falls in: the time every quote then carries. */
+    public Instant tickStart(Instant instant) {
+        return Instant.ofEpochMilli(Math.floorDiv(instant.toEpochMilli(), tickMillis) * tickMillis);
+    }
+
     /** The quote in force at {@code instant}. */
     public Optional<Quote> quoteAt(String symbol, Instant instant) {
         Integer index = symbols.get(symbol);

@@ -83,9 +83,9 @@ public final class Orders {
                     : openLimit(connection, userId, bucket, orderId, order, account, now, requestHash);
             return new PlacedOrder(created, false);
         });
-        if (!placed.replayed()) {
-            portfolios.invalidate(userId); // committed: readers must not see the portfolio before it
-        }
+        // Committed: readers must not see the portfolio from before it. A replay invalidates too: its
+        // original may not have reached that step (a crash, a lost connection after the commit).
+        portfolios.invalidate(userId);
         return placed;
     }
 

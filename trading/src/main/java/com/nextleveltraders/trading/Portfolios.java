@@ -32,7 +32,8 @@ public final class Portfolios {
     public Portfolio of(UUID userId) {
         Instant now = clock.instant();
         PortfolioSnapshot snapshot = cache.get(userId, () -> load(userId));
-        return value(snapshot, now);
+        // Valued as of the quotes' tick, so that the answer (and its ETag) stays the same within a tick.
+        return value(snapshot, market.tickStart(now));
     }
 
     private PortfolioSnapshot load(UUID userId) {
