@@ -117,6 +117,10 @@ public final class ApiInstance implements AutoCloseable {
         RatePolicy ratePolicy = new RatePolicy(rateLimit.requests(), rateLimit.period(), rateLimit.burst(),
                 config.caching().redis().rateLimit());
         RateLimiters limiter = RateLimiters.create(redis, ratePolicy, clock);
+        var auth = config.platform().authRateLimit();
+        RatePolicy authPolicy = new RatePolicy(auth.requests(), auth.period(), auth.burst(),
+                config.caching().redis().rateLimit());
+        RateLimiters authLimiter = RateLimiters.create(redis, authPolicy, clock);
         Routes routes = new Routes(database, redis, sessions, users, orders, trades, portfolios, market, limiter,
                 retryAfter);
         ErrorMapping errors = new ErrorMapping(retryAfter);
@@ -152,7 +156,7 @@ public final class ApiInstance implements AutoCloseable {
                 .gracefulShutdownTimeout(Duration.ZERO, requestTimeout)
                 .errorHandler(errors)
                 // The last decorator added is the outermost: metrics see every answer, 429s included.
-                .decorator(new RateLimiting(limiter, ratePolicy, sessions, requestThreads))
+                .decorator(new RateLimiting(limiter, ratePolicy, authLimiter, authPolicy, sessions, requestThreads))
                 .decorator(new HttpMetrics(registry, config.monitoring().application().responseTime().threshold(),
                         config.monitoring().database().queryTime().threshold()));
         Blocking blocking = new Blocking(requestThreads, errors, new HttpCaching(config));

@@ -2,6 +2,7 @@ package com.nextleveltraders.api;
 
 import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.HttpHeaderNames;
+import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
@@ -39,17 +40,24 @@ final class RateLimiting implements DecoratingHttpServiceFunction {
     static final AttributeKey<UUID> USER = AttributeKey.valueOf(RateLimiting.class, "USER");
 
     private static final List<String> UNLIMITED = List.of("/api/health", "/metrics");
+    // Each costs an Argon2 hash: on top of the general limit, a small budget per client address.
+    private static final List<String> AUTH_ROUTES = List.of("/api/users", "/api/sessions");
     private static final String POLICY_NAME = "\"burst\"";
+    private static final String AUTH_POLICY_NAME = "\"auth\"";
     // Clients rotating through the addresses of one IPv6 network count as that network.
     private static final int IPV6_PREFIX_BYTES = 8;
 
     private final RateLimiters limiter;
+    private final RateLimiters authLimiter;
     private final SessionStore sessions;
     private final ExecutorService executor;
     private final String policyHeader;
+    private final String authPolicyHeader;
 
-    RateLimiting(RateLimiters limiter, RatePolicy policy, SessionStore sessions, ExecutorService executor) {
+    RateLimiting(RateLimiters limiter, RatePolicy policy, RateLimiters authLimiter, RatePolicy authPolicy,
+            SessionStore sessions, ExecutorService executor) {
         this.limiter = limiter;
+        this.authLimiter = authLimiter;
         this.sessions = sessions;
         this.executor = executor;
         // draft-ietf-httpapi-ratelimit-headers, quota q per window w seconds. What GCRA enforces is
@@ -58,6 +66,8 @@ final class RateLimiting implements DecoratingHttpServiceFunction {
         this.policyHeader = POLICY_NAME + ";q=" + policy.burst() + ";w="
                 + ceilSeconds(policy.interval().multipliedBy(policy.burst()))
                 + ", \"sustained\";q=" + policy.requests() + ";w=" + policy.period().toSeconds();
+        this.authPolicyHeader = policyHeader + ", " + AUTH_POLICY_NAME + ";q=" + authPolicy.burst() + ";w="
+                + ceilSeconds(authPolicy.interval().multipliedBy(authPolicy.burst()));
     }
 
     @Override
@@ -66,14 +76,28 @@ final class RateLimiting implements DecoratingHttpServiceFunction {
             return delegate.serve(ctx, req);
         }
         CompletableFuture<HttpResponse> decided = CompletableFuture.supplyAsync(() -> {
-            RateDecision decision = limiter.acquire(client(ctx, req));
-            if (!decision.allowed()) {
-                return refuse(decision);
+            RateDecision general = limiter.acquire(client(ctx, req));
+            if (!general.allowed()) {
+                return refuse(general, POLICY_NAME, policyHeader);
             }
+            RateDecision decision = general;
+            String name = POLICY_NAME;
+            String header = policyHeader;
+            if (req.method() == HttpMethod.POST && AUTH_ROUTES.contains(ctx.path())) {
+                decision = authLimiter.acquire("auth:" + clientAddress(ctx.clientAddress()));
+                name = AUTH_POLICY_NAME;
+                header = authPolicyHeader;
+                if (!decision.allowed()) {
+                    return refuse(decision, name, header);
+                }
+            }
+            RateDecision binding = decision;
+            String bindingName = name;
+            String bindingHeader = header;
             try {
                 // Not on responses shared caches may keep: a CDN would replay one client's budget to all.
-                return delegate.serve(ctx, req).mapHeaders(headers -> isPublic(headers)
-                        ? headers : withRateHeaders(headers.toBuilder(), decision).build());
+                return delegate.serve(ctx, req).mapHeaders(headers -> isPublic(headers) ? headers
+                        : withRateHeaders(headers.toBuilder(), binding, bindingName, bindingHeader).build());
             } catch (Exception e) {
                 return HttpResponse.ofFailure(e);
             }
@@ -116,16 +140,18 @@ final class RateLimiting implements DecoratingHttpServiceFunction {
         return control != null && control.startsWith("public");
     }
 
-    private HttpResponse refuse(RateDecision decision) {
+    private HttpResponse refuse(RateDecision decision, String name, String header) {
         AggregatedHttpResponse problem = Problems.of(HttpStatus.TOO_MANY_REQUESTS, "rate-limited",
                 "too many requests; retry after " + seconds(decision.retryAfter()) + " s", List.of(),
                 decision.retryAfter());
-        return HttpResponse.of(withRateHeaders(problem.headers().toBuilder(), decision).build(), problem.content());
+        return HttpResponse.of(withRateHeaders(problem.headers().toBuilder(), decision, name, header).build(),
+                problem.content());
     }
 
-    private ResponseHeadersBuilder withRateHeaders(ResponseHeadersBuilder headers, RateDecision decision) {
+    private static ResponseHeadersBuilder withRateHeaders(ResponseHeadersBuilder headers, RateDecision decision,
+            String name, String policyHeader) {
         headers.set("ratelimit-policy", policyHeader);
-        headers.set("ratelimit", POLICY_NAME + ";r=" + decision.remaining() + ";t=" + seconds(decision.reset()));
+        headers.set("ratelimit", name + ";r=" + decision.remaining() + ";t=" + seconds(decision.reset()));
         if (!decision.allowed()) {
             headers.set(HttpHeaderNames.RETRY_AFTER, Long.toString(seconds(decision.retryAfter())));
         }

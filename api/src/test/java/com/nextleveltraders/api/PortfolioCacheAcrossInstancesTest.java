@@ -16,6 +16,7 @@ class PortfolioCacheAcrossInstancesTest {
 
     private static final String UNLIMITED = "loadBalancer:\n  rateLimit: { requests: 1000000, period: 1m, burst: 100000 }\n";
 
+
     @Test
     void aWriteOnOneInstanceIsVisibleAtOnceOnTheOther() throws Exception {
         TestPlatform platform = TestPlatform.get();
@@ -23,7 +24,7 @@ class PortfolioCacheAcrossInstancesTest {
                 ApiInstance second = ApiInstance.start(platform.instanceConfig("cache-2", UNLIMITED), Clock.systemUTC(), false)) {
             ApiClient one = new ApiClient("http://127.0.0.1:" + first.port());
             ApiClient two = new ApiClient("http://127.0.0.1:" + second.port());
-            Trader trader = one.newTrader();
+            Trader trader = platform.client.newTrader(); // sessions live in Redis: valid on every instance
 
             JsonNode before = two.get("/api/portfolio", trader.token()).json();
             JsonNode again = two.get("/api/portfolio", trader.token()).json();

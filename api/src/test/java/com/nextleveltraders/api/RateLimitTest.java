@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.nextleveltraders.api.ApiClient.Response;
 import com.nextleveltraders.api.ApiClient.Trader;
 import com.nextleveltraders.cache.RedisConnections;
+import com.nextleveltraders.config.PlatformConfig;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,8 +33,10 @@ class RateLimitTest {
                 ApiInstance second = ApiInstance.start(platform.instanceConfig("rl-2", ""), Clock.systemUTC(), false)) {
             ApiClient one = new ApiClient("http://127.0.0.1:" + first.port());
             ApiClient two = new ApiClient("http://127.0.0.1:" + second.port());
-            Trader flooder = one.newTrader();
-            Trader bystander = one.newTrader();
+            // Registered through the shared test instance: the login budget of this address is the
+            // subject of the other test, and tokens work on every instance (sessions live in Redis).
+            Trader flooder = platform.client.newTrader();
+            Trader bystander = platform.client.newTrader();
 
             ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
             List<Response> responses = new ArrayList<>();
@@ -93,6 +96,35 @@ class RateLimitTest {
             }
             assertThat(one.get("/api/portfolio", bystander.token()).header("ratelimit")).startsWith("\"burst\";r=");
             assertThat(one.get("/api/health", null).json().get("rateLimit").asText()).isEqualTo("SHARED");
+        }
+    }
+
+    @Test
+    void loginAndRegistrationHaveTheirOwnSmallBudgetPerAddress() {
+        TestPlatform platform = TestPlatform.get();
+        PlatformConfig config = platform.instanceConfig("rl-auth", "");
+        try (ApiInstance api = ApiInstance.start(config, Clock.systemUTC(), false)) {
+            ApiClient client = new ApiClient("http://127.0.0.1:" + api.port());
+            var auth = config.platform().authRateLimit();
+            long intervalNanos = auth.period().toNanos() / auth.requests();
+            int attempts = auth.burst() + 10;
+            List<Response> responses = new ArrayList<>();
+            long started = System.nanoTime();
+            for (int i = 0; i < attempts; i++) {
+                responses.add(client.post("/api/sessions", null,
+                        "{\"email\":\"nobody@example.com\",\"password\":\"wrong password!\"}"));
+            }
+            long refilled = (System.nanoTime() - started) / intervalNanos + 1;
+            long answered = responses.stream().filter(r -> r.status() == 401).count();
+            long refused = responses.stream().filter(r -> r.status() == 429).count();
+            assertThat(answered + refused).isEqualTo(attempts);
+            assertThat(answered).isBetween((long) auth.burst(), auth.burst() + refilled);
+            Response last = responses.getLast();
+            assertProblem(last, 429, null);
+            assertThat(last.header("ratelimit")).startsWith("\"auth\";r=0;");
+            assertThat(last.header("ratelimit-policy")).endsWith("\"auth\";q=" + auth.burst() + ";w=20");
+            // Quotes from the same address still pass: only the expensive routes are held back.
+            assertThat(client.get("/api/quotes/AAPL", null).status()).isEqualTo(200);
         }
     }
 }

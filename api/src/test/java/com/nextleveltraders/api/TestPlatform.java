@@ -87,6 +87,7 @@ final class TestPlatform {
                     loadBalancer:
                       rateLimit: { requests: 1000000, period: 1m, burst: 100000 }
                     platform:
+                      authRateLimit: { requests: 1000000, period: 1m, burst: 100000 }
                       api: { port: %d }
                       postgres: { host: 127.0.0.1, port: %d, database: nlt, user: nlt, passwordFile: "%s" }
                       redis: { host: 127.0.0.1, port: %d, passwordFile: "%s" }

@@ -12,13 +12,16 @@ import java.util.List;
  */
 final class RedisRateLimiter implements RateLimiter {
 
-    private static final String PREFIX = "ratelimit:";
-
     private final RedisScript script;
     private final String[] args;
+    private final String prefix;
 
     RedisRateLimiter(RedisConnections redis, RatePolicy policy) {
         this.script = new RedisScript(redis, "/redis/gcra.lua");
+        // The stored arrival time only means something under the policy that wrote it: keys name
+        // their policy, so two policies (a changed configuration during a rolling deploy, or the
+        // login budget beside the general one) never read each other's state.
+        this.prefix = "ratelimit:" + micros(policy.interval()) + "x" + policy.burst() + ":";
         this.args = new String[] {
                 Long.toString(micros(policy.interval())),
                 Integer.toString(policy.burst()),
@@ -27,7 +30,7 @@ final class RedisRateLimiter implements RateLimiter {
 
     @Override
     public RateDecision acquire(String client) {
-        String[] keys = {PREFIX + client};
+        String[] keys = {prefix + client};
         List<Long> result;
         try {
             result = script.run(ScriptOutputType.MULTI, keys, args);

@@ -11,7 +11,8 @@ public record Platform(
         Account account,
         Engine engine,
         Security security,
-        LocalCache localCache) {
+        LocalCache localCache,
+        RateLimit authRateLimit) {
 
     public Platform {
         Objects.requireNonNull(api, "api");
@@ -22,5 +23,6 @@ public record Platform(
         Objects.requireNonNull(engine, "engine");
         Objects.requireNonNull(security, "security");
         Objects.requireNonNull(localCache, "localCache");
+        Objects.requireNonNull(authRateLimit, "authRateLimit");
     }
 }

@@ -301,6 +301,9 @@ final class Validator {
         atLeast("platform.engine.batchSize", p.engine().batchSize(), 1);
         atLeast("platform.localCache.maxEntries", p.localCache().maxEntries(), 1);
         positive("platform.localCache.ttl", p.localCache().ttl());
+        atLeast("platform.authRateLimit.requests", p.authRateLimit().requests(), 1);
+        positive("platform.authRateLimit.period", p.authRateLimit().period());
+        atLeast("platform.authRateLimit.burst", p.authRateLimit().burst(), 1);
 
         Argon2 argon2 = p.security().argon2();
         atLeast("platform.security.argon2.iterations", argon2.iterations(), 1);
