@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -65,6 +66,48 @@ final class Listing {
 
     /** Which fields sort and filter one table, with its id column for the tie-break. */
     record Spec(String idColumn, Map<String, Field> sortable, Map<String, Filter> filters, String defaultSort) {
+    }
+
+    /** Builds a {@link Spec}; names keep the order they are added in, which error messages list. */
+    static final class SpecBuilder {
+        private final Map<String, Field> sortable = new LinkedHashMap<>();
+        private final Map<String, Filter> filters = new LinkedHashMap<>();
+
+        SpecBuilder sort(String name, String column, Kind kind) {
+            sortable.put(name, new Field(name, column, kind));
+            return this;
+        }
+
+        /** {@code parameter=value}: one of an enum's names, or any text when {@code values} is null. */
+        SpecBuilder equalTo(String parameter, String column, Class<? extends Enum<?>> values) {
+            Set<String> allowed = null;
+            if (values != null) {
+                allowed = new LinkedHashSet<>();
+                for (Enum<?> constant : values.getEnumConstants()) {
+                    allowed.add(constant.name());
+                }
+            }
+            filters.put(parameter, new Filter(parameter, column, "=", Kind.TEXT, allowed));
+            return this;
+        }
+
+        /** {@code from} (inclusive) and {@code to} (exclusive) on the creation time. */
+        SpecBuilder createdBetween() {
+            filters.put("from", new Filter("from", "created_at", ">=", Kind.TIMESTAMP, null));
+            filters.put("to", new Filter("to", "created_at", "<", Kind.TIMESTAMP, null));
+            return this;
+        }
+
+        SpecBuilder decimalRange(String minParameter, String maxParameter, String column) {
+            filters.put(minParameter, new Filter(minParameter, column, ">=", Kind.DECIMAL, null));
+            filters.put(maxParameter, new Filter(maxParameter, column, "<=", Kind.DECIMAL, null));
+            return this;
+        }
+
+        Spec build(String defaultSort) {
+            return new Spec("id", Collections.unmodifiableMap(new LinkedHashMap<>(sortable)),
+                    Collections.unmodifiableMap(new LinkedHashMap<>(filters)), defaultSort);
+        }
     }
 
     private static final String LIMIT = "limit";

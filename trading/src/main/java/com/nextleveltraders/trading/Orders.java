@@ -16,13 +16,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 
 /** Placing, reading and cancelling orders. Market orders fill at once; limit orders wait for {@link FillEngine}. */
@@ -354,20 +351,18 @@ public final class Orders {
     }
 
     private static Listing.Spec listSpec() {
-        Map<String, Listing.Field> sortable = new LinkedHashMap<>();
-        sortable.put("createdAt", new Listing.Field("createdAt", "created_at", Listing.Kind.TIMESTAMP));
-        sortable.put("symbol", new Listing.Field("symbol", "symbol", Listing.Kind.TEXT));
-        sortable.put("side", new Listing.Field("side", "side", Listing.Kind.TEXT));
-        sortable.put("type", new Listing.Field("type", "type", Listing.Kind.TEXT));
-        sortable.put("status", new Listing.Field("status", "status", Listing.Kind.TEXT));
-        sortable.put("quantity", new Listing.Field("quantity", "quantity", Listing.Kind.DECIMAL));
-        Map<String, Listing.Filter> filters = new LinkedHashMap<>();
-        filters.put("status", new Listing.Filter("status", "status", "=", Listing.Kind.TEXT, Set.of("OPEN", "FILLED", "CANCELLED")));
-        filters.put("symbol", new Listing.Filter("symbol", "symbol", "=", Listing.Kind.TEXT, null));
-        filters.put("side", new Listing.Filter("side", "side", "=", Listing.Kind.TEXT, Set.of("BUY", "SELL")));
-        filters.put("type", new Listing.Filter("type", "type", "=", Listing.Kind.TEXT, Set.of("MARKET", "LIMIT")));
-        filters.put("from", new Listing.Filter("from", "created_at", ">=", Listing.Kind.TIMESTAMP, null));
-        filters.put("to", new Listing.Filter("to", "created_at", "<", Listing.Kind.TIMESTAMP, null));
-        return new Listing.Spec("id", Collections.unmodifiableMap(sortable), Collections.unmodifiableMap(filters), "-createdAt");
+        return new Listing.SpecBuilder()
+                .sort("createdAt", "created_at", Listing.Kind.TIMESTAMP)
+                .sort("symbol", "symbol", Listing.Kind.TEXT)
+                .sort("side", "side", Listing.Kind.TEXT)
+                .sort("type", "type", Listing.Kind.TEXT)
+                .sort("status", "status", Listing.Kind.TEXT)
+                .sort("quantity", "quantity", Listing.Kind.DECIMAL)
+                .equalTo("status", "status", OrderStatus.class)
+                .equalTo("symbol", "symbol", null)
+                .equalTo("side", "side", Side.class)
+                .equalTo("type", "type", OrderType.class)
+                .createdBetween()
+                .build("-createdAt");
     }
 }

@@ -5,11 +5,8 @@ import com.nextleveltraders.data.Database;
 import com.nextleveltraders.data.Transactions;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
 /** A user's trade history, newest first by default, through the index {@code trades(user_id, created_at)}. */
@@ -41,20 +38,16 @@ public final class Trades {
     }
 
     private static Listing.Spec listSpec() {
-        Map<String, Listing.Field> sortable = new LinkedHashMap<>();
-        sortable.put("createdAt", new Listing.Field("createdAt", "created_at", Listing.Kind.TIMESTAMP));
-        sortable.put("symbol", new Listing.Field("symbol", "symbol", Listing.Kind.TEXT));
-        sortable.put("side", new Listing.Field("side", "side", Listing.Kind.TEXT));
-        sortable.put("quantity", new Listing.Field("quantity", "quantity", Listing.Kind.DECIMAL));
-        sortable.put("price", new Listing.Field("price", "price", Listing.Kind.DECIMAL));
-        Map<String, Listing.Filter> filters = new LinkedHashMap<>();
-        filters.put("symbol", new Listing.Filter("symbol", "symbol", "=", Listing.Kind.TEXT, null));
-        filters.put("side", new Listing.Filter("side", "side", "=", Listing.Kind.TEXT, Set.of("BUY", "SELL")));
-        filters.put("from", new Listing.Filter("from", "created_at", ">=", Listing.Kind.TIMESTAMP, null));
-        filters.put("to", new Listing.Filter("to", "created_at", "<", Listing.Kind.TIMESTAMP, null));
-        filters.put("minQuantity", new Listing.Filter("minQuantity", "quantity", ">=", Listing.Kind.DECIMAL, null));
-        filters.put("maxQuantity", new Listing.Filter("maxQuantity", "quantity", "<=", Listing.Kind.DECIMAL, null));
-        return new Listing.Spec("id", Collections.unmodifiableMap(sortable), Collections.unmodifiableMap(filters),
-                "-createdAt");
+        return new Listing.SpecBuilder()
+                .sort("createdAt", "created_at", Listing.Kind.TIMESTAMP)
+                .sort("symbol", "symbol", Listing.Kind.TEXT)
+                .sort("side", "side", Listing.Kind.TEXT)
+                .sort("quantity", "quantity", Listing.Kind.DECIMAL)
+                .sort("price", "price", Listing.Kind.DECIMAL)
+                .equalTo("symbol", "symbol", null)
+                .equalTo("side", "side", Side.class)
+                .createdBetween()
+                .decimalRange("minQuantity", "maxQuantity", "quantity")
+                .build("-createdAt");
     }
 }
