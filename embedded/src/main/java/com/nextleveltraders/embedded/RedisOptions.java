@@ -9,18 +9,24 @@ import java.util.regex.Pattern;
 /**
  * How to run a local Redis.
  *
- * @param baseDir  the Redis {@code dir}: append-only file, snapshots, {@code redis.conf}, {@code redis.pid} and the
- *                 generated {@code password}; reused across runs
- * @param logFile  server output is appended here
- * @param port     TCP port on 127.0.0.1, or 0 to pick a free one
- * @param watchPid stop the server when this process dies; 0 for none
- * @param settings extra redis.conf directives, written verbatim as {@code name value} lines after the defaults
- *                 (so {@code appendfsync always} overrides); port, requirepass, dir, daemonize and logfile are managed
+ * @param baseDir      the Redis {@code dir}: append-only file, snapshots, {@code redis.conf} and {@code redis.pid};
+ *                     reused across runs
+ * @param logFile      server output is appended here
+ * @param port         TCP port on 127.0.0.1, or 0 to pick a free one
+ * @param watchPid     stop the server when this process dies; 0 for none
+ * @param settings     extra redis.conf directives, written verbatim as {@code name value} lines after the defaults
+ *                     (so {@code appendfsync always} overrides); port, requirepass, masterauth, dir, daemonize and
+ *                     logfile are managed
+ * @param passwordFile the 0600 file holding the password, generated if missing; null means {@code baseDir/password}.
+ *                     Nodes that replicate from each other share one, since it is both their requirepass and their
+ *                     masterauth
  */
-public record RedisOptions(Path baseDir, Path logFile, int port, long watchPid, Map<String, String> settings) {
+public record RedisOptions(Path baseDir, Path logFile, int port, long watchPid, Map<String, String> settings,
+                           Path passwordFile) {
 
-    private static final Pattern SETTING = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*");
-    private static final Set<String> MANAGED = Set.of("port", "requirepass", "dir", "daemonize", "logfile",
+    /** Redis directive names as redis.conf accepts them. */
+    static final Pattern SETTING = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*");
+    static final Set<String> MANAGED = Set.of("port", "requirepass", "masterauth", "dir", "daemonize", "logfile",
             "include", "pidfile");
 
     public RedisOptions {
@@ -29,26 +35,37 @@ public record RedisOptions(Path baseDir, Path logFile, int port, long watchPid, 
         Settings.port(port);
         Settings.watchPid(watchPid);
         settings = Settings.copy(settings, SETTING, MANAGED, "Redis");
+        passwordFile = passwordFile == null ? baseDir.resolve("password") : passwordFile;
     }
 
-    /** Log {@code baseDir/redis.log}, a free port, no watched process. */
+    /** The password in {@code baseDir/password}. */
+    public RedisOptions(Path baseDir, Path logFile, int port, long watchPid, Map<String, String> settings) {
+        this(baseDir, logFile, port, watchPid, settings, null);
+    }
+
+    /** Log {@code baseDir/redis.log}, a free port, no watched process, password in {@code baseDir/password}. */
     public static RedisOptions defaults(Path baseDir) {
-        return new RedisOptions(baseDir, baseDir.resolve("redis.log"), 0, 0, Map.of());
+        return new RedisOptions(baseDir, baseDir.resolve("redis.log"), 0, 0, Map.of(), null);
     }
 
     public RedisOptions withPort(int port) {
-        return new RedisOptions(baseDir, logFile, port, watchPid, settings);
+        return new RedisOptions(baseDir, logFile, port, watchPid, settings, passwordFile);
     }
 
     public RedisOptions withWatchPid(long watchPid) {
-        return new RedisOptions(baseDir, logFile, port, watchPid, settings);
+        return new RedisOptions(baseDir, logFile, port, watchPid, settings, passwordFile);
     }
 
     public RedisOptions withLogFile(Path logFile) {
-        return new RedisOptions(baseDir, logFile, port, watchPid, settings);
+        return new RedisOptions(baseDir, logFile, port, watchPid, settings, passwordFile);
     }
 
     public RedisOptions withSettings(Map<String, String> settings) {
-        return new RedisOptions(baseDir, logFile, port, watchPid, settings);
+        return new RedisOptions(baseDir, logFile, port, watchPid, settings, passwordFile);
+    }
+
+    /** Several nodes given the same file share one password. */
+    public RedisOptions withPasswordFile(Path passwordFile) {
+        return new RedisOptions(baseDir, logFile, port, watchPid, settings, passwordFile);
     }
 }
