@@ -1,0 +1,118 @@
+package com.nextleveltraders.embedded;
+
+import static com.nextleveltraders.embedded.TestProcesses.awaitGone;
+import static com.nextleveltraders.embedded.TestProcesses.liveDescendants;
+import static com.nextleveltraders.embedded.TestProcesses.password;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EmbeddedRedisGroupTest {
+
+    private static final Duration FAILOVER_WAIT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void sentinelsPromoteAReplicaWithTheDataAndTheOldMasterRejoinsAsAReplica() throws Exception {
+        RedisGroupOptions options = RedisGroupOptions.defaults(tmp.resolve("group"))
+                .withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(5));
+        try (EmbeddedRedisGroup group = EmbeddedRedisGroup.start(options)) {
+            String password = password(group.passwordFile());
+            assertThat(group.nodes()).hasSize(3);
+            assertThat(group.sentinels()).hasSize(3);
+            assertThat(group.masterName()).isEqualTo("nlt");
+            EmbeddedRedis first = group.nodes().getFirst();
+            RedisAddress oldMaster = group.currentMaster();
+            assertThat(oldMaster).isEqualTo(new RedisAddress(first.host(), first.port()));
+            for (EmbeddedSentinel sentinel : group.sentinels()) {
+                assertThat(EmbeddedSentinel.masterAddress(sentinel.host(), sentinel.port(), group.passwordFile(),
+                        "nlt")).contains(oldMaster);
+                assertThat(TestProcesses.commandLine(sentinel.pid())).doesNotContain(password);
+            }
+            Map<String, String> replication = info(oldMaster, password);
+            assertThat(replication).containsEntry("role", "master").containsEntry("connected_slaves", "2");
+            assertThat(replication.get("slave0")).contains("state=online");
+            assertThat(replication.get("slave1")).contains("state=online");
+
+            assertThat(call(oldMaster, password, "SET", "quote:ACME", "101.25")).isEqualTo("OK");
+            // Replication is asynchronous: only a write the replicas acknowledged is sure to survive a failover.
+            assertThat(call(oldMaster, password, "WAIT", "2", "5000")).isEqualTo(2L);
+            EmbeddedRedis replica = group.nodes().get(1);
+            assertThat(call(new RedisAddress(replica.host(), replica.port()), password, "GET", "quote:ACME"))
+                    .isEqualTo("101.25");
+
+            long killedAt = System.nanoTime();
+            ProcessHandle.of(first.pid()).orElseThrow().destroyForcibly();
+            awaitGone(Duration.ofSeconds(5), first.pid());
+            AtomicReference<RedisAddress> promoted = new AtomicReference<>();
+            Polling.until(FAILOVER_WAIT, "the sentinels name a new master that says role:master", () -> {
+                RedisAddress master = group.currentMaster();
+                if (master.equals(oldMaster) || !"master".equals(info(master, password).get("role"))) {
+                    return "master " + master;
+                }
+                promoted.set(master);
+                return null;
+            });
+            System.out.printf("Sentinel failover took %d ms%n", (System.nanoTime() - killedAt) / 1_000_000);
+            RedisAddress newMaster = promoted.get();
+            assertThat(call(newMaster, password, "GET", "quote:ACME")).isEqualTo("101.25");
+
+            EmbeddedRedis restarted = group.restartNode(0);
+            assertThat(restarted.port()).isEqualTo(first.port());
+            assertThat(group.nodes().getFirst()).isSameAs(restarted);
+            RedisAddress rejoined = new RedisAddress(restarted.host(), restarted.port());
+            Polling.until(FAILOVER_WAIT, "the old master follows the new one", () -> {
+                Map<String, String> state = info(rejoined, password);
+                return "slave".equals(state.get("role"))
+                        && Integer.toString(newMaster.port()).equals(state.get("master_port"))
+                        && "up".equals(state.get("master_link_status")) ? null : state.toString();
+            });
+            assertThat(call(rejoined, password, "GET", "quote:ACME")).isEqualTo("101.25");
+
+            // Sentinel rewrote the data nodes' configs during the failover: still private, password included.
+            for (int i = 1; i <= 3; i++) {
+                Path config = tmp.resolve("group/node-" + i + "/redis.conf");
+                assertThat(Files.getPosixFilePermissions(config)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+                assertThat(Files.readString(config)).contains("masterauth");
+                assertThat(Files.readString(tmp.resolve("group/logs/redis-" + i + ".log"))).doesNotContain(password);
+            }
+            Path sentinelConfig = tmp.resolve("group/sentinel-2/sentinel.conf");
+            assertThat(Files.getPosixFilePermissions(sentinelConfig))
+                    .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+
+            EmbeddedSentinel sentinel = group.sentinels().get(1);
+            String sentinelId = sentinelId(sentinelConfig);
+            ProcessHandle.of(sentinel.pid()).orElseThrow().destroyForcibly();
+            awaitGone(Duration.ofSeconds(5), sentinel.pid());
+            EmbeddedSentinel back = group.restartSentinel(1);
+            assertThat(back.port()).isEqualTo(sentinel.port());
+            assertThat(EmbeddedSentinel.masterAddress(back.host(), back.port(), group.passwordFile(), "nlt"))
+                    .contains(newMaster);
+            assertThat(sentinelId(sentinelConfig)).isEqualTo(sentinelId);
+        }
+        assertThat(liveDescendants()).isEmpty();
+    }
+
+    private static Object call(RedisAddress address, String password, String... command) throws IOException {
+        return RespClient.call(address.host(), address.port(), password, command);
+    }
+
+    private static Map<String, String> info(RedisAddress address, String password) throws IOException {
+        return RespClient.fields((String) call(address, password, "INFO", "replication"));
+    }
+
+    private static String sentinelId(Path config) throws IOException {
+        return Files.readAllLines(config).stream().filter(line -> line.startsWith("sentinel myid ")).findFirst()
+                .orElseThrow();
+    }
+}
