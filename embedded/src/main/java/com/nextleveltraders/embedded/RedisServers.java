@@ -20,6 +20,7 @@ final class RedisServers {
     /** Generous because a large append-only file is replayed before Redis answers. */
     static final Duration READY_TIMEOUT = Duration.ofMinutes(2);
     static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration TERM_REPEAT = Duration.ofSeconds(1);
 
     private static final Logger log = LoggerFactory.getLogger(RedisServers.class);
     private static final int PORT_ATTEMPTS = 3;
@@ -160,9 +161,26 @@ final class RedisServers {
         }
     }
 
-    /** SIGTERM makes Redis flush the append-only file and exit. True once the server is gone. */
+    /**
+     * SIGTERM makes Redis flush the append-only file and exit. But Redis turns a SIGTERM down while it cannot exit
+     * safely, for one while a replica writes its first append-only file after a full sync ("Writing initial AOF,
+     * can't exit"), and does not try again by itself: so we ask again every second until {@code grace} runs out,
+     * then kill it. True once the server is gone.
+     */
     static boolean stop(Path baseDir, Watchdog.Launched launched, Duration grace) {
-        boolean stopped = launched.server().stop("TERM", grace, "KILL");
+        ServerProcess server = launched.server();
+        long deadline = System.nanoTime() + grace.toNanos();
+        boolean stopped = !server.isRunning();
+        while (!stopped && deadline - System.nanoTime() > 0) {
+            server.signal("TERM");
+            long remaining = Math.max(0, deadline - System.nanoTime());
+            stopped = server.awaitExit(Duration.ofNanos(Math.min(remaining, TERM_REPEAT.toNanos())));
+        }
+        if (!stopped) {
+            log.warn("redis-server pid {} did not stop within {} s of SIGTERM; killing it", server.pid(),
+                    grace.toSeconds());
+            stopped = server.stop("KILL", Duration.ofSeconds(10), "KILL");
+        }
         launched.awaitWrapperExit();
         if (stopped) {
             deletePidFile(baseDir);
