@@ -23,4 +23,20 @@ class FreePortsTest {
             }
         }
     }
+
+    @Test
+    void picksPortsWhoseBusPortIsFreeTooAndTellsATakenPort() throws Exception {
+        Set<Integer> ports = new HashSet<>();
+        for (int i = 0; i < 10; i++) {
+            int port = FreePorts.pickWithOffset(10000);
+            assertThat(port + 10000).isLessThanOrEqualTo(65535);
+            assertThat(ports.add(port)).isTrue();
+            assertThat(FreePorts.isFree(port)).isTrue();
+            assertThat(FreePorts.isFree(port + 10000)).isTrue();
+        }
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
+            assertThat(FreePorts.isFree(socket.getLocalPort())).isFalse();
+        }
+    }
 }
