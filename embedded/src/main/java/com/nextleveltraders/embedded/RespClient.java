@@ -48,7 +48,7 @@ final class RespClient implements AutoCloseable {
         this.in = new BufferedInputStream(socket.getInputStream());
     }
 
-    /** Connects to 127.0.0.1-style {@code host:port} and authenticates with {@code password} (skipped if null). */
+    /** Connects to {@code host:port} and authenticates with {@code password} (no AUTH when it is null). */
     static RespClient connect(String host, int port, String password) throws IOException {
         Socket socket = new Socket();
         try {

@@ -101,6 +101,16 @@ class EmbeddedRedisGroupTest {
             assertThat(sentinelId(sentinelConfig)).isEqualTo(sentinelId);
         }
         assertThat(liveDescendants()).isEmpty();
+
+        // The next run: node 1 is the master again, every sentinel keeps its id and the data is still there.
+        try (EmbeddedRedisGroup group = EmbeddedRedisGroup.start(options)) {
+            String password = password(group.passwordFile());
+            EmbeddedRedis first = group.nodes().getFirst();
+            assertThat(group.currentMaster()).isEqualTo(new RedisAddress(first.host(), first.port()));
+            assertThat(call(group.currentMaster(), password, "GET", "quote:ACME")).isEqualTo("101.25");
+            assertThat(sentinelId(tmp.resolve("group/sentinel-2/sentinel.conf"))).isNotBlank();
+        }
+        assertThat(liveDescendants()).isEmpty();
     }
 
     private static Object call(RedisAddress address, String password, String... command) throws IOException {
