@@ -104,9 +104,10 @@ public final class ApiInstance implements AutoCloseable {
     private static ApiInstance start(PlatformConfig config, Clock clock, boolean runFillEngine, Database database,
             RedisConnections redis) {
         Market market = new Market(config, clock);
-        SessionStore sessions = new SessionStore(redis, config.caching().redis().session(), clock);
         Users users = new Users(database, config, clock);
         PortfolioCache portfolioCache = new PortfolioCache(redis, config);
+        SessionStore sessions = new SessionStore(redis, config.caching().redis().session(), clock,
+                portfolioCache.tiered());
         Orders orders = new Orders(database, market, config, clock, portfolioCache);
         Trades trades = new Trades(database, config);
         Portfolios portfolios = new Portfolios(database, market, clock, portfolioCache);

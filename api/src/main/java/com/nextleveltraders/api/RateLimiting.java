@@ -37,7 +37,8 @@ import java.util.concurrent.ExecutorService;
 final class RateLimiting implements DecoratingHttpServiceFunction {
 
     /** The user a valid bearer token named, resolved once here for the handler to reuse. */
-    static final AttributeKey<UUID> USER = AttributeKey.valueOf(RateLimiting.class, "USER");
+    /** The request's session, when the limiter has looked it up already. */
+    static final AttributeKey<SessionStore.Lookup> SESSION = AttributeKey.valueOf(RateLimiting.class, "SESSION");
 
     private static final List<String> UNLIMITED = List.of("/api/health", "/metrics");
     // Each costs an Argon2 hash: on top of the general limit, a small budget per client address.
@@ -110,10 +111,10 @@ final class RateLimiting implements DecoratingHttpServiceFunction {
         Optional<String> token = Routes.bearer(req.headers());
         if (token.isPresent()) {
             try {
-                Optional<UUID> user = sessions.resolve(token.get());
-                if (user.isPresent()) {
-                    ctx.setAttr(USER, user.get());
-                    return "user:" + user.get();
+                Optional<SessionStore.Lookup> session = sessions.lookup(token.get());
+                if (session.isPresent()) {
+                    ctx.setAttr(SESSION, session.get());
+                    return "user:" + session.get().userId();
                 }
             } catch (CacheUnavailableException e) {
                 // No session store: the handler will answer 503; limit by address meanwhile.

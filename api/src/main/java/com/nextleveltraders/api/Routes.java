@@ -149,8 +149,8 @@ final class Routes {
     }
 
     AggregatedHttpResponse portfolio(ServiceRequestContext ctx, AggregatedHttpRequest request) {
-        UUID userId = authenticate(ctx, request);
-        return json(HttpStatus.OK, portfolios.of(userId));
+        SessionStore.Lookup session = session(ctx, request);
+        return json(HttpStatus.OK, portfolios.of(session.userId(), session.generation()));
     }
 
     AggregatedHttpResponse health(ServiceRequestContext ctx, AggregatedHttpRequest request) {
@@ -162,7 +162,12 @@ final class Routes {
         body.put("redis", redisUp ? "UP" : "DOWN");
         // LOCAL: Redis was unreachable at the last decision, so each instance limits on its own.
         body.put("rateLimit", limiter.isDegraded() ? "LOCAL" : "SHARED");
-        body.put("redisNodes", redis.nodes());
+        List<RedisConnections.NodeStatus> nodes = redis.nodes();
+        body.put("redisMode", redis.mode());
+        // One master in sentinel and standalone mode; one per slot range in a cluster.
+        body.put("redisMasters", nodes.stream().filter(node -> node.up() && node.role().equals("master"))
+                .map(RedisConnections.NodeStatus::address).toList());
+        body.put("redisNodes", nodes);
         if (postgres && redisUp) {
             return json(HttpStatus.OK, body);
         }
@@ -182,14 +187,19 @@ final class Routes {
         return body;
     }
 
-    /** The session's user: resolved already by the rate limiter when it ran, else looked up now. */
+    /** The session's user. */
     private UUID authenticate(ServiceRequestContext ctx, AggregatedHttpRequest request) {
-        UUID known = ctx.attr(RateLimiting.USER);
+        return session(ctx, request).userId();
+    }
+
+    /** The session: looked up already by the rate limiter when it ran, else now. */
+    private SessionStore.Lookup session(ServiceRequestContext ctx, AggregatedHttpRequest request) {
+        SessionStore.Lookup known = ctx.attr(RateLimiting.SESSION);
         if (known != null) {
             return known;
         }
         String token = bearer(request.headers()).orElseThrow(ApiException::unauthorized);
-        return sessions.resolve(token).orElseThrow(ApiException::unauthorized);
+        return sessions.lookup(token).orElseThrow(ApiException::unauthorized);
     }
 
     static Optional<String> bearer(RequestHeaders headers) {

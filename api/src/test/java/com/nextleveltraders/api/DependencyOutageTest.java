@@ -29,11 +29,12 @@ class DependencyOutageTest {
         EmbeddedPostgres postgres = EmbeddedPostgres.start(PostgresOptions.defaults(base.resolve("postgres")));
         EmbeddedRedis redis = EmbeddedRedis.start(RedisOptions.defaults(base.resolve("redis")));
         PlatformConfig config = ConfigLoader.loadYaml("""
+                redis: { mode: standalone, nodes: [ { host: 127.0.0.1, port: %d, role: master } ] }
                 platform:
                   api: { port: %d, instanceId: outage }
                   postgres: { port: %d, passwordFile: "%s" }
-                  redis: { port: %d, passwordFile: "%s" }
-                """.formatted(FreePorts.pick(), postgres.port(), postgres.passwordFile(), redis.port(),
+                  redis: { passwordFile: "%s" }
+                """.formatted(redis.port(), FreePorts.pick(), postgres.port(), postgres.passwordFile(),
                 redis.passwordFile()));
         try (ApiInstance api = ApiInstance.start(config, Clock.systemUTC(), false)) {
             Migrations.apply(api.database().catalog());

@@ -61,12 +61,13 @@ final class TestPlatform {
     PlatformConfig instanceConfig(String instanceId, String yaml) {
         return ConfigLoader.loadYaml(yaml + """
 
+                redis: { mode: standalone, nodes: [ { host: 127.0.0.1, port: %d, role: master } ] }
                 platform:
                   api: { port: %d, instanceId: %s }
                   postgres: { port: %d, passwordFile: "%s" }
-                  redis: { port: %d, passwordFile: "%s" }
-                """.formatted(com.nextleveltraders.embedded.FreePorts.pick(), instanceId, postgres.port(),
-                postgres.passwordFile(), redis.port(), redis.passwordFile()));
+                  redis: { passwordFile: "%s" }
+                """.formatted(redis.port(), com.nextleveltraders.embedded.FreePorts.pick(), instanceId,
+                postgres.port(), postgres.passwordFile(), redis.passwordFile()));
     }
 
     DataSource dataSource() {
@@ -86,13 +87,14 @@ final class TestPlatform {
             PlatformConfig config = ConfigLoader.loadYaml("""
                     loadBalancer:
                       rateLimit: { requests: 1000000, period: 1m, burst: 100000 }
+                    redis: { mode: standalone, nodes: [ { host: 127.0.0.1, port: %d, role: master } ] }
                     platform:
                       authRateLimit: { requests: 1000000, period: 1m, burst: 100000 }
                       api: { port: %d }
                       postgres: { host: 127.0.0.1, port: %d, database: nlt, user: nlt, passwordFile: "%s" }
-                      redis: { host: 127.0.0.1, port: %d, passwordFile: "%s" }
-                    """.formatted(com.nextleveltraders.embedded.FreePorts.pick(), postgres.port(),
-                    postgres.passwordFile(), redis.port(), redis.passwordFile()));
+                      redis: { passwordFile: "%s" }
+                    """.formatted(redis.port(), com.nextleveltraders.embedded.FreePorts.pick(), postgres.port(),
+                    postgres.passwordFile(), redis.passwordFile()));
             MutableClock clock = new MutableClock(Instant.now());
             ApiInstance api = ApiInstance.start(config, clock, false);
             Migrations.apply(api.database().catalog());

@@ -78,6 +78,16 @@ class TradingApiContractTest {
         }
         assertProblem(api.post("/api/orders", null, "{}"), 401, null);
         Trader trader = api.newTrader();
+        Trader other = api.newTrader();
+        // A token names its user, but only the whole token, as stored, authenticates: another
+        // user's id in front of one's own secret, or a changed secret, is refused.
+        String otherId = other.id().toString().replace("-", "");
+        String secret = trader.token().substring(trader.token().indexOf('.'));
+        assertThat(trader.token()).startsWith(trader.id().toString().replace("-", "") + ".");
+        assertProblem(api.get("/api/portfolio", otherId + secret), 401, null);
+        assertProblem(api.get("/api/portfolio", trader.token().substring(0, trader.token().length() - 1)
+                + (trader.token().endsWith("A") ? "B" : "A")), 401, null);
+        assertProblem(api.get("/api/portfolio", trader.token() + "A"), 401, null);
         assertThat(api.get("/api/portfolio", trader.token()).status()).isEqualTo(200);
         assertThat(api.delete("/api/sessions", trader.token()).status()).isEqualTo(204);
         assertProblem(api.get("/api/portfolio", trader.token()), 401, null);

@@ -1,6 +1,7 @@
 package com.nextleveltraders.bench;
 
 import com.nextleveltraders.cache.RedisConnections;
+import com.nextleveltraders.cache.SessionStore;
 import com.nextleveltraders.cache.TieredCache;
 import com.nextleveltraders.config.ConfigLoader;
 import com.nextleveltraders.config.PlatformConfig;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -27,7 +29,10 @@ import java.util.concurrent.atomic.LongAdder;
  * Portfolio reads per second through the tiered cache against the same reads straight from
  * PostgreSQL, under a Zipf-distributed choice of users with a share of writes (each write
  * invalidates its user's entry, as a committed order does). Both phases use the platform's own
- * {@link Portfolios}, one with the cache and one with it disabled, on the same servers.
+ * {@link Portfolios}, one with the cache and one with it disabled, on the same servers. Measured
+ * twice: as authenticated requests (the session lookup every request makes, then the portfolio;
+ * with the cache the lookup brings the user's cache generation along), and as the portfolio read
+ * alone (the cached read then fetches the generation itself).
  *
  * <p>Usage: {@code PortfolioReadLoad <work dir> <users> <threads> <seconds> <zipf exponent> <write share>}.
  */
@@ -46,11 +51,12 @@ public final class PortfolioReadLoad {
         try (EmbeddedPostgres postgres = EmbeddedPostgres.start(PostgresOptions.defaults(work.resolve("postgres")));
                 EmbeddedRedis redis = EmbeddedRedis.start(RedisOptions.defaults(work.resolve("redis")))) {
             PlatformConfig config = ConfigLoader.loadYaml("""
+                    redis: { mode: standalone, nodes: [ { host: 127.0.0.1, port: %d, role: master } ] }
                     platform:
                       postgres: { port: %d, database: %s, user: %s, passwordFile: "%s" }
-                      redis: { port: %d, passwordFile: "%s" }
-                    """.formatted(postgres.port(), postgres.database(), postgres.user(), postgres.passwordFile(),
-                    redis.port(), redis.passwordFile()));
+                      redis: { passwordFile: "%s" }
+                    """.formatted(redis.port(), postgres.port(), postgres.database(), postgres.user(),
+                    postgres.passwordFile(), redis.passwordFile()));
             try (Database database = Database.open(config); RedisConnections connections = RedisConnections.open(config)) {
                 Migrations.apply(database.catalog());
                 UUID[] ids = seed(database, users);
@@ -59,23 +65,53 @@ public final class PortfolioReadLoad {
                 PortfolioCache cache = new PortfolioCache(connections, config);
                 Portfolios direct = new Portfolios(database, market, Clock.systemUTC(), PortfolioCache.disabled());
                 Portfolios cached = new Portfolios(database, market, Clock.systemUTC(), cache);
+                Duration ttl = config.caching().redis().session();
+                // As the API wires them: without the cache a lookup reads the session only; with it,
+                // the session and the user's cache generation in the same script call.
+                SessionStore plainSessions = new SessionStore(connections, ttl, Clock.systemUTC());
+                SessionStore foldedSessions = new SessionStore(connections, ttl, Clock.systemUTC(), cache.tiered());
+                String[] tokens = new String[ids.length];
+                for (int i = 0; i < ids.length; i++) {
+                    tokens[i] = plainSessions.create(ids[i]).token();
+                }
+                int warmUp = Math.max(1, seconds / 4);
 
-                run(direct, null, ids, zipf, threads, Math.max(1, seconds / 4), writeShare); // warm-up
-                double directRate = run(direct, null, ids, zipf, threads, seconds, writeShare) / (double) seconds;
-                run(cached, cache, ids, zipf, threads, Math.max(1, seconds / 4), writeShare);
+                // 1. Authenticated requests: session lookup, then the portfolio (what GET /api/portfolio does).
+                Read directRequest = i -> direct.of(plainSessions.lookup(tokens[i]).orElseThrow().userId());
+                Read cachedRequest = i -> {
+                    SessionStore.Lookup session = foldedSessions.lookup(tokens[i]).orElseThrow();
+                    cached.of(session.userId(), session.generation());
+                };
+                // 2. The portfolio read alone; the cached one fetches its generation itself.
+                Read directRead = i -> direct.of(ids[i]);
+                Read cachedRead = i -> cached.of(ids[i]);
+
+                run(directRequest, null, ids, zipf, threads, warmUp, writeShare);
+                double directRequests = run(directRequest, null, ids, zipf, threads, seconds, writeShare) / (double) seconds;
+                run(cachedRequest, cache, ids, zipf, threads, warmUp, writeShare);
                 TieredCache.Stats before = cache.stats();
-                double cachedRate = run(cached, cache, ids, zipf, threads, seconds, writeShare) / (double) seconds;
+                double cachedRequests = run(cachedRequest, cache, ids, zipf, threads, seconds, writeShare) / (double) seconds;
                 TieredCache.Stats after = cache.stats();
+                double directReads = run(directRead, null, ids, zipf, threads, seconds, writeShare) / (double) seconds;
+                double cachedReads = run(cachedRead, cache, ids, zipf, threads, seconds, writeShare) / (double) seconds;
+
                 long l1 = after.l1Hits() - before.l1Hits();
                 long l2 = after.l2Hits() - before.l2Hits();
                 long misses = after.misses() - before.misses();
                 long total = l1 + l2 + misses + after.bypasses() - before.bypasses();
-                System.out.printf("direct.per_second=%.0f%ncached.per_second=%.0f%nratio=%.1f%n"
+                System.out.printf("request.direct.per_second=%.0f%nrequest.cached.per_second=%.0f%nrequest.ratio=%.1f%n"
+                        + "read.direct.per_second=%.0f%nread.cached.per_second=%.0f%nread.ratio=%.1f%n"
                         + "hit_ratio=%.4f%nl1_share=%.4f%nl2_share=%.4f%nmiss_share=%.4f%n",
-                        directRate, cachedRate, cachedRate / directRate, (double) (l1 + l2) / total,
+                        directRequests, cachedRequests, cachedRequests / directRequests,
+                        directReads, cachedReads, cachedReads / directReads, (double) (l1 + l2) / total,
                         (double) l1 / total, (double) l2 / total, (double) misses / total);
             }
         }
+    }
+
+    /** One read of user number {@code index}. */
+    private interface Read {
+        void of(int index);
     }
 
     /** Users with a few positions each, written in bulk. */
@@ -98,8 +134,8 @@ public final class PortfolioReadLoad {
         }
     }
 
-    private static long run(Portfolios portfolios, PortfolioCache cache, UUID[] ids, Zipf zipf, int threads,
-            int seconds, double writeShare) throws InterruptedException {
+    private static long run(Read read, PortfolioCache cache, UUID[] ids, Zipf zipf, int threads, int seconds,
+            double writeShare) throws InterruptedException {
         LongAdder reads = new LongAdder();
         long deadline = System.nanoTime() + seconds * 1_000_000_000L;
         List<Thread> workers = new ArrayList<>();
@@ -107,11 +143,11 @@ public final class PortfolioReadLoad {
             workers.add(Thread.ofPlatform().start(() -> {
                 ThreadLocalRandom random = ThreadLocalRandom.current();
                 while (System.nanoTime() < deadline) {
-                    UUID user = ids[zipf.sample(random)];
+                    int user = zipf.sample(random);
                     if (cache != null && random.nextDouble() < writeShare) {
-                        cache.invalidate(user);
+                        cache.invalidate(ids[user]);
                     } else {
-                        portfolios.of(user);
+                        read.of(user);
                         reads.increment();
                     }
                 }

@@ -46,8 +46,9 @@ public final class RateLimitLoad {
         }
         try (EmbeddedRedis redis = EmbeddedRedis.start(RedisOptions.defaults(work.resolve("redis")))) {
             PlatformConfig config = ConfigLoader.loadYaml("""
+                    redis: { mode: standalone, nodes: [ { host: 127.0.0.1, port: %d, role: master } ] }
                     platform:
-                      redis: { host: 127.0.0.1, port: %d, passwordFile: "%s" }
+                      redis: { passwordFile: "%s" }
                     """.formatted(redis.port(), redis.passwordFile()));
             var limit = config.loadBalancer().rateLimit();
             RatePolicy policy = new RatePolicy(limit.requests(), limit.period(), limit.burst(),

@@ -2,24 +2,34 @@ package com.nextleveltraders.cache;
 
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 
 /**
- * A Lua script from the classpath, run with EVALSHA (one round trip) and loaded again when Redis
- * has lost it (a restart, a failover to a server without the script cache).
+ * A Lua script from the classpath, run with EVALSHA (one round trip), and with EVAL where Redis
+ * does not have it cached (a restart, a failover to a server without the script cache).
  */
 final class RedisScript {
 
     private final RedisConnections redis;
     private final String text;
-    private volatile String sha;
+    private final String sha;
 
-    RedisScript(RedisConnections redis, String resource) {
+    /** The script made of {@code resources} in order (say, a library of functions, then the body). */
+    RedisScript(RedisConnections redis, String... resources) {
         this.redis = redis;
-        this.text = read(resource);
+        StringBuilder text = new StringBuilder();
+        for (String resource : resources) {
+            text.append(read(resource)).append('\n');
+        }
+        this.text = text.toString();
+        this.sha = sha1(this.text);
     }
 
     String text() {
@@ -27,21 +37,29 @@ final class RedisScript {
     }
 
     <T> T run(ScriptOutputType type, String[] keys, String... args) {
-        String loaded = sha;
-        if (loaded == null) {
-            loaded = load();
-        }
+        return run(redis.sync(), type, keys, args);
+    }
+
+    /**
+     * Runs on {@code commands} (the routed connection, or one node's). A node that lacks the script
+     * (restarted, promoted, flushed) answers NOSCRIPT; EVAL then runs it and caches it on that node.
+     * No SCRIPT LOAD: in a cluster that goes to every node and fails while any one of them is down.
+     */
+    <T> T run(RedisClusterCommands<String, String> commands, ScriptOutputType type, String[] keys, String... args) {
         try {
-            return redis.sync().evalsha(loaded, type, keys, args);
+            return commands.evalsha(sha, type, keys, args);
         } catch (RedisNoScriptException e) {
-            return redis.sync().evalsha(load(), type, keys, args);
+            return commands.eval(text, type, keys, args);
         }
     }
 
-    private String load() {
-        String loaded = redis.sync().scriptLoad(text);
-        sha = loaded;
-        return loaded;
+    /** What Redis names a script by: the hex SHA-1 of its text. */
+    private static String sha1(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is part of every JDK", e);
+        }
     }
 
     static String read(String resource) {

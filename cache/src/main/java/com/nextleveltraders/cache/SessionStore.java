@@ -1,6 +1,7 @@
 package com.nextleveltraders.cache;
 
 import io.lettuce.core.RedisException;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -10,35 +11,61 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * Sessions in Redis with the strategy's session TTL. Only a SHA-256 of each token is stored, so a
  * copy of Redis's data does not hand out logins.
+ *
+ * <p>A token is {@code <user id, 32 hex digits>.<32 random bytes, base64url>}. The user id part
+ * names the Redis Cluster slot ({@code session:{user id}:...}) that also holds the generation of the
+ * user's cached data, so one script call both checks the session and reads that generation: an
+ * authenticated read from the cache then costs no round trip beyond the session check every
+ * request makes anyway. The user id part proves nothing by itself: the stored session must exist
+ * under the token's hash and name the same user.
  */
 public final class SessionStore {
 
-    private static final int TOKEN_BYTES = 32;
+    private static final int SECRET_BYTES = 32;
+    private static final Pattern TOKEN = Pattern.compile("[0-9a-f]{32}\\.[A-Za-z0-9_-]{43}");
     private static final String PREFIX = "session:";
+
+    /** A live session's user and, when asked for, the generation of the user's cached data. */
+    public record Lookup(UUID userId, OptionalLong generation) {
+    }
 
     private final RedisConnections redis;
     private final Duration ttl;
     private final Clock clock;
+    private final TieredCache<?> userCache; // null: lookups read no generation
+    private final RedisScript lookup;
     private final SecureRandom random = new SecureRandom();
 
     public SessionStore(RedisConnections redis, Duration ttl, Clock clock) {
+        this(redis, ttl, clock, null);
+    }
+
+    /** Lookups also read the generation {@code userCache} keeps for the user (keyed by user id). */
+    public SessionStore(RedisConnections redis, Duration ttl, Clock clock, TieredCache<?> userCache) {
         this.redis = redis;
         this.ttl = ttl;
         this.clock = clock;
+        this.userCache = userCache;
+        this.lookup = new RedisScript(redis, "/redis/generation-lib.lua", "/redis/session.lua");
     }
 
     public Session create(UUID userId) {
-        byte[] raw = new byte[TOKEN_BYTES];
+        byte[] raw = new byte[SECRET_BYTES];
         random.nextBytes(raw);
-        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+        String token = hex(userId) + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+        String key = key(userId, token);
         try {
-            redis.sync().set(key(token), userId.toString(), SetArgs.Builder.px(ttl.toMillis()));
+            // Durable: a session handed out must still work after the master fails over.
+            redis.durably(key, commands -> commands.set(key, userId.toString(), SetArgs.Builder.px(ttl.toMillis())));
         } catch (RedisException e) {
             throw new CacheUnavailableException("cannot store the session", e);
         }
@@ -47,31 +74,64 @@ public final class SessionStore {
 
     /** The user of a live session, or empty for an unknown, expired or malformed token. */
     public Optional<UUID> resolve(String token) {
-        if (token == null || token.isEmpty() || token.length() > 128) {
+        return lookup(token).map(Lookup::userId);
+    }
+
+    /** As {@link #resolve}, with the generation of the user's cached data read in the same round trip. */
+    public Optional<Lookup> lookup(String token) {
+        Optional<UUID> claimed = claimedUser(token);
+        if (claimed.isEmpty()) {
             return Optional.empty();
         }
-        String userId;
+        UUID userId = claimed.get();
+        String[] keys = userCache == null ? new String[] {key(userId, token)}
+                : new String[] {key(userId, token), userCache.generationKey(userId.toString())};
+        List<Object> reply;
         try {
-            userId = redis.sync().get(key(token));
+            reply = lookup.run(ScriptOutputType.MULTI, keys, userId.toString());
         } catch (RedisException e) {
             throw new CacheUnavailableException("cannot read the session", e);
         }
-        return userId == null ? Optional.empty() : Optional.of(UUID.fromString(userId));
+        if (reply.isEmpty()) {
+            return Optional.empty();
+        }
+        OptionalLong generation = reply.size() > 1 ? OptionalLong.of((Long) reply.get(1)) : OptionalLong.empty();
+        return Optional.of(new Lookup(userId, generation));
     }
 
     /** Ends a session; true when it existed. */
     public boolean delete(String token) {
+        Optional<UUID> claimed = claimedUser(token);
+        if (claimed.isEmpty()) {
+            return false;
+        }
         try {
-            return redis.sync().del(key(token)) > 0;
+            return redis.sync().del(key(claimed.get(), token)) > 0;
         } catch (RedisException e) {
             throw new CacheUnavailableException("cannot delete the session", e);
         }
     }
 
-    private static String key(String token) {
+    /** The user id a well-formed token names (not yet checked against Redis). */
+    private static Optional<UUID> claimedUser(String token) {
+        if (token == null || !TOKEN.matcher(token).matches()) {
+            return Optional.empty();
+        }
+        long high = Long.parseUnsignedLong(token.substring(0, 16), 16);
+        long low = Long.parseUnsignedLong(token.substring(16, 32), 16);
+        return Optional.of(new UUID(high, low));
+    }
+
+    private static String hex(UUID id) {
+        return HexFormat.of().toHexDigits(id.getMostSignificantBits())
+                + HexFormat.of().toHexDigits(id.getLeastSignificantBits());
+    }
+
+    /** The hash tag keeps a user's sessions in the slot of the user's cache generations. */
+    private static String key(UUID userId, String token) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-            return PREFIX + HexFormat.of().formatHex(digest);
+            return PREFIX + "{" + userId + "}:" + HexFormat.of().formatHex(digest);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }

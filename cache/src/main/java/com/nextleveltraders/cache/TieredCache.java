@@ -6,6 +6,7 @@ import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import java.time.Duration;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -15,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * A read-through cache in two tiers, Caffeine (L1, in this instance) and Redis (L2, shared), that
  * never serves an entry older than the last acknowledged write, on any instance.
  *
- * <p>Each id has a generation in Redis. Every read first fetches it (one round trip) and looks up
+ * <p>Each id has a generation in Redis. Every read first fetches it (one round trip, or none when
+ * the session lookup brought it along) and looks up
  * the entry of that generation: L1, then L2, then the loader. Every write to the underlying data
  * moves the generation on after its commit and before it is acknowledged ({@link #invalidate}).
  * A reader that saw the old generation may still store what it loaded under the old generation,
@@ -55,7 +57,7 @@ public final class TieredCache<V> {
     public TieredCache(RedisConnections redis, String namespace, Duration l2Ttl, int l1MaxEntries, Duration l1Ttl,
             Codec<V> codec) {
         this.redis = redis;
-        this.generations = new RedisScript(redis, "/redis/generation.lua");
+        this.generations = new RedisScript(redis, "/redis/generation-lib.lua", "/redis/generation.lua");
         this.namespace = namespace;
         this.l2Ttl = l2Ttl;
         this.codec = codec;
@@ -64,13 +66,25 @@ public final class TieredCache<V> {
 
     /** The value of {@code id}, no older than the last {@link #invalidate} of it that returned. */
     public V get(String id, Supplier<V> loader) {
+        return get(id, OptionalLong.empty(), loader);
+    }
+
+    /**
+     * As {@link #get(String, Supplier)}, given the id's generation when the caller has just read it
+     * from Redis on this request's behalf (see {@link SessionStore}), which saves a round trip.
+     */
+    public V get(String id, OptionalLong knownGeneration, Supplier<V> loader) {
         long generation;
-        try {
-            Long current = generations.run(ScriptOutputType.INTEGER, new String[] {generationKey(id)}, "read");
-            generation = current;
-        } catch (RedisException e) {
-            bypasses.increment();
-            return loader.get();
+        if (knownGeneration.isPresent()) {
+            generation = knownGeneration.getAsLong();
+        } else {
+            try {
+                Long current = generations.run(ScriptOutputType.INTEGER, new String[] {generationKey(id)}, "read");
+                generation = current;
+            } catch (RedisException e) {
+                bypasses.increment();
+                return loader.get();
+            }
         }
         Key key = new Key(id, generation);
         V cached = l1.getIfPresent(key);
@@ -86,7 +100,8 @@ public final class TieredCache<V> {
         String l2Key = valueKey(key);
         String text;
         try {
-            text = redis.sync().get(l2Key);
+            // A replica may lag, but an entry never changes under its key: it lags into a miss, not a stale value.
+            text = redis.replicaReads().get(l2Key);
         } catch (RedisException e) {
             bypasses.increment();
             return loader.get();
@@ -117,7 +132,10 @@ public final class TieredCache<V> {
      */
     public void invalidate(String id) {
         try {
-            generations.run(ScriptOutputType.INTEGER, new String[] {generationKey(id)}, "bump");
+            // Durable: if the master failed over without it, readers would return to the old generation.
+            String key = generationKey(id);
+            redis.durably(key, commands -> generations.run(commands, ScriptOutputType.INTEGER, new String[] {key},
+                    "bump"));
         } catch (RedisException e) {
             throw new CacheUnavailableException("cannot invalidate " + namespace + " " + id, e);
         }
@@ -145,7 +163,8 @@ public final class TieredCache<V> {
         }
     }
 
-    private String generationKey(String id) {
+    /** The Redis key of {@code id}'s generation. */
+    public String generationKey(String id) {
         // The hash tag keeps an id's generation and values in one Redis Cluster slot.
         return namespace + ":{" + id + "}:gen";
     }

@@ -9,7 +9,12 @@ import com.nextleveltraders.data.Database;
 import com.nextleveltraders.data.Migrations;
 import com.nextleveltraders.embedded.EmbeddedPostgres;
 import com.nextleveltraders.embedded.EmbeddedRedis;
+import com.nextleveltraders.embedded.EmbeddedRedisCluster;
+import com.nextleveltraders.embedded.EmbeddedRedisGroup;
+import com.nextleveltraders.embedded.EmbeddedSentinel;
 import com.nextleveltraders.embedded.PostgresOptions;
+import com.nextleveltraders.embedded.RedisClusterOptions;
+import com.nextleveltraders.embedded.RedisGroupOptions;
 import com.nextleveltraders.embedded.RedisOptions;
 import com.nextleveltraders.embedded.Sessions;
 import java.io.IOException;
@@ -24,6 +29,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -48,8 +54,21 @@ final class LocalPlatform implements AutoCloseable {
     private Process api;
     private URI url;
 
-    /** A started process and what it is, for the launcher to watch. */
-    record Child(String name, ProcessHandle handle, Path log) {
+    /**
+     * A started process and what it is, for the launcher to watch.
+     *
+     * @param restart starts it again and returns the new process, or {@code null} when losing it is fatal
+     */
+    record Child(String name, ProcessHandle handle, Path log, Restart restart) {
+
+        Child withHandle(ProcessHandle next) {
+            return new Child(name, next, log, restart);
+        }
+    }
+
+    /** Starts a child again after it died. */
+    interface Restart {
+        ProcessHandle run();
     }
 
     LocalPlatform(Path dataDir) {
@@ -74,11 +93,8 @@ final class LocalPlatform implements AutoCloseable {
         EmbeddedPostgres postgres = EmbeddedPostgres.start(new PostgresOptions(dataDir.resolve("postgres"),
                 logDir().resolve("postgres.log"), 0, config.platform().postgres().database(),
                 config.platform().postgres().user(), self, Map.of()));
-        track(postgres, new Child("PostgreSQL", handle(postgres.pid()), logDir().resolve("postgres.log")));
-        System.out.println("starting Redis...");
-        EmbeddedRedis redis = EmbeddedRedis.start(new RedisOptions(dataDir.resolve("redis"),
-                logDir().resolve("redis.log"), 0, self, Map.of()));
-        track(redis, new Child("Redis", handle(redis.pid()), logDir().resolve("redis.log")));
+        track(postgres, new Child("PostgreSQL", handle(postgres.pid()), logDir().resolve("postgres.log"), null));
+        Map<String, Object> redis = startRedis(config, self);
 
         Path instanceFile = runDir.resolve(INSTANCE_ID + ".yaml");
         writeInstanceConfig(instanceFile, postgres, redis, port);
@@ -98,13 +114,110 @@ final class LocalPlatform implements AutoCloseable {
         Path apiLog = logDir().resolve(INSTANCE_ID + ".log");
         api = startApi(files, apiLog);
         Process apiProcess = api;
-        track(() -> stop(apiProcess), new Child("the API instance " + INSTANCE_ID, api.toHandle(), apiLog));
+        track(() -> stop(apiProcess), new Child("the API instance " + INSTANCE_ID, api.toHandle(), apiLog, null));
         Files.writeString(runDir.resolve(INSTANCE_ID + ".pid"), Long.toString(api.pid()));
         url = URI.create("http://" + effective.platform().api().host() + ":" + port);
         awaitHealthy(url.resolve("/api/health"));
     }
 
-    private void writeInstanceConfig(Path file, EmbeddedPostgres postgres, EmbeddedRedis redis, int port)
+    /**
+     * Starts the Redis tier in the configured shape and returns what the instances need to reach
+     * it: the {@code redis} section (nodes, Sentinels) and the password file. A node or Sentinel
+     * that dies is started again and rejoins (a master comes back as a replica of whoever the
+     * Sentinels promoted meanwhile); only the standalone node is fatal to lose.
+     */
+    private Map<String, Object> startRedis(PlatformConfig config, long self) {
+        var redis = config.redis();
+        Map<String, String> settings = Map.of("appendfsync", redis.persistence().appendfsync().name().toLowerCase(
+                Locale.ROOT));
+        Map<String, Object> section = new LinkedHashMap<>();
+        List<Map<String, Object>> nodes = new ArrayList<>();
+        Path passwordFile;
+        switch (redis.mode()) {
+            case STANDALONE -> {
+                System.out.println("starting Redis...");
+                EmbeddedRedis node = EmbeddedRedis.start(new RedisOptions(dataDir.resolve("redis"),
+                        logDir().resolve("redis.log"), 0, self, settings));
+                track(node, new Child("Redis", handle(node.pid()), node.logFile(), null));
+                nodes.add(node(node.host(), node.port(), "master"));
+                passwordFile = node.passwordFile();
+            }
+            case SENTINEL -> {
+                System.out.println("starting Redis: a master, " + (redis.nodes().size() - 1) + " replicas and "
+                        + redis.sentinel().nodes().size() + " Sentinels...");
+                var sentinel = redis.sentinel();
+                EmbeddedRedisGroup group = EmbeddedRedisGroup.start(new RedisGroupOptions(
+                        dataDir.resolve("redis-sentinel"), logDir(), redis.nodes().size() - 1, sentinel.nodes().size(),
+                        sentinel.masterName(), sentinel.quorum(), sentinel.downAfter(), sentinel.failoverTimeout(),
+                        self, settings));
+                synchronized (this) {
+                    started.add(group);
+                }
+                for (int i = 0; i < group.nodes().size(); i++) {
+                    EmbeddedRedis node = group.nodes().get(i);
+                    int index = i;
+                    watch(new Child("Redis node " + (i + 1), handle(node.pid()), node.logFile(), () -> {
+                        group.restartNode(index);
+                        return handle(group.nodes().get(index).pid());
+                    }));
+                    nodes.add(node(node.host(), node.port(), i == 0 ? "master" : "replica"));
+                }
+                List<Map<String, Object>> sentinels = new ArrayList<>();
+                for (int i = 0; i < group.sentinels().size(); i++) {
+                    EmbeddedSentinel node = group.sentinels().get(i);
+                    int index = i;
+                    watch(new Child("Redis Sentinel " + (i + 1), handle(node.pid()), node.logFile(), () -> {
+                        group.restartSentinel(index);
+                        return handle(group.sentinels().get(index).pid());
+                    }));
+                    Map<String, Object> address = new LinkedHashMap<>();
+                    address.put("host", node.host());
+                    address.put("port", node.port());
+                    sentinels.add(address);
+                }
+                section.put("sentinel", Map.of("nodes", sentinels));
+                passwordFile = group.passwordFile();
+            }
+            case CLUSTER -> {
+                var shape = redis.cluster();
+                System.out.println("starting a Redis Cluster: " + shape.masters() + " masters with "
+                        + shape.replicasPerMaster() + " replica(s) each...");
+                EmbeddedRedisCluster cluster = EmbeddedRedisCluster.start(new RedisClusterOptions(
+                        dataDir.resolve("redis-cluster"), logDir(), shape.masters(), shape.replicasPerMaster(),
+                        shape.nodeTimeout(), self, settings));
+                synchronized (this) {
+                    started.add(cluster);
+                }
+                for (int i = 0; i < cluster.nodes().size(); i++) {
+                    EmbeddedRedis node = cluster.nodes().get(i);
+                    int index = i;
+                    watch(new Child("Redis Cluster node " + (i + 1), handle(node.pid()), node.logFile(), () -> {
+                        cluster.restartNode(index);
+                        return handle(cluster.nodes().get(index).pid());
+                    }));
+                    // Seeds only: clients learn each node's current role from the cluster itself.
+                    nodes.add(node(node.host(), node.port(), i < shape.masters() ? "master" : "replica"));
+                }
+                passwordFile = cluster.passwordFile();
+            }
+            default -> throw new IllegalStateException("unknown Redis mode " + redis.mode());
+        }
+        section.put("nodes", nodes);
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("redis", section);
+        result.put("passwordFile", passwordFile.toString());
+        return result;
+    }
+
+    private static Map<String, Object> node(String host, int port, String role) {
+        Map<String, Object> node = new LinkedHashMap<>();
+        node.put("host", host);
+        node.put("port", port);
+        node.put("role", role);
+        return node;
+    }
+
+    private void writeInstanceConfig(Path file, EmbeddedPostgres postgres, Map<String, Object> redis, int port)
             throws IOException {
         Map<String, Object> pg = new LinkedHashMap<>();
         pg.put("host", postgres.host());
@@ -112,19 +225,18 @@ final class LocalPlatform implements AutoCloseable {
         pg.put("database", postgres.database());
         pg.put("user", postgres.user());
         pg.put("passwordFile", postgres.passwordFile().toString());
-        Map<String, Object> rd = new LinkedHashMap<>();
-        rd.put("host", redis.host());
-        rd.put("port", redis.port());
-        rd.put("passwordFile", redis.passwordFile().toString());
         Map<String, Object> api = new LinkedHashMap<>();
         api.put("port", port);
         api.put("instanceId", INSTANCE_ID);
         Map<String, Object> platform = new LinkedHashMap<>();
         platform.put("api", api);
         platform.put("postgres", pg);
-        platform.put("redis", rd);
+        platform.put("redis", Map.of("passwordFile", redis.get("passwordFile")));
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("redis", redis.get("redis"));
+        root.put("platform", platform);
         String yaml = "# Written by `nlt up` at every start: where this instance's servers are.\n"
-                + new ObjectMapper(new YAMLFactory()).writeValueAsString(Map.of("platform", platform));
+                + new ObjectMapper(new YAMLFactory()).writeValueAsString(root);
         Files.writeString(file, yaml);
     }
 
@@ -212,6 +324,11 @@ final class LocalPlatform implements AutoCloseable {
 
     private synchronized void track(AutoCloseable stopper, Child child) {
         started.add(stopper);
+        children.add(child);
+    }
+
+    /** A child stopped by something already tracked (its group), watched on its own. */
+    private synchronized void watch(Child child) {
         children.add(child);
     }
 

@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -17,8 +19,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "up", description = "Start the platform on this machine: PostgreSQL, Redis and the API, until Ctrl-C.")
+@Command(name = "up", description = "Start the platform on this machine: PostgreSQL, the Redis tier and the API, until Ctrl-C.")
 final class UpCommand implements Callable<Integer> {
+
+    // A child that keeps dying is not helped by starting it again: give up after this many restarts.
+    private static final int MAX_RESTARTS = 5;
+    private static final Duration RESTART_WINDOW = Duration.ofMinutes(10);
 
     @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = ".nlt-data",
             description = "where data, logs and pid files live (default: ${DEFAULT-VALUE})")
@@ -71,6 +77,37 @@ final class UpCommand implements Callable<Integer> {
         }
     }
 
+    private static void watch(LocalPlatform.Child child, AtomicBoolean stopping, Deque<Long> restarts) {
+        child.handle().onExit().thenRun(() -> Thread.ofVirtual().start(() -> {
+            if (stopping.get()) {
+                return;
+            }
+            long now = System.nanoTime();
+            restarts.removeIf(at -> now - at > RESTART_WINDOW.toNanos());
+            if (child.restart() == null || restarts.size() >= MAX_RESTARTS) {
+                System.err.println(child.name() + " exited unexpectedly" + (child.restart() == null ? ""
+                        : " " + MAX_RESTARTS + " times within " + RESTART_WINDOW.toMinutes() + " min")
+                        + "; see " + child.log());
+                System.exit(1);
+            }
+            restarts.addLast(now);
+            System.err.println(child.name() + " (pid " + child.handle().pid() + ") exited unexpectedly; starting it"
+                    + " again (see " + child.log() + ")");
+            try {
+                ProcessHandle next = child.restart().run();
+                if (!stopping.get()) {
+                    System.out.println(child.name() + " is back, pid " + next.pid());
+                }
+                watch(child.withHandle(next), stopping, restarts);
+            } catch (RuntimeException e) {
+                if (!stopping.get()) {
+                    System.err.println(child.name() + " could not be started again: " + e.getMessage());
+                    System.exit(1);
+                }
+            }
+        }));
+    }
+
     private Integer run(PlatformConfig config, Path dir, int apiPort) throws InterruptedException {
         long started = System.nanoTime();
         LocalPlatform platform = new LocalPlatform(dir);
@@ -95,18 +132,14 @@ final class UpCommand implements Callable<Integer> {
         }
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         System.out.printf("NextLevel Traders is up in %.1f s: %s%n", took.toMillis() / 1000.0, platform.url());
-        System.out.println("  logs: " + platform.logDir() + " (postgres.log, redis.log, "
+        System.out.println("  logs: " + platform.logDir() + " (postgres.log, redis-*.log, sentinel-*.log, "
                 + LocalPlatform.INSTANCE_ID + ".log)");
         System.out.println("  data: " + dir);
         System.out.println("Ctrl-C stops everything.");
-        // Stay up until a signal, or until any child dies on its own: then stop the rest and fail.
+        // Stay up until a signal. A child that dies on its own is started again when it can rejoin
+        // (Redis nodes and Sentinels); losing any other stops the rest and fails.
         for (LocalPlatform.Child child : platform.children()) {
-            child.handle().onExit().thenRun(() -> {
-                if (!stopping.get()) {
-                    System.err.println(child.name() + " exited unexpectedly; see " + child.log());
-                    System.exit(1);
-                }
-            });
+            watch(child, stopping, new ArrayDeque<>());
         }
         stopped.await();
         return 0;

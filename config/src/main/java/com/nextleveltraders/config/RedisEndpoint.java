@@ -1,16 +1,12 @@
 package com.nextleveltraders.config;
 
 import java.nio.file.Path;
-import java.util.Objects;
 
 /**
- * Where Redis runs: {@code platform.redis}.
+ * How this platform reaches Redis: {@code platform.redis}. Where the nodes are is {@code redis.nodes}
+ * (and {@code redis.sentinel.nodes}).
  *
- * @param passwordFile file holding the password, or {@code null} when none is needed
+ * @param passwordFile file holding the password of every node and Sentinel, or {@code null} when none is needed
  */
-public record RedisEndpoint(String host, int port, Path passwordFile) {
-
-    public RedisEndpoint {
-        Objects.requireNonNull(host, "host");
-    }
+public record RedisEndpoint(Path passwordFile) {
 }

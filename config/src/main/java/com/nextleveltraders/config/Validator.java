@@ -29,6 +29,9 @@ final class Validator {
     private static final Pattern SYMBOL = Pattern.compile("[A-Z][A-Z0-9.]{0,9}");
     private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
     // Index names end up in DDL, so only plain, unquoted PostgreSQL identifiers are allowed.
+    private static final Pattern REDIS_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    private static final int MAX_CLUSTER_MASTERS = 100;
+    private static final int MAX_REPLICAS = 5;
     private static final Pattern SQL_IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
     private final Problems problems;
@@ -145,11 +148,44 @@ final class Validator {
             }
         }
         long masters = nodes.stream().filter(node -> node.role() == RedisRole.MASTER).count();
-        if (masters != 1) {
+        if (redis.mode() == RedisMode.CLUSTER) {
+            if (nodes.isEmpty()) {
+                problems.add("redis.nodes", "must list at least one node of the cluster");
+            }
+        } else if (masters != 1) {
             problems.add("redis.nodes", "must have exactly one node with role master (found " + masters + ")");
         }
         atLeast("redis.options.maxRedirections", redis.options().maxRedirections(), 0);
         positive("redis.options.retryDelayOnFailover", redis.options().retryDelayOnFailover());
+
+        RedisSentinel sentinel = redis.sentinel();
+        matches("redis.sentinel.masterName", sentinel.masterName(), REDIS_NAME, "letters, digits, '-' and '_'");
+        positive("redis.sentinel.downAfter", sentinel.downAfter());
+        positive("redis.sentinel.failoverTimeout", sentinel.failoverTimeout());
+        for (int i = 0; i < sentinel.nodes().size(); i++) {
+            String path = Problems.index("redis.sentinel.nodes", i);
+            notBlank(path + ".host", sentinel.nodes().get(i).host());
+            port(path + ".port", sentinel.nodes().get(i).port());
+        }
+        if (redis.mode() == RedisMode.SENTINEL) {
+            if (sentinel.nodes().isEmpty()) {
+                problems.add("redis.sentinel.nodes", "must list at least one Sentinel in sentinel mode");
+            } else {
+                // A quorum above half stops two halves of a split network from each electing a master.
+                between("redis.sentinel.quorum", sentinel.quorum(), sentinel.nodes().size() / 2 + 1,
+                        sentinel.nodes().size());
+            }
+        }
+
+        RedisClusterShape cluster = redis.cluster();
+        // With fewer than three masters no majority survives losing one, so no failover could happen.
+        between("redis.cluster.masters", cluster.masters(), 3, MAX_CLUSTER_MASTERS);
+        between("redis.cluster.replicasPerMaster", cluster.replicasPerMaster(), 0, MAX_REPLICAS);
+        positive("redis.cluster.nodeTimeout", cluster.nodeTimeout());
+
+        // Capped at run time by the replicas there are (none in standalone mode), so one default fits every shape.
+        between("redis.durability.replicaAcks", redis.durability().replicaAcks(), 0, MAX_REPLICAS);
+        positive("redis.durability.timeout", redis.durability().timeout());
     }
 
     private void monitoring(Monitoring m) {
@@ -280,9 +316,6 @@ final class Validator {
         port("platform.postgres.port", postgres.port());
         notBlank("platform.postgres.database", postgres.database());
         notBlank("platform.postgres.user", postgres.user());
-
-        notBlank("platform.redis.host", p.redis().host());
-        port("platform.redis.port", p.redis().port());
 
         market(p.market());
 

@@ -73,6 +73,18 @@ class DefaultsTest {
         assertThat(cfg.redis().options().maxRedirections()).isEqualTo(16);
         assertThat(cfg.redis().options().retryDelayOnFailover()).isEqualTo(Duration.ofMillis(100));
         assertThat(cfg.redis().options().enableReadyCheck()).isTrue();
+        assertThat(cfg.redis().master()).isEqualTo(new RedisNode("redis-1", 6379, RedisRole.MASTER));
+    }
+
+    @Test
+    void redisRunsAsAMasterWithReplicasUnderThreeSentinels() {
+        assertThat(cfg.redis().mode()).isEqualTo(RedisMode.SENTINEL);
+        assertThat(cfg.redis().sentinel()).isEqualTo(new RedisSentinel("nlt", 2, Duration.ofSeconds(5),
+                Duration.ofSeconds(30), List.of(new RedisAddress("redis-1", 26379),
+                        new RedisAddress("redis-2", 26379), new RedisAddress("redis-3", 26379))));
+        assertThat(cfg.redis().cluster()).isEqualTo(new RedisClusterShape(3, 1, Duration.ofSeconds(5)));
+        assertThat(cfg.redis().persistence().appendfsync()).isEqualTo(AppendFsync.EVERYSEC);
+        assertThat(cfg.redis().durability()).isEqualTo(new RedisDurability(1, Duration.ofMillis(500)));
     }
 
     @Test
@@ -144,7 +156,7 @@ class DefaultsTest {
         Platform p = cfg.platform();
         assertThat(p.api()).isEqualTo(new ApiServer("127.0.0.1", 8080, new DataSize(65_536), "fra1", "api-1"));
         assertThat(p.postgres()).isEqualTo(new PostgresEndpoint("127.0.0.1", 5432, "nlt", "nlt", null));
-        assertThat(p.redis()).isEqualTo(new RedisEndpoint("127.0.0.1", 6379, null));
+        assertThat(p.redis()).isEqualTo(new RedisEndpoint(null));
         assertThat(p.market().seed()).isEqualTo(20261126L);
         assertThat(p.market().tick()).isEqualTo(Duration.ofSeconds(1));
         assertThat(p.market().minPrice()).isEqualByComparingTo("10");

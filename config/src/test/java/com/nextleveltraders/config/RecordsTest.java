@@ -70,7 +70,7 @@ class RecordsTest {
                 .isInstanceOf(NullPointerException.class).hasMessage("minPrice");
         assertThatThrownBy(() -> new Scaling(1, 1, null, null)).hasMessage("regions");
         assertThat(new DbSsl(true, null).ca()).isNull();
-        assertThat(new RedisEndpoint("h", 1, null).passwordFile()).isNull();
+        assertThat(new RedisEndpoint(null).passwordFile()).isNull();
     }
 
     @Test

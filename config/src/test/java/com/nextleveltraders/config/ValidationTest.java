@@ -107,6 +107,39 @@ class ValidationTest {
     }
 
     @Test
+    void clusterModeTakesAnyNodesAsSeedsButNeedsThreeMasters() {
+        problemsOf("""
+                redis:
+                  mode: cluster
+                  nodes:
+                    - { host: a, port: 1, role: replica }
+                  cluster: { masters: 2, replicasPerMaster: 6, nodeTimeout: 0s }
+                """).containsExactly(
+                "redis.cluster.masters: must be between 3 and 100 (got 2)",
+                "redis.cluster.replicasPerMaster: must be between 0 and 5 (got 6)",
+                "redis.cluster.nodeTimeout: must be > 0 (got 0s)");
+        problemsOf("redis: { mode: cluster, nodes: [] }")
+                .containsExactly("redis.nodes: must list at least one node of the cluster");
+    }
+
+    @Test
+    void sentinelsNeedAMajorityQuorumAndANameRedisAccepts() {
+        problemsOf("""
+                redis:
+                  sentinel: { masterName: "a b", quorum: 1, downAfter: 0s }
+                  durability: { replicaAcks: 6 }
+                """).containsExactly(
+                "redis.sentinel.masterName: must be letters, digits, '-' and '_' (got \"a b\")",
+                "redis.sentinel.downAfter: must be > 0 (got 0s)",
+                "redis.sentinel.quorum: must be between 2 and 3 (got 1)",
+                "redis.durability.replicaAcks: must be between 0 and 5 (got 6)");
+        problemsOf("redis: { sentinel: { nodes: [] } }")
+                .containsExactly("redis.sentinel.nodes: must list at least one Sentinel in sentinel mode");
+        problemsOf("redis: { mode: persistent }").singleElement().asString()
+                .startsWith("redis.mode: must be one of standalone, sentinel, cluster");
+    }
+
+    @Test
     void percentagesMustLieBetweenZeroAndHundred() {
         problemsOf("""
                 scaling: { triggers: { cpu: { target: 0 } } }
@@ -192,7 +225,6 @@ class ValidationTest {
                 platform:
                   api: { host: " ", port: 0, maxRequestBody: 0, instanceId: "" }
                   postgres: { port: 70000, database: "", user: "" }
-                  redis: { host: "", port: -1 }
                 """).containsExactly(
                 "platform.api.host: must not be blank",
                 "platform.api.port: must be between 1 and 65535 (got 0)",
@@ -200,9 +232,7 @@ class ValidationTest {
                 "platform.api.instanceId: must not be blank",
                 "platform.postgres.port: must be between 1 and 65535 (got 70000)",
                 "platform.postgres.database: must not be blank",
-                "platform.postgres.user: must not be blank",
-                "platform.redis.host: must not be blank",
-                "platform.redis.port: must be between 1 and 65535 (got -1)");
+                "platform.postgres.user: must not be blank");
     }
 
     @Test

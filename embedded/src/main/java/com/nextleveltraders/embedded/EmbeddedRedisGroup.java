@@ -1,6 +1,7 @@
 package com.nextleveltraders.embedded;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +25,8 @@ import org.slf4j.LoggerFactory;
  * master, node 1's data wins: replicas drop theirs for a full copy of the master's.
  */
 public final class EmbeddedRedisGroup implements AutoCloseable {
+
+    private static final String MASTER_FILE = "master";
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedRedisGroup.class);
     /** A replica's first sync copies the master's whole data set. */
@@ -80,12 +83,21 @@ public final class EmbeddedRedisGroup implements AutoCloseable {
         return group;
     }
 
+    /**
+     * The node that was master when the group last stopped starts as the master again, so that what
+     * was written after a failover is not overwritten by an older copy when the others resync from it.
+     */
     private synchronized void startAll() {
-        EmbeddedRedis master = EmbeddedRedis.start(nodeOptions.getFirst());
-        nodes.add(master);
-        for (RedisOptions replica : nodeOptions.subList(1, nodeOptions.size())) {
-            nodes.add(EmbeddedRedis.start(asReplica(replica, master.port())));
+        int first = lastMaster();
+        EmbeddedRedis[] started = new EmbeddedRedis[nodeOptions.size()];
+        EmbeddedRedis master = EmbeddedRedis.start(nodeOptions.get(first));
+        started[first] = master;
+        for (int i = 0; i < nodeOptions.size(); i++) {
+            if (i != first) {
+                started[i] = EmbeddedRedis.start(asReplica(nodeOptions.get(i), master.port()));
+            }
         }
+        nodes.addAll(List.of(started));
         awaitReplicasOnline(master.port(), replicaPorts(master.port()));
         Path baseDir = options.baseDir().toAbsolutePath().normalize();
         Path logDir = options.logDir().toAbsolutePath().normalize();
@@ -300,9 +312,40 @@ public final class EmbeddedRedisGroup implements AutoCloseable {
         }
     }
 
-    /** Stops the sentinels first (so that stopping the master starts no failover), then the data nodes. */
+    /** Index of the node recorded as master at the last stop; 0 (node 1) when there is no usable record. */
+    private int lastMaster() {
+        Path file = options.baseDir().resolve(MASTER_FILE);
+        try {
+            int index = Integer.parseInt(Files.readString(file).strip()) - 1;
+            return index >= 0 && index < nodeOptions.size() ? index : 0;
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private void recordMaster() {
+        try {
+            RedisAddress master = currentMaster();
+            for (int i = 0; i < nodes.size(); i++) {
+                if (nodes.get(i).port() == master.port()) {
+                    Files.writeString(options.baseDir().resolve(MASTER_FILE), (i + 1) + "\n");
+                    return;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            log.warn("Could not record which Redis node is the master: {}", e.toString());
+        }
+    }
+
+    /**
+     * Stops the sentinels first (so that stopping the master starts no failover), then the data nodes,
+     * after recording which node is the master for the next start.
+     */
     @Override
     public synchronized void close() {
+        if (!closed && !sentinels.isEmpty()) {
+            recordMaster();
+        }
         closed = true;
         RuntimeException failure = null;
         List<AutoCloseable> servers = new ArrayList<>(sentinels.reversed());

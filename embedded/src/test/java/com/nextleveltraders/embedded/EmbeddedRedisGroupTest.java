@@ -24,6 +24,7 @@ class EmbeddedRedisGroupTest {
 
     @Test
     void sentinelsPromoteAReplicaWithTheDataAndTheOldMasterRejoinsAsAReplica() throws Exception {
+        int promotedIndex = -1;
         RedisGroupOptions options = RedisGroupOptions.defaults(tmp.resolve("group"))
                 .withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(5));
         try (EmbeddedRedisGroup group = EmbeddedRedisGroup.start(options)) {
@@ -66,6 +67,13 @@ class EmbeddedRedisGroupTest {
             System.out.printf("Sentinel failover took %d ms%n", (System.nanoTime() - killedAt) / 1_000_000);
             RedisAddress newMaster = promoted.get();
             assertThat(call(newMaster, password, "GET", "quote:ACME")).isEqualTo("101.25");
+            // Written after the failover, on the new master only (node 1 is down): must outlive a restart.
+            assertThat(call(newMaster, password, "SET", "quote:LATE", "7")).isEqualTo("OK");
+            for (int i = 0; i < group.nodes().size(); i++) {
+                if (group.nodes().get(i).port() == newMaster.port()) {
+                    promotedIndex = i;
+                }
+            }
 
             EmbeddedRedis restarted = group.restartNode(0);
             assertThat(restarted.port()).isEqualTo(first.port());
@@ -102,12 +110,15 @@ class EmbeddedRedisGroupTest {
         }
         assertThat(liveDescendants()).isEmpty();
 
-        // The next run: node 1 is the master again, every sentinel keeps its id and the data is still there.
+        // The next run: the node that was master at the stop is the master again (not node 1, whose
+        // copy is older), every sentinel keeps its id and the data, older and newer, is still there.
         try (EmbeddedRedisGroup group = EmbeddedRedisGroup.start(options)) {
             String password = password(group.passwordFile());
-            EmbeddedRedis first = group.nodes().getFirst();
-            assertThat(group.currentMaster()).isEqualTo(new RedisAddress(first.host(), first.port()));
+            assertThat(promotedIndex).isPositive();
+            EmbeddedRedis master = group.nodes().get(promotedIndex);
+            assertThat(group.currentMaster()).isEqualTo(new RedisAddress(master.host(), master.port()));
             assertThat(call(group.currentMaster(), password, "GET", "quote:ACME")).isEqualTo("101.25");
+            assertThat(call(group.currentMaster(), password, "GET", "quote:LATE")).isEqualTo("7");
             assertThat(sentinelId(tmp.resolve("group/sentinel-2/sentinel.conf"))).isNotBlank();
         }
         assertThat(liveDescendants()).isEmpty();

@@ -5,6 +5,7 @@ import com.nextleveltraders.cache.RedisConnections;
 import com.nextleveltraders.cache.TieredCache;
 import com.nextleveltraders.config.PlatformConfig;
 import java.time.Duration;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -54,8 +55,13 @@ public final class PortfolioCache {
                 });
     }
 
-    PortfolioSnapshot get(UUID userId, Supplier<PortfolioSnapshot> loader) {
-        return cache == null ? loader.get() : cache.get(userId.toString(), loader);
+    PortfolioSnapshot get(UUID userId, OptionalLong generation, Supplier<PortfolioSnapshot> loader) {
+        return cache == null ? loader.get() : cache.get(userId.toString(), generation, loader);
+    }
+
+    /** The tiered cache, keyed by user id, for the session lookup to read its generations; null when disabled. */
+    public TieredCache<?> tiered() {
+        return cache;
     }
 
     /**

@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.UUID;
 
 /** Values a user's cash and positions at the current quotes. */
@@ -30,8 +31,16 @@ public final class Portfolios {
 
     /** The user's portfolio valued at the current quotes; cash and positions come through the cache. */
     public Portfolio of(UUID userId) {
+        return of(userId, OptionalLong.empty());
+    }
+
+    /**
+     * As {@link #of(UUID)}, given the generation of the user's cached data when this request's
+     * session lookup has just read it ({@link com.nextleveltraders.cache.SessionStore#lookup}).
+     */
+    public Portfolio of(UUID userId, OptionalLong generation) {
         Instant now = clock.instant();
-        PortfolioSnapshot snapshot = cache.get(userId, () -> load(userId));
+        PortfolioSnapshot snapshot = cache.get(userId, generation, () -> load(userId));
         // Valued as of the quotes' tick, so that the answer (and its ETag) stays the same within a tick.
         return value(snapshot, market.tickStart(now));
     }

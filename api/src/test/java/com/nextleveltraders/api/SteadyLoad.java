@@ -1,0 +1,78 @@
+package com.nextleveltraders.api;
+
+import com.nextleveltraders.api.ApiClient.Response;
+import com.nextleveltraders.api.ApiClient.Trader;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Clients reading their portfolio in a loop (and placing a small order now and then) while a test
+ * breaks something, recording when each answer came and what it was. Bounded: it stops when told
+ * or after {@code maxRequests} per client.
+ */
+final class SteadyLoad implements AutoCloseable {
+
+    /** One answer: when it arrived (System.nanoTime), for whom, its status and the problem type if any. */
+    record Outcome(long at, UUID trader, int status, String body) {
+    }
+
+    private static final int MAX_REQUESTS = 20_000;
+
+    private final ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final List<Thread> threads = new ArrayList<>();
+    private final Map<UUID, Integer> orders = new ConcurrentHashMap<>();
+
+    SteadyLoad(ApiClient client, List<Trader> traders, int threadsPerTrader) {
+        for (Trader trader : traders) {
+            for (int t = 0; t < threadsPerTrader; t++) {
+                threads.add(Thread.ofPlatform().start(() -> {
+                    for (int i = 0; i < MAX_REQUESTS && running.get(); i++) {
+                        Response response = i % 20 == 19
+                                ? client.order(trader, "{\"symbol\":\"KO\",\"side\":\"BUY\",\"type\":\"LIMIT\",\"limitPrice\":\"1\","
+                                        + "\"quantity\":\"1\",\"clientOrderId\":\"" + UUID.randomUUID() + "\"}")
+                                : client.get("/api/portfolio", trader.token());
+                        outcomes.add(new Outcome(System.nanoTime(), trader.id(), response.status(),
+                                response.status() >= 400 ? response.text() : ""));
+                        if (response.status() == 201) {
+                            orders.merge(trader.id(), 1, Integer::sum);
+                        }
+                        if (response.status() >= 500) {
+                            pause(20); // a real client backs off a little while the tier fails over
+                        }
+                    }
+                }));
+            }
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    List<Outcome> outcomes() {
+        return List.copyOf(outcomes);
+    }
+
+    /** Orders acknowledged (201) per trader. */
+    Map<UUID, Integer> acknowledgedOrders() {
+        return Map.copyOf(orders);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running.set(false);
+        for (Thread thread : threads) {
+            thread.join();
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package com.nextleveltraders.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The Sentinels watching the master in sentinel mode: {@code redis.sentinel}.
+ *
+ * @param masterName      the name the Sentinels monitor the master under
+ * @param quorum          how many Sentinels must agree the master is down before a failover starts
+ * @param downAfter       how long the master must be unreachable to be considered down
+ * @param failoverTimeout how long one failover attempt may take before another is tried
+ * @param nodes           where the Sentinels listen
+ */
+public record RedisSentinel(String masterName, int quorum, Duration downAfter, Duration failoverTimeout,
+        List<RedisAddress> nodes) {
+
+    public RedisSentinel {
+        Objects.requireNonNull(masterName, "masterName");
+        Objects.requireNonNull(downAfter, "downAfter");
+        Objects.requireNonNull(failoverTimeout, "failoverTimeout");
+        nodes = List.copyOf(Objects.requireNonNull(nodes, "nodes"));
+    }
+}
