@@ -28,6 +28,7 @@ public final class EmbeddedRedisCluster implements AutoCloseable {
     static final int SLOTS = 16384;
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedRedisCluster.class);
+    private static final long TAKEOVER_POLL_MS = 200;
     /** Redis 6.2 always puts a node's cluster bus on its port + 10000. */
     private static final int BUS_PORT_OFFSET = 10000;
     private static final int PORT_ATTEMPTS = 3;
@@ -335,18 +336,70 @@ public final class EmbeddedRedisCluster implements AutoCloseable {
      * returns once it answers PING. Its nodes.conf brings it back into the cluster by itself; a master that was
      * failed over meanwhile learns so from the others and becomes a replica of its successor, shortly after.
      */
-    public synchronized EmbeddedRedis restartNode(int index) {
-        if (closed) {
-            throw new IllegalStateException("the Redis cluster in " + baseDir + " is closed");
-        }
-        EmbeddedRedis old = nodes.get(Objects.checkIndex(index, nodes.size()));
-        if (old.isRunning()) {
-            throw new IllegalStateException("node " + (index + 1) + " (pid " + old.pid() + ") is still running");
+    public EmbeddedRedis restartNode(int index) {
+        EmbeddedRedis old;
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("the Redis cluster in " + baseDir + " is closed");
+            }
+            old = nodes.get(Objects.checkIndex(index, nodes.size()));
+            if (old.isRunning()) {
+                throw new IllegalStateException("node " + (index + 1) + " (pid " + old.pid() + ") is still running");
+            }
         }
         old.close(); // reaps its watchdog
-        EmbeddedRedis restarted = EmbeddedRedis.start(nodeOptions.get(index));
-        nodes.set(index, restarted);
-        return restarted;
+        // Outside the lock: the wait can last as long as a failover, and close() must not wait for it.
+        awaitTakeover(index, old.port());
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("the Redis cluster in " + baseDir + " is closed");
+            }
+            EmbeddedRedis restarted = EmbeddedRedis.start(nodeOptions.get(index));
+            nodes.set(index, restarted);
+            return restarted;
+        }
+    }
+
+    /**
+     * A master that died is started again only once the cluster has handed its slots to its replica
+     * (or after a bounded wait, when none takes over), so that it rejoins as a replica instead of
+     * reclaiming its slots with a copy that may be older.
+     */
+    private void awaitTakeover(int index, int deadPort) {
+        String prefix = RedisServers.HOST + ":" + deadPort + "@";
+        Duration wait = options.nodeTimeout().multipliedBy(2).plusSeconds(10);
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (System.nanoTime() - deadline < 0) {
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+            }
+            List<EmbeddedRedis> current = nodes();
+            for (int other = 0; other < current.size(); other++) {
+                if (other == index) {
+                    continue;
+                }
+                try {
+                    EmbeddedRedis node = current.get(other);
+                    String view = RespClient.call(node.host(), node.port(), password, "CLUSTER", "NODES").toString();
+                    for (String line : view.split("\n")) {
+                        String[] fields = line.strip().split(" ");
+                        // id address flags master ping pong epoch link [slots...]: a replica, or a master left without slots
+                        if (fields.length >= 8 && fields[1].startsWith(prefix)
+                                && (fields[2].contains("slave") || fields.length == 8)) {
+                            return;
+                        }
+                    }
+                    break; // one live node's view is enough for this round
+                } catch (IOException e) {
+                    // that node is down too: ask the next one
+                }
+            }
+            Procs.pause(TAKEOVER_POLL_MS);
+        }
+        log.warn("No replica took over the slots of node {} on port {} within {} s; restarting it as it was",
+                index + 1, deadPort, wait.toSeconds());
     }
 
     /** Stops the replicas first, then the masters, so that no replica takes over a master being stopped. */

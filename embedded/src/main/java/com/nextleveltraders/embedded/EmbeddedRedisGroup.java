@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedRedisGroup implements AutoCloseable {
 
     private static final String MASTER_FILE = "master";
+    private static final long FAILOVER_POLL_MS = 200;
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedRedisGroup.class);
     /** A replica's first sync copies the master's whole data set. */
@@ -242,28 +243,55 @@ public final class EmbeddedRedisGroup implements AutoCloseable {
     /**
      * Starts data node {@code index} (0-based, as in {@link #nodes()}) again on its port, after it exited or was
      * killed. It comes back as a replica of the master the sentinels name, so that it does not return as a second
-     * master with old data; only when the sentinels still name this very node (they have not failed over yet) does
-     * it come back as the master. Returns once it answers PING; its resync with the master follows in the background.
+     * master with old data: if it was the master, this first waits for the sentinels to promote a replica, and only
+     * when they do not within their deadlines does it come back as the master. Returns once it answers PING; its resync with the master follows in the background.
      */
-    public synchronized EmbeddedRedis restartNode(int index) {
-        requireOpen();
-        EmbeddedRedis old = nodes.get(Objects.checkIndex(index, nodes.size()));
-        if (old.isRunning()) {
-            throw new IllegalStateException("node " + (index + 1) + " (pid " + old.pid() + ") is still running");
+    public EmbeddedRedis restartNode(int index) {
+        EmbeddedRedis old;
+        synchronized (this) {
+            requireOpen();
+            old = nodes.get(Objects.checkIndex(index, nodes.size()));
+            if (old.isRunning()) {
+                throw new IllegalStateException("node " + (index + 1) + " (pid " + old.pid() + ") is still running");
+            }
         }
         old.close(); // reaps its watchdog
-        RedisAddress master = currentMaster();
+        // Outside the lock: the wait can last as long as a failover, and close() must not wait for it.
+        RedisAddress master = awaitFailover(old.port());
         RedisOptions node = nodeOptions.get(index).withPort(old.port());
         if (master.port() == old.port()) {
-            log.warn("Sentinels still name node {} on port {} as the master; restarting it as the master",
-                    index + 1, old.port());
+            log.warn("Sentinels still name node {} on port {} as the master after {} s; restarting it as the master",
+                    index + 1, old.port(), failoverWait().toSeconds());
         } else {
             log.info("Restarting node {} on port {} as a replica of {}", index + 1, old.port(), master);
             node = asReplica(node, master.port());
         }
-        EmbeddedRedis restarted = EmbeddedRedis.start(node);
-        nodes.set(index, restarted);
-        return restarted;
+        synchronized (this) {
+            requireOpen();
+            EmbeddedRedis restarted = EmbeddedRedis.start(node);
+            nodes.set(index, restarted);
+            return restarted;
+        }
+    }
+
+    /**
+     * A master that died is started again only once the Sentinels have promoted a replica, so that it
+     * returns as a replica and resyncs, rather than as the master with a copy that may be older (after
+     * a machine crash its append-only file can miss the last second). Gives up waiting after the
+     * Sentinels' own deadlines; the master the Sentinels name then.
+     */
+    private RedisAddress awaitFailover(int deadPort) {
+        RedisAddress master = currentMaster();
+        long deadline = System.nanoTime() + failoverWait().toNanos();
+        while (master.port() == deadPort && System.nanoTime() - deadline < 0 && !isClosed()) {
+            Procs.pause(FAILOVER_POLL_MS);
+            master = currentMaster();
+        }
+        return master;
+    }
+
+    private Duration failoverWait() {
+        return options.downAfter().plus(options.failoverTimeout()).plusSeconds(5);
     }
 
     /**
@@ -304,6 +332,10 @@ public final class EmbeddedRedisGroup implements AutoCloseable {
             }
             throw noSentinel;
         }
+    }
+
+    private synchronized boolean isClosed() {
+        return closed;
     }
 
     private void requireOpen() {
