@@ -21,14 +21,9 @@ final class RedisScript {
     private final String text;
     private final String sha;
 
-    /** The script made of {@code resources} in order (say, a library of functions, then the body). */
-    RedisScript(RedisConnections redis, String... resources) {
+    RedisScript(RedisConnections redis, String resource) {
         this.redis = redis;
-        StringBuilder text = new StringBuilder();
-        for (String resource : resources) {
-            text.append(read(resource)).append('\n');
-        }
-        this.text = text.toString();
+        this.text = read(resource);
         this.sha = sha1(this.text);
     }
 

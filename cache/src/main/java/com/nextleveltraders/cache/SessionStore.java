@@ -1,7 +1,7 @@
 package com.nextleveltraders.cache;
 
 import io.lettuce.core.RedisException;
-import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.KeyValue;
 import io.lettuce.core.SetArgs;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  *
  * <p>A token is {@code <user id, 32 hex digits>.<32 random bytes, base64url>}. The user id part
  * names the Redis Cluster slot ({@code session:{user id}:...}) that also holds the generation of the
- * user's cached data, so one script call both checks the session and reads that generation: an
+ * user's cached data, so one MGET both checks the session and reads that generation: an
  * authenticated read from the cache then costs no round trip beyond the session check every
  * request makes anyway. The user id part proves nothing by itself: the stored session must exist
  * under the token's hash and name the same user.
@@ -42,7 +42,6 @@ public final class SessionStore {
     private final Duration ttl;
     private final Clock clock;
     private final TieredCache<?> userCache; // null: lookups read no generation
-    private final RedisScript lookup;
     private final SecureRandom random = new SecureRandom();
 
     public SessionStore(RedisConnections redis, Duration ttl, Clock clock) {
@@ -55,7 +54,6 @@ public final class SessionStore {
         this.ttl = ttl;
         this.clock = clock;
         this.userCache = userCache;
-        this.lookup = new RedisScript(redis, "/redis/generation-lib.lua", "/redis/session.lua");
     }
 
     public Session create(UUID userId) {
@@ -84,19 +82,26 @@ public final class SessionStore {
             return Optional.empty();
         }
         UUID userId = claimed.get();
-        String[] keys = userCache == null ? new String[] {key(userId, token)}
-                : new String[] {key(userId, token), userCache.generationKey(userId.toString())};
-        List<Object> reply;
+        String sessionKey = key(userId, token);
         try {
-            reply = lookup.run(ScriptOutputType.MULTI, keys, userId.toString());
+            if (userCache == null) {
+                String stored = redis.sync().get(sessionKey);
+                return userId.toString().equals(stored) ? Optional.of(new Lookup(userId, OptionalLong.empty()))
+                        : Optional.empty();
+            }
+            // One MGET: both keys carry the user's hash tag, so they share a slot (and a node).
+            String generationKey = userCache.generationKey(userId.toString());
+            List<KeyValue<String, String>> values = redis.sync().mget(sessionKey, generationKey);
+            if (!values.get(0).hasValue() || !userId.toString().equals(values.get(0).getValue())) {
+                return Optional.empty();
+            }
+            // A generation not there yet (or lost) is started by the cache's own script.
+            long generation = values.get(1).hasValue() ? Long.parseLong(values.get(1).getValue())
+                    : userCache.currentGeneration(userId.toString());
+            return Optional.of(new Lookup(userId, OptionalLong.of(generation)));
         } catch (RedisException e) {
             throw new CacheUnavailableException("cannot read the session", e);
         }
-        if (reply.isEmpty()) {
-            return Optional.empty();
-        }
-        OptionalLong generation = reply.size() > 1 ? OptionalLong.of((Long) reply.get(1)) : OptionalLong.empty();
-        return Optional.of(new Lookup(userId, generation));
     }
 
     /** Ends a session; true when it existed. */

@@ -57,7 +57,7 @@ public final class TieredCache<V> {
     public TieredCache(RedisConnections redis, String namespace, Duration l2Ttl, int l1MaxEntries, Duration l1Ttl,
             Codec<V> codec) {
         this.redis = redis;
-        this.generations = new RedisScript(redis, "/redis/generation-lib.lua", "/redis/generation.lua");
+        this.generations = new RedisScript(redis, "/redis/generation.lua");
         this.namespace = namespace;
         this.l2Ttl = l2Ttl;
         this.codec = codec;
@@ -79,8 +79,7 @@ public final class TieredCache<V> {
             generation = knownGeneration.getAsLong();
         } else {
             try {
-                Long current = generations.run(ScriptOutputType.INTEGER, new String[] {generationKey(id)}, "read");
-                generation = current;
+                generation = currentGeneration(id);
             } catch (RedisException e) {
                 bypasses.increment();
                 return loader.get();
@@ -161,6 +160,12 @@ public final class TieredCache<V> {
         } catch (RedisException e) {
             LOG.debug("cannot delete {}: {}", key, e.getMessage());
         }
+    }
+
+    /** The generation of {@code id} now, started if Redis has none (one round trip). */
+    long currentGeneration(String id) {
+        Long current = generations.run(ScriptOutputType.INTEGER, new String[] {generationKey(id)}, "read");
+        return current;
     }
 
     /** The Redis key of {@code id}'s generation. */
