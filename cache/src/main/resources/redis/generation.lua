@@ -4,7 +4,8 @@
 -- an entry cached under an earlier generation can never be mistaken for a current one.
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+-- (A value that is not a number, which this script never writes, counts as missing.)
+local current = tonumber(redis.call('GET', KEYS[1]) or '0') or 0
 if ARGV[1] == 'bump' then
   local next = math.max(current + 1, now)
   redis.call('SET', KEYS[1], next)

@@ -14,7 +14,7 @@ import com.linecorp.armeria.server.RequestTimeoutException;
 import com.linecorp.armeria.server.ServerErrorHandler;
 import com.linecorp.armeria.server.ServiceConfig;
 import com.linecorp.armeria.server.ServiceRequestContext;
-import com.nextleveltraders.cache.CacheUnavailableException;
+import com.nextleveltraders.cache.RedisTierException;
 import com.nextleveltraders.data.DatabaseUnavailableException;
 import com.nextleveltraders.trading.BusyException;
 import com.nextleveltraders.trading.FieldError;
@@ -58,7 +58,7 @@ final class ErrorMapping implements ServerErrorHandler {
             case BusyException e -> Problems.unavailable("the instance is busy: " + e.getMessage() + "; retry later",
                     retryAfter);
             case RequestTimeoutException e -> Problems.unavailable("the request took too long; retry later", retryAfter);
-            case CacheUnavailableException e -> {
+            case RedisTierException e -> {
                 LOG.warn("redis unavailable: {}", e.getMessage());
                 yield Problems.unavailable("the session store is unavailable; retry later", retryAfter);
             }

@@ -10,7 +10,7 @@ import com.linecorp.armeria.common.ResponseHeadersBuilder;
 import com.linecorp.armeria.server.DecoratingHttpServiceFunction;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
-import com.nextleveltraders.cache.CacheUnavailableException;
+import com.nextleveltraders.cache.RedisTierException;
 import com.nextleveltraders.cache.RateDecision;
 import com.nextleveltraders.cache.RateLimiters;
 import com.nextleveltraders.cache.RatePolicy;
@@ -116,7 +116,7 @@ final class RateLimiting implements DecoratingHttpServiceFunction {
                     ctx.setAttr(SESSION, session.get());
                     return "user:" + session.get().userId();
                 }
-            } catch (CacheUnavailableException e) {
+            } catch (RedisTierException e) {
                 // No session store: the handler will answer 503; limit by address meanwhile.
             }
         }

@@ -2,6 +2,9 @@ package com.nextleveltraders.api;
 
 import com.nextleveltraders.api.ApiClient.Response;
 import com.nextleveltraders.api.ApiClient.Trader;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,8 +15,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Clients reading their portfolio in a loop (and placing a small order now and then) while a test
- * breaks something, recording when each answer came and what it was. Bounded: it stops when told
- * or after {@code maxRequests} per client.
+ * breaks something, recording when each answer came and what it was. Each order is a BUY LIMIT
+ * of 1 KO at 1.00, far below the market, so it stays open and holds back exactly 1.00 of cash:
+ * a trader's reserved cash tells how many orders the platform has acknowledged.
  */
 final class SteadyLoad implements AutoCloseable {
 
@@ -21,7 +25,8 @@ final class SteadyLoad implements AutoCloseable {
     record Outcome(long at, UUID trader, int status, String body) {
     }
 
-    private static final int MAX_REQUESTS = 20_000;
+    // A safety net only: clients run until close(), which every test reaches within its bounds.
+    private static final int MAX_REQUESTS = 1_000_000;
 
     private final ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
@@ -73,6 +78,21 @@ final class SteadyLoad implements AutoCloseable {
         running.set(false);
         for (Thread thread : threads) {
             thread.join();
+        }
+    }
+
+    /**
+     * Every trader's portfolio, read right after the load, shows every order acknowledged during it:
+     * none older than the last acknowledged write, failover or not.
+     */
+    static void assertPortfoliosShowEveryAcknowledgedOrder(ApiClient client, List<Trader> traders,
+            Map<UUID, Integer> acknowledged) {
+        for (Trader trader : traders) {
+            ApiClient.Response portfolio = client.get("/api/portfolio", trader.token());
+            assertThat(portfolio.status()).isEqualTo(200);
+            assertThat(new BigDecimal(portfolio.json().get("reservedCash").asText()))
+                    .as("reserved cash of %s", trader.id())
+                    .isEqualByComparingTo(BigDecimal.valueOf(acknowledged.getOrDefault(trader.id(), 0)));
         }
     }
 }

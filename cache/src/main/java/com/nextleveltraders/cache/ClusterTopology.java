@@ -106,6 +106,9 @@ final class ClusterTopology implements RedisTopology {
         }
         List<RedisConnections.NodeStatus> nodes = new ArrayList<>();
         for (RedisClusterNode node : partitions) {
+            if (node.getUri() == null) {
+                continue; // a node the cluster knows of but has no address for (noaddr)
+            }
             String role = node.is(RedisClusterNode.NodeFlag.UPSTREAM) ? "master"
                     : node.is(RedisClusterNode.NodeFlag.REPLICA) ? "replica" : "unknown";
             boolean up = !(node.is(RedisClusterNode.NodeFlag.FAIL) || node.is(RedisClusterNode.NodeFlag.EVENTUAL_FAIL)

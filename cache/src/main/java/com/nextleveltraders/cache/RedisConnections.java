@@ -103,7 +103,7 @@ public final class RedisConnections implements AutoCloseable {
                         uri.withPassword(password);
                     }
                     yield connectOrShutdown(client, () -> SentinelTopology.connect(client, uri.build(),
-                            redis.sentinel().masterName(), sentinels, redis.nodes().size() - 1));
+                            redis.sentinel().masterName(), sentinels, redis.nodes().size() - 1, commandTimeout));
                 }
                 case CLUSTER -> {
                     List<RedisURI> seeds = redis.nodes().stream()
@@ -184,8 +184,9 @@ public final class RedisConnections implements AutoCloseable {
      * Runs a write that must survive the loss of its master (a session, a cache generation): on the
      * master owning {@code key}, then {@code WAIT} until {@code redis.durability.replicaAcks}
      * replicas hold it (at most the replicas there are). A failover promotes the most up-to-date
-     * replica, so an acknowledged write is on the new master. If no replica answers within the
-     * timeout the write still stands on the master (counted in {@link #unreplicatedWrites()}).
+     * replica, so an acknowledged write is on the new master. If too few replicas answer within the
+     * timeout the write still stands on the master, is counted ({@link #unreplicatedWrites()}) and
+     * {@link NotReplicatedException} tells the caller, who decides whether that is good enough.
      */
     public <T> T durably(String key, Function<RedisClusterCommands<String, String>, T> write) {
         return topology.onMasterOf(key, commands -> {
@@ -194,6 +195,8 @@ public final class RedisConnections implements AutoCloseable {
                 long acknowledged = commands.waitForReplication(replicaAcks, waitMillis);
                 if (acknowledged < replicaAcks) {
                     unreplicated(acknowledged);
+                    throw new NotReplicatedException("a write to " + key + " reached " + acknowledged + " of "
+                            + replicaAcks + " replicas within " + waitMillis + " ms");
                 }
             }
             return result;
@@ -223,7 +226,8 @@ public final class RedisConnections implements AutoCloseable {
     public List<NodeStatus> nodes() {
         try {
             return topology.nodes();
-        } catch (RedisException e) {
+        } catch (RuntimeException e) {
+            // Health must answer even when the view of the topology is half-known.
             return List.of();
         }
     }

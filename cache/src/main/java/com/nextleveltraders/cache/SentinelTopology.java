@@ -10,6 +10,7 @@ import io.lettuce.core.masterreplica.StatefulRedisMasterReplicaConnection;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.sentinel.api.StatefulRedisSentinelConnection;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +60,7 @@ final class SentinelTopology implements RedisTopology {
     private final String masterName;
     private final List<RedisURI> sentinels;
     private final int replicas;
+    private final Duration closeGrace;
     private volatile Connections connections;
     private volatile boolean closed;
     private StatefulRedisPubSubConnection<String, String> announcements; // guarded by this
@@ -66,7 +68,8 @@ final class SentinelTopology implements RedisTopology {
     private int preferred; // guarded by this: the Sentinel to ask first
 
     private SentinelTopology(RedisClient client, RedisURI uri, String masterName, List<RedisURI> sentinels,
-            int replicas, Connections connections) {
+            int replicas, Duration closeGrace, Connections connections) {
+        this.closeGrace = closeGrace;
         this.client = client;
         this.uri = uri;
         this.masterName = masterName;
@@ -77,9 +80,9 @@ final class SentinelTopology implements RedisTopology {
 
     /** {@code uri} names the Sentinels and the master; {@code sentinels} are the same Sentinels one by one. */
     static SentinelTopology connect(RedisClient client, RedisURI uri, String masterName, List<RedisURI> sentinels,
-            int replicas) {
+            int replicas, Duration commandTimeout) {
         SentinelTopology topology = new SentinelTopology(client, uri, masterName, List.copyOf(sentinels), replicas,
-                Connections.open(client, uri));
+                commandTimeout, Connections.open(client, uri));
         topology.listenForFailovers();
         return topology;
     }
@@ -90,8 +93,9 @@ final class SentinelTopology implements RedisTopology {
      */
     private synchronized void listenForFailovers() {
         for (RedisURI candidate : sentinels) {
+            StatefulRedisPubSubConnection<String, String> pubSub = null;
             try {
-                StatefulRedisPubSubConnection<String, String> pubSub = client.connectPubSub(candidate);
+                pubSub = client.connectPubSub(candidate);
                 pubSub.addListener(new RedisPubSubAdapter<>() {
                     @Override
                     public void message(String channel, String message) {
@@ -106,6 +110,9 @@ final class SentinelTopology implements RedisTopology {
                 return;
             } catch (RuntimeException e) {
                 LOG.debug("Sentinel {} does not answer: {}", candidate, e.toString());
+                if (pubSub != null) {
+                    pubSub.closeAsync();
+                }
             }
         }
         LOG.warn("No Sentinel answered a subscription to {}; failovers are followed by the client's own refresh",
@@ -120,7 +127,16 @@ final class SentinelTopology implements RedisTopology {
             Connections next = Connections.open(client, uri);
             Connections previous = connections;
             connections = next;
-            previous.closeAsync();
+            // Commands already sent on the old connections finish (or time out) first: closing at
+            // once would cancel them, and a cancelled command is not a Redis error callers expect.
+            Thread.ofVirtual().name("redis-close-old").start(() -> {
+                try {
+                    Thread.sleep(closeGrace);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                previous.closeAsync();
+            });
             LOG.info("Redis master switched ({}); reconnected", announcement);
         } catch (RuntimeException e) {
             LOG.warn("Redis master switched ({}) but reconnecting failed; the client's own refresh follows: {}",

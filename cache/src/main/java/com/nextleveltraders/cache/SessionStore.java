@@ -64,6 +64,9 @@ public final class SessionStore {
         try {
             // Durable: a session handed out must still work after the master fails over.
             redis.durably(key, commands -> commands.set(key, userId.toString(), SetArgs.Builder.px(ttl.toMillis())));
+        } catch (NotReplicatedException e) {
+            // Stored on the master: the login works now; only a failover in the next moments loses it
+            // (the user logs in again). Refusing the login would be worse.
         } catch (RedisException e) {
             throw new CacheUnavailableException("cannot store the session", e);
         }
@@ -96,8 +99,8 @@ public final class SessionStore {
                 return Optional.empty();
             }
             // A generation not there yet (or lost) is started by the cache's own script.
-            long generation = values.get(1).hasValue() ? Long.parseLong(values.get(1).getValue())
-                    : userCache.currentGeneration(userId.toString());
+            long generation = parseGeneration(values.get(1))
+                    .orElseGet(() -> userCache.currentGeneration(userId.toString()));
             return Optional.of(new Lookup(userId, OptionalLong.of(generation)));
         } catch (RedisException e) {
             throw new CacheUnavailableException("cannot read the session", e);
@@ -110,10 +113,26 @@ public final class SessionStore {
         if (claimed.isEmpty()) {
             return false;
         }
+        String key = key(claimed.get(), token);
         try {
-            return redis.sync().del(key(claimed.get(), token)) > 0;
+            // Durable: a failover must not bring a logged-out session back.
+            return redis.durably(key, commands -> commands.del(key)) > 0;
+        } catch (NotReplicatedException e) {
+            return true; // deleted on the master; a failover right now could bring it back, rarely
         } catch (RedisException e) {
             throw new CacheUnavailableException("cannot delete the session", e);
+        }
+    }
+
+    /** A generation as stored; anything else (missing, or not a number) is read again through the cache's script. */
+    private static OptionalLong parseGeneration(KeyValue<String, String> value) {
+        if (!value.hasValue()) {
+            return OptionalLong.empty();
+        }
+        try {
+            return OptionalLong.of(Long.parseLong(value.getValue()));
+        } catch (NumberFormatException e) {
+            return OptionalLong.empty();
         }
     }
 

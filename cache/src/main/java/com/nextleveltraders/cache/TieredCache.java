@@ -127,7 +127,9 @@ public final class TieredCache<V> {
 
     /**
      * Makes every tier on every instance forget {@code id}: call after the write commits and before
-     * it is acknowledged. Throws {@link CacheUnavailableException} when Redis cannot be told.
+     * it is acknowledged. Throws {@link CacheUnavailableException} when Redis cannot be told, and
+     * {@link NotReplicatedException} when it was told but no replica confirmed it in time (then a
+     * failover could undo it: the caller should try again).
      */
     public void invalidate(String id) {
         try {

@@ -281,13 +281,21 @@ public final class EmbeddedRedisGroup implements AutoCloseable {
      * Sentinels' own deadlines; the master the Sentinels name then.
      */
     private RedisAddress awaitFailover(int deadPort) {
-        RedisAddress master = currentMaster();
         long deadline = System.nanoTime() + failoverWait().toNanos();
-        while (master.port() == deadPort && System.nanoTime() - deadline < 0 && !isClosed()) {
+        RedisAddress master = null;
+        while (System.nanoTime() - deadline < 0 && !isClosed()) {
+            try {
+                master = currentMaster();
+                if (master.port() != deadPort) {
+                    recordMaster();
+                    return master;
+                }
+            } catch (EmbeddedServerException noSentinelAnswers) {
+                // a Sentinel may be restarting too: ask again
+            }
             Procs.pause(FAILOVER_POLL_MS);
-            master = currentMaster();
         }
-        return master;
+        return master != null ? master : currentMaster();
     }
 
     private Duration failoverWait() {
@@ -299,19 +307,31 @@ public final class EmbeddedRedisGroup implements AutoCloseable {
      * killed, watching the master the other sentinels (or, failing them, the data nodes) name now. Returns once it
      * knows that master, the replicas and the other sentinels.
      */
-    public synchronized EmbeddedSentinel restartSentinel(int index) {
-        requireOpen();
-        EmbeddedSentinel old = sentinels.get(Objects.checkIndex(index, sentinels.size()));
-        if (old.isRunning()) {
-            throw new IllegalStateException("sentinel " + (index + 1) + " (pid " + old.pid() + ") is still running");
+    public EmbeddedSentinel restartSentinel(int index) {
+        EmbeddedSentinel old;
+        synchronized (this) {
+            requireOpen();
+            old = sentinels.get(Objects.checkIndex(index, sentinels.size()));
+            if (old.isRunning()) {
+                throw new IllegalStateException("sentinel " + (index + 1) + " (pid " + old.pid() + ") is still running");
+            }
         }
         old.close();
         RedisAddress master = masterForSentinel();
-        sentinelOptions.set(index, sentinelOptions.get(index).withMaster(master.host(), master.port())
-                .withPort(old.port()));
-        EmbeddedSentinel restarted = EmbeddedSentinel.start(sentinelOptions.get(index));
-        sentinels.set(index, restarted);
-        awaitSentinelInformed(restarted, master);
+        EmbeddedSentinel restarted;
+        synchronized (this) {
+            requireOpen();
+            sentinelOptions.set(index, sentinelOptions.get(index).withMaster(master.host(), master.port())
+                    .withPort(old.port()));
+            restarted = EmbeddedSentinel.start(sentinelOptions.get(index));
+            sentinels.set(index, restarted);
+        }
+        // Outside the lock, and only for what holds even mid-failover or with a node down: it knows a master.
+        Polling.until(DISCOVERY_TIMEOUT, "sentinel " + restarted.port() + " knows a master", () -> {
+            try (RespClient client = RespClient.connect(restarted.host(), restarted.port(), password)) {
+                return EmbeddedSentinel.masterAddress(client, options.masterName()).isPresent() ? null : "no master";
+            }
+        });
         return restarted;
     }
 
@@ -355,7 +375,7 @@ public final class EmbeddedRedisGroup implements AutoCloseable {
         }
     }
 
-    private void recordMaster() {
+    private synchronized void recordMaster() {
         try {
             RedisAddress master = currentMaster();
             for (int i = 0; i < nodes.size(); i++) {
