@@ -1,6 +1,7 @@
 package com.nextleveltraders.embedded;
 
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -12,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * <p>The first start creates the cluster in {@code baseDir/pgdata} (scram-sha-256 authentication, a superuser with a
  * generated password kept in {@code baseDir/password}, the database); later starts reuse it. When the JVM runs as root
  * the server runs as the OS user {@code postgres}. With a {@code watchPid} the server stops by itself within seconds
- * of that process dying.
+ * of that process dying. Every server is set up to feed streaming replicas ({@link EmbeddedPostgresReplica}).
  */
 public final class EmbeddedPostgres implements AutoCloseable {
 
@@ -71,6 +72,11 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
     public String user() {
         return options.user();
+    }
+
+    /** The extra postgresql.conf parameters it runs with; its replicas start with the same. */
+    Map<String, String> settings() {
+        return options.settings();
     }
 
     /** The 0600 file holding the superuser's password (one line). */
