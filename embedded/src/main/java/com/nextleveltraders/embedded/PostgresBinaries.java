@@ -50,6 +50,12 @@ record PostgresBinaries(Path binDir, String origin) {
         return binDir.resolve("postgres");
     }
 
+    /** pg_basebackup of the same installation, if it has one: the bundled (zonky) binaries do not. */
+    Optional<Path> pgBasebackup() {
+        Path tool = binDir.resolve("pg_basebackup");
+        return Files.isExecutable(tool) ? Optional.of(tool) : Optional.empty();
+    }
+
     private static boolean complete(Path bin) {
         return Files.isExecutable(bin.resolve("postgres")) && Files.isExecutable(bin.resolve("initdb"));
     }

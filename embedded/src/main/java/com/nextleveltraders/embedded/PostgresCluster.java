@@ -75,7 +75,9 @@ final class PostgresCluster {
             Files.createDirectory(staging, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             user.own(staging);
             // initdb reads the password from a file so it never appears on a command line; the server user must
-            // be able to read it, unlike the root-owned password file kept for clients.
+            // be able to read it, unlike the root-owned password file kept for clients. Its pg_hba.conf also admits
+            // replication connections from 127.0.0.1 with --auth (scram-sha-256) for roles with the REPLICATION
+            // attribute, which only the superuser has: that is the entry streaming replicas use.
             Passwords.writeOwnerOnly(pwfile, password + "\n");
             user.own(pwfile);
             int exit = Commands.logged("initdb", user.command(binaries.initdb().toString(), "-D", staging.toString(),
@@ -210,9 +212,21 @@ final class PostgresCluster {
         gucs.put("listen_addresses", "127.0.0.1");
         gucs.put("port", Integer.toString(port));
         gucs.put("unix_socket_directories", ""); // TCP only: no dependency on /var/run/postgresql
-        gucs.put("shared_buffers", "128MB");     // sized for a shared 2-core / 24 GiB machine
+        // Memory is sized for one machine (2 cores, 24 GiB) running about five servers at once, each shard's primary
+        // plus its replica: 128 MB of shared buffers apiece keeps them all well inside RAM next to the JVMs, while
+        // still caching a shard's hot rows. max_connections stays overridable through the settings.
+        gucs.put("shared_buffers", "128MB");
         gucs.put("max_connections", "200");
         gucs.put("fsync", "on");
+        // Every server can be a primary with a streaming replica. These cost nothing until a replica connects; the
+        // WAL kept for replicas is bounded by wal_keep_size plus whatever their replication slots still need.
+        // A hot standby needs max_connections and max_wal_senders at least as high as its primary's, which
+        // identical defaults on both sides guarantee.
+        gucs.put("wal_level", "replica");
+        gucs.put("max_wal_senders", "5");
+        gucs.put("max_replication_slots", "5");
+        gucs.put("wal_keep_size", "256MB");
+        gucs.put("hot_standby", "on");
         gucs.put("logging_collector", "off");   // log to stderr, which the watchdog appends to the log file
         gucs.put("log_destination", "stderr");
         gucs.putAll(settings);
