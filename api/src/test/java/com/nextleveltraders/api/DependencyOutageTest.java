@@ -37,7 +37,7 @@ class DependencyOutageTest {
                 """.formatted(redis.port(), FreePorts.pick(), postgres.port(), postgres.passwordFile(),
                 redis.passwordFile()));
         try (ApiInstance api = ApiInstance.start(config, Clock.systemUTC(), false)) {
-            Migrations.apply(api.database().catalog());
+            Migrations.apply(api.database());
             ApiClient client = new ApiClient("http://127.0.0.1:" + api.port());
             Trader trader = client.newTrader();
 

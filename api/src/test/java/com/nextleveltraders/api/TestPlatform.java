@@ -97,7 +97,7 @@ final class TestPlatform {
                     postgres.passwordFile(), redis.passwordFile()));
             MutableClock clock = new MutableClock(Instant.now());
             ApiInstance api = ApiInstance.start(config, clock, false);
-            Migrations.apply(api.database().catalog());
+            Migrations.apply(api.database());
             return new TestPlatform(base, postgres, redis, config, clock, api);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -58,7 +58,7 @@ public final class PortfolioReadLoad {
                     """.formatted(redis.port(), postgres.port(), postgres.database(), postgres.user(),
                     postgres.passwordFile(), redis.passwordFile()));
             try (Database database = Database.open(config); RedisConnections connections = RedisConnections.open(config)) {
-                Migrations.apply(database.catalog());
+                Migrations.apply(database);
                 UUID[] ids = seed(database, users);
                 Market market = new Market(config, Clock.systemUTC());
                 Zipf zipf = new Zipf(users, exponent);

@@ -7,12 +7,16 @@ import com.nextleveltraders.config.ConfigLoader;
 import com.nextleveltraders.config.PlatformConfig;
 import com.nextleveltraders.data.Database;
 import com.nextleveltraders.data.Migrations;
+import com.nextleveltraders.data.RegisteredShard;
+import com.nextleveltraders.data.ShardState;
 import com.nextleveltraders.embedded.EmbeddedPostgres;
+import com.nextleveltraders.embedded.EmbeddedPostgresReplica;
 import com.nextleveltraders.embedded.EmbeddedRedis;
 import com.nextleveltraders.embedded.EmbeddedRedisCluster;
 import com.nextleveltraders.embedded.EmbeddedRedisGroup;
 import com.nextleveltraders.embedded.EmbeddedSentinel;
 import com.nextleveltraders.embedded.PostgresOptions;
+import com.nextleveltraders.embedded.ReplicaOptions;
 import com.nextleveltraders.embedded.RedisClusterOptions;
 import com.nextleveltraders.embedded.RedisGroupOptions;
 import com.nextleveltraders.embedded.RedisOptions;
@@ -24,6 +28,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -47,6 +52,7 @@ final class LocalPlatform implements AutoCloseable {
     private static final Duration STOP_WAIT = Duration.ofSeconds(20);
     // The API instance's heap: its working set is small; the rest of the machine is for PostgreSQL.
     private static final String API_HEAP = "-Xmx512m";
+    private static final int RESERVED_CONNECTIONS = 20;
 
     private final Path dataDir;
     private final List<AutoCloseable> started = new ArrayList<>(); // guarded by this
@@ -89,11 +95,15 @@ final class LocalPlatform implements AutoCloseable {
         Path runDir = Files.createDirectories(dataDir.resolve("run"));
         long self = ProcessHandle.current().pid();
 
-        System.out.println("starting PostgreSQL...");
+        int connections = maxConnections(config);
+        Map<String, String> pgSettings = Map.of("max_connections", Integer.toString(connections));
+        System.out.println("starting PostgreSQL: the catalog...");
         EmbeddedPostgres postgres = EmbeddedPostgres.start(new PostgresOptions(dataDir.resolve("postgres"),
                 logDir().resolve("postgres.log"), 0, config.platform().postgres().database(),
-                config.platform().postgres().user(), self, Map.of()));
-        track(postgres, new Child("PostgreSQL", handle(postgres.pid()), logDir().resolve("postgres.log"), null));
+                config.platform().postgres().user(), self, pgSettings));
+        track(postgres, new Child("PostgreSQL (catalog)", handle(postgres.pid()), logDir().resolve("postgres.log"),
+                null));
+        List<RegisteredShard> shards = startShards(config, postgres, pgSettings, self);
         Map<String, Object> redis = startRedis(config, self);
 
         Path instanceFile = runDir.resolve(INSTANCE_ID + ".yaml");
@@ -105,7 +115,7 @@ final class LocalPlatform implements AutoCloseable {
 
         System.out.println("applying migrations...");
         try (Database database = Database.open(effective)) {
-            int applied = Migrations.apply(database.catalog());
+            int applied = Migrations.apply(database, shards); // registers where each shard listens this time
             System.out.println("  " + applied + " migration(s) applied");
         }
 
@@ -118,6 +128,49 @@ final class LocalPlatform implements AutoCloseable {
         Files.writeString(runDir.resolve(INSTANCE_ID + ".pid"), Long.toString(api.pid()));
         url = URI.create("http://" + effective.platform().api().host() + ":" + port);
         awaitHealthy(url.resolve("/api/health"));
+    }
+
+    /**
+     * Room for every instance the autoscaler may run ({@code scaling.maxInstances}), each with a
+     * full pool ({@code database.pool.max}) to every server, plus a few for the launcher and tools.
+     */
+    private static int maxConnections(PlatformConfig config) {
+        return config.scaling().maxInstances() * config.database().pool().max() + RESERVED_CONNECTIONS;
+    }
+
+    /**
+     * Starts each shard's primary and streaming replica: {@code database.sharding.shards} on a new
+     * data dir, and every shard an earlier run created (a shard is never dropped by a smaller number
+     * here). All servers share the catalog's password, so one set of credentials reaches them all.
+     */
+    private List<RegisteredShard> startShards(PlatformConfig config, EmbeddedPostgres catalog,
+            Map<String, String> settings, long self) throws IOException {
+        int count = config.database().sharding().shards();
+        while (Files.isDirectory(dataDir.resolve("shard-" + (count + 1)))) {
+            count++;
+        }
+        List<RegisteredShard> shards = new ArrayList<>();
+        for (int id = 1; id <= count; id++) {
+            Path shardDir = Files.createDirectories(dataDir.resolve("shard-" + id));
+            Path primaryDir = Files.createDirectories(shardDir.resolve("primary"));
+            Path password = primaryDir.resolve("password");
+            if (!Files.exists(password)) {
+                Files.copy(catalog.passwordFile(), password);
+                Files.setPosixFilePermissions(password, PosixFilePermissions.fromString("rw-------"));
+            }
+            System.out.println("starting PostgreSQL: shard " + id + ", primary and streaming replica...");
+            Path primaryLog = logDir().resolve("shard-" + id + "-primary.log");
+            EmbeddedPostgres primary = EmbeddedPostgres.start(new PostgresOptions(primaryDir, primaryLog, 0,
+                    catalog.database(), catalog.user(), self, settings));
+            track(primary, new Child("PostgreSQL (shard " + id + " primary)", handle(primary.pid()), primaryLog, null));
+            Path replicaLog = logDir().resolve("shard-" + id + "-replica.log");
+            EmbeddedPostgresReplica replica = EmbeddedPostgresReplica.start(ReplicaOptions.of(
+                    shardDir.resolve("replica"), primary).withLogFile(replicaLog).withWatchPid(self));
+            track(replica, new Child("PostgreSQL (shard " + id + " replica)", handle(replica.pid()), replicaLog, null));
+            shards.add(new RegisteredShard(id, primary.host(), primary.port(), replica.host(), replica.port(),
+                    primary.database(), ShardState.ACTIVE));
+        }
+        return shards;
     }
 
     /**

@@ -51,7 +51,7 @@ class DefaultsTest {
         assertThat(pool.idleInTransactionSessionTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(pool.ssl().rejectUnauthorized()).isTrue();
         assertThat(pool.ssl().ca()).isNull();
-        assertThat(cfg.database().sharding()).isEqualTo(new Sharding(1024, 1));
+        assertThat(cfg.database().sharding()).isEqualTo(new Sharding(1024, 2));
     }
 
     @Test

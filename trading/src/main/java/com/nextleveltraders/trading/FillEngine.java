@@ -1,7 +1,9 @@
 package com.nextleveltraders.trading;
 
 import com.nextleveltraders.config.PlatformConfig;
+import com.nextleveltraders.data.Ownership;
 import com.nextleveltraders.data.Shard;
+import com.nextleveltraders.data.StaleDirectoryException;
 import com.nextleveltraders.data.ShardRouter;
 import com.nextleveltraders.data.Transactions;
 import java.math.BigDecimal;
@@ -159,6 +161,12 @@ public final class FillEngine {
     /** Fills one order in its own transaction; false when it was no longer open (cancelled meanwhile). */
     private boolean fill(Shard shard, OpenOrder order, Quote quote, Instant now) {
         return Transactions.inTransaction(shard.primary(), connection -> {
+            // A bucket that moved away leaves its rows here until they are cleaned up: never fill those.
+            try {
+                Ownership.check(connection, order.bucket(), shard.id());
+            } catch (StaleDirectoryException movedAway) {
+                return false;
+            }
             Ledger.lockAccount(connection, order.userId());
             BigDecimal reservedCash;
             try (PreparedStatement select = connection.prepareStatement(

@@ -60,7 +60,7 @@ public final class Orders {
         Validated order = validate(request);
         byte[] requestHash = order.hash();
         int bucket = database.router().bucketOf(userId);
-        PlacedOrder placed = Transactions.inTransaction(database.shardFor(userId).primary(), connection -> {
+        PlacedOrder placed = database.write(userId, connection -> {
             Ledger.Account account = Ledger.lockAccount(connection, userId);
             if (order.clientOrderId() != null) {
                 Optional<Replay> earlier = findByClientOrderId(connection, userId, order.clientOrderId());
@@ -104,7 +104,7 @@ public final class Orders {
 
     /** Cancels an open order and releases what it reserved; 409 when it is no longer open. */
     public Order cancel(UUID userId, UUID orderId) {
-        Order cancelled = Transactions.inTransaction(database.shardFor(userId).primary(), connection -> {
+        Order cancelled = database.write(userId, connection -> {
             Ledger.lockAccount(connection, userId);
             Order order;
             BigDecimal reservedCash;

@@ -54,7 +54,21 @@ public final class Users {
         UUID id = UUID.randomUUID();
         int bucket = database.router().bucketOf(id);
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-        boolean created = Transactions.inTransaction(database.shardFor(id).primary(), connection -> {
+        // The account on the user's shard first, the user in the catalog last: a user the catalog
+        // knows always has an account. A taken email (or a crash in between) leaves an account
+        // nobody can log into, which is removed at once when possible.
+        database.write(id, connection -> {
+            try (PreparedStatement account = connection.prepareStatement(
+                    "INSERT INTO accounts (user_id, bucket, currency, cash) VALUES (?, ?, ?, ?)")) {
+                account.setObject(1, id);
+                account.setInt(2, bucket);
+                account.setString(3, currency);
+                account.setBigDecimal(4, startingCash);
+                account.executeUpdate();
+            }
+            return null;
+        });
+        boolean created = Transactions.inTransaction(database.catalog(), connection -> {
             try (PreparedStatement insert = connection.prepareStatement(
                     "INSERT INTO users (id, bucket, email, display_name, password_hash, created_at) "
                             + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (email) DO NOTHING")) {
@@ -64,20 +78,18 @@ public final class Users {
                 insert.setString(4, displayName);
                 insert.setString(5, hash);
                 insert.setTimestamp(6, Timestamp.from(now));
-                if (insert.executeUpdate() == 0) {
-                    return false;
-                }
+                return insert.executeUpdate() == 1;
             }
-            try (PreparedStatement account = connection.prepareStatement(
-                    "INSERT INTO accounts (user_id, bucket, currency, cash) VALUES (?, ?, ?, ?)")) {
-                account.setObject(1, id);
-                account.setInt(2, bucket);
-                account.setString(3, currency);
-                account.setBigDecimal(4, startingCash);
-                account.executeUpdate();
-            }
-            return true;
         });
+        if (!created) {
+            database.write(id, connection -> {
+                try (PreparedStatement delete = connection.prepareStatement("DELETE FROM accounts WHERE user_id = ?")) {
+                    delete.setObject(1, id);
+                    delete.executeUpdate();
+                }
+                return null;
+            });
+        }
         if (!created) {
             throw TradingException.conflict("email-taken", "a user with this email exists");
         }

@@ -1,19 +1,17 @@
--- Paper-trading schema. Every user-owned row carries its bucket (hash(user id) mod buckets), so
--- that one bucket can later be moved between shards by itself.
+-- A shard's schema: every user-owned row carries its bucket (hash(user id) mod buckets), so that one
+-- bucket can be moved between shards by itself. Users themselves (email, password) live in the
+-- catalog, which finds a user's shard from their bucket.
 
-CREATE TABLE users (
-    id            uuid        PRIMARY KEY,
-    bucket        integer     NOT NULL,
-    email         text        NOT NULL,
-    display_name  text        NOT NULL,
-    password_hash text        NOT NULL,
-    created_at    timestamptz NOT NULL
+-- The buckets this shard owns. A write checks its bucket's row inside its transaction (FOR SHARE),
+-- so a router with a stale directory fails here instead of writing where the bucket no longer
+-- lives; a move freezes a bucket by taking the row FOR UPDATE (waiting writes then go on).
+CREATE TABLE owned_buckets (
+    bucket integer PRIMARY KEY CHECK (bucket >= 0)
 );
-CREATE UNIQUE INDEX users_email_key ON users (email);
 
 -- Cash is settled in cents; reserved_cash is what open BUY limit orders hold back.
 CREATE TABLE accounts (
-    user_id       uuid          PRIMARY KEY REFERENCES users (id),
+    user_id       uuid          PRIMARY KEY,
     bucket        integer       NOT NULL,
     currency      char(3)       NOT NULL,
     cash          numeric(20,2) NOT NULL CHECK (cash >= 0),

@@ -1,0 +1,138 @@
+package com.nextleveltraders.data;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+
+/** The catalog's shard registry and bucket directory. */
+public final class ShardRegistry {
+
+    private ShardRegistry() {
+    }
+
+    /**
+     * Adds a shard, or updates where an existing one listens (local servers get new ports at every
+     * start); its state is left as it is.
+     */
+    public static void register(DataSource catalog, RegisteredShard shard) {
+        Transactions.inTransaction(catalog, connection -> {
+            try (PreparedStatement upsert = connection.prepareStatement("""
+                    INSERT INTO shards (id, primary_host, primary_port, replica_host, replica_port, database, state, added_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (id) DO UPDATE SET primary_host = excluded.primary_host,
+                        primary_port = excluded.primary_port, replica_host = excluded.replica_host,
+                        replica_port = excluded.replica_port, database = excluded.database""")) {
+                upsert.setInt(1, shard.id());
+                upsert.setString(2, shard.primaryHost());
+                upsert.setInt(3, shard.primaryPort());
+                upsert.setString(4, shard.replicaHost());
+                if (shard.hasReplica()) {
+                    upsert.setInt(5, shard.replicaPort());
+                } else {
+                    upsert.setNull(5, java.sql.Types.INTEGER);
+                }
+                upsert.setString(6, shard.database());
+                upsert.setString(7, shard.state().name());
+                upsert.setTimestamp(8, Timestamp.from(Instant.now()));
+                upsert.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** Every registered shard, by id. */
+    public static List<RegisteredShard> list(DataSource catalog) {
+        return Transactions.read(catalog, connection -> {
+            List<RegisteredShard> shards = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT id, primary_host, primary_port, replica_host, replica_port, database, state FROM shards ORDER BY id");
+                    ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    shards.add(new RegisteredShard(rs.getInt(1), rs.getString(2), rs.getInt(3), rs.getString(4),
+                            rs.getInt(5), rs.getString(6), ShardState.valueOf(rs.getString(7))));
+                }
+            }
+            return shards;
+        });
+    }
+
+    /** The directory: index bucket → owning shard id, or 0 for a bucket not assigned yet. */
+    static int[] directory(DataSource catalog, int buckets) {
+        return Transactions.read(catalog, connection -> {
+            int[] owners = new int[buckets];
+            try (PreparedStatement select = connection.prepareStatement("SELECT bucket, shard_id FROM bucket_directory");
+                    ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    int bucket = rs.getInt(1);
+                    if (bucket >= buckets) {
+                        throw new IllegalStateException("the catalog has bucket " + bucket + " but "
+                                + "database.sharding.buckets is " + buckets + "; the bucket count cannot change");
+                    }
+                    owners[bucket] = rs.getInt(2);
+                }
+            }
+            return owners;
+        });
+    }
+
+    /**
+     * Gives every bucket to a shard, round robin over {@code active} (bucket b → active[b mod n]),
+     * when the directory is empty; does nothing otherwise. Each shard learns what it owns first, the
+     * directory last: a crash in between leaves an empty directory, and the next run does it again.
+     */
+    static boolean assignIfEmpty(DataSource catalog, Map<Integer, DataSource> primaries, List<Integer> active,
+            int buckets) {
+        if (Arrays.stream(directory(catalog, buckets)).anyMatch(owner -> owner != 0)) {
+            return false;
+        }
+        if (active.isEmpty()) {
+            throw new IllegalStateException("no active shard to give the buckets to");
+        }
+        for (int index = 0; index < active.size(); index++) {
+            int shard = active.get(index);
+            int first = index;
+            Transactions.inTransaction(primaries.get(shard), connection -> {
+                try (PreparedStatement insert = connection.prepareStatement(
+                        "INSERT INTO owned_buckets (bucket) VALUES (?) ON CONFLICT DO NOTHING")) {
+                    for (int bucket = first; bucket < buckets; bucket += active.size()) {
+                        insert.setInt(1, bucket);
+                        insert.addBatch();
+                    }
+                    insert.executeBatch();
+                }
+                return null;
+            });
+        }
+        Transactions.inTransaction(catalog, connection -> {
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO bucket_directory (bucket, shard_id) VALUES (?, ?)")) {
+                for (int bucket = 0; bucket < buckets; bucket++) {
+                    insert.setInt(1, bucket);
+                    insert.setInt(2, active.get(bucket % active.size()));
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+            return null;
+        });
+        return true;
+    }
+
+    static boolean hasTable(Connection connection, String table) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            select.setString(1, table);
+            try (ResultSet rs = select.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+}
