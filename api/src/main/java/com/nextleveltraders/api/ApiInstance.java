@@ -15,6 +15,7 @@ import com.nextleveltraders.api.HttpCaching.Kind;
 import com.nextleveltraders.cache.RateLimiters;
 import com.nextleveltraders.cache.RatePolicy;
 import com.nextleveltraders.cache.RedisConnections;
+import com.nextleveltraders.cache.RedisWritePositions;
 import com.nextleveltraders.cache.SessionStore;
 import com.nextleveltraders.cache.TieredCache;
 import com.nextleveltraders.config.PlatformConfig;
@@ -104,6 +105,7 @@ public final class ApiInstance implements AutoCloseable {
     private static ApiInstance start(PlatformConfig config, Clock clock, boolean runFillEngine, Database database,
             RedisConnections redis) {
         Market market = new Market(config, clock);
+        database.useWritePositions(new RedisWritePositions(redis, config.platform().replicaReads().maxLag()));
         Users users = new Users(database, config, clock);
         PortfolioCache portfolioCache = new PortfolioCache(redis, config);
         SessionStore sessions = new SessionStore(redis, config.caching().redis().session(), clock,
@@ -111,7 +113,7 @@ public final class ApiInstance implements AutoCloseable {
         Orders orders = new Orders(database, market, config, clock, portfolioCache);
         Trades trades = new Trades(database, config);
         Portfolios portfolios = new Portfolios(database, market, clock, portfolioCache);
-        FillEngine fillEngine = new FillEngine(database.router(), market, config, clock, portfolioCache);
+        FillEngine fillEngine = new FillEngine(database, market, config, clock, portfolioCache);
         // A failed health check is retried by the balancer after one interval: a fair hint for clients too.
         Duration retryAfter = config.loadBalancer().healthCheck().interval();
         var rateLimit = config.loadBalancer().rateLimit();

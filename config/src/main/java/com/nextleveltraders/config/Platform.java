@@ -12,7 +12,8 @@ public record Platform(
         Engine engine,
         Security security,
         LocalCache localCache,
-        RateLimit authRateLimit) {
+        RateLimit authRateLimit,
+        ReplicaReads replicaReads) {
 
     public Platform {
         Objects.requireNonNull(api, "api");
@@ -24,5 +25,6 @@ public record Platform(
         Objects.requireNonNull(security, "security");
         Objects.requireNonNull(localCache, "localCache");
         Objects.requireNonNull(authRateLimit, "authRateLimit");
+        Objects.requireNonNull(replicaReads, "replicaReads");
     }
 }

@@ -334,6 +334,10 @@ final class Validator {
         atLeast("platform.engine.batchSize", p.engine().batchSize(), 1);
         atLeast("platform.localCache.maxEntries", p.localCache().maxEntries(), 1);
         positive("platform.localCache.ttl", p.localCache().ttl());
+        positive("platform.replicaReads.maxLag", p.replicaReads().maxLag());
+        positive("platform.replicaReads.pollInterval", p.replicaReads().pollInterval());
+        relate("platform.replicaReads.pollInterval", p.replicaReads().pollInterval(), Relation.BELOW,
+                "platform.replicaReads.maxLag", p.replicaReads().maxLag(), Durations::format);
         atLeast("platform.authRateLimit.requests", p.authRateLimit().requests(), 1);
         positive("platform.authRateLimit.period", p.authRateLimit().period());
         atLeast("platform.authRateLimit.burst", p.authRateLimit().burst(), 1);

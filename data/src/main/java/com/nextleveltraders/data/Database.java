@@ -4,8 +4,15 @@ import com.nextleveltraders.config.PlatformConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Clock;
+import java.util.Map;
+import java.util.OptionalLong;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The data tier as the rest of the platform sees it: the catalog (users, the bucket directory, the
@@ -14,17 +21,26 @@ import javax.sql.DataSource;
  */
 public final class Database implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
     // A stale directory is read again once per attempt; several in a row mean buckets are moving
     // right now, which a later retry by the client gets through.
     private static final int MAX_ROUTING_ATTEMPTS = 4;
 
     private final PlatformConfig config;
+    private final Clock clock;
     private final ServerPools pools;
+    private final Map<Integer, ReplicaMonitor> monitors = new ConcurrentHashMap<>();
+    private final LongAdder replicaReads = new LongAdder();
+    private final LongAdder primaryReads = new LongAdder();
+    private volatile WritePositions positions = WritePositions.NONE;
     private final HikariDataSource catalog;
     private final DirectoryRouter router;
 
-    private Database(PlatformConfig config, ServerPools pools, HikariDataSource catalog, DirectoryRouter router) {
+    private Database(PlatformConfig config, Clock clock, ServerPools pools, HikariDataSource catalog,
+            DirectoryRouter router) {
         this.config = config;
+        this.clock = clock;
         this.pools = pools;
         this.catalog = catalog;
         this.router = router;
@@ -38,7 +54,7 @@ public final class Database implements AutoCloseable {
         ServerPools pools = new ServerPools(config, config.platform().api().instanceId());
         var endpoint = config.platform().postgres();
         HikariDataSource catalog = pools.get(endpoint.host(), endpoint.port(), endpoint.database());
-        return new Database(config, pools, catalog, new DirectoryRouter(catalog,
+        return new Database(config, Clock.systemUTC(), pools, catalog, new DirectoryRouter(catalog,
                 config.database().sharding().buckets(), pools));
     }
 
@@ -74,10 +90,12 @@ public final class Database implements AutoCloseable {
         for (int attempt = 1; ; attempt++) {
             Shard shard = router.shardFor(userId);
             try {
-                return Transactions.inTransaction(shard.primary(), connection -> {
+                T result = Transactions.inTransaction(shard.primary(), connection -> {
                     Ownership.check(connection, bucket, shard.id());
                     return work.run(connection);
                 });
+                recordWrite(userId, shard);
+                return result;
             } catch (StaleDirectoryException stale) {
                 if (attempt >= MAX_ROUTING_ATTEMPTS) {
                     throw new DatabaseUnavailableException("bucket " + bucket + " is moving; retry shortly", stale);
@@ -85,6 +103,96 @@ public final class Database implements AutoCloseable {
                 router.refresh();
             }
         }
+    }
+
+    /**
+     * Shares each user's write positions through {@code positions}, which lets reads go to replicas
+     * ({@link #read}); until this is called every read goes to the primary.
+     */
+    public void useWritePositions(WritePositions positions) {
+        this.positions = positions;
+    }
+
+    /**
+     * Runs read-only {@code work} for the user on their shard's replica when that is safe: the
+     * replica answers, is at most {@code platform.replicaReads.maxLag} behind, and has replayed
+     * the user's last write (its position shared through {@link WritePositions}, GitLab's way of
+     * load-balancing reads). Otherwise, or if the replica fails on the way, on the primary.
+     */
+    public <T> T read(UUID userId, SqlWork<T> work) {
+        return routed(userId, source -> Transactions.read(source, work));
+    }
+
+    /** As {@link #read}, in one transaction, for reads that must agree with each other (set its isolation in it). */
+    public <T> T readInTransaction(UUID userId, SqlWork<T> work) {
+        return routed(userId, source -> Transactions.inTransaction(source, work));
+    }
+
+    private <T> T routed(UUID userId, java.util.function.Function<DataSource, T> run) {
+        Shard shard = router.shardFor(userId);
+        if (shard.replica() != null && positions != WritePositions.NONE) {
+            ReplicaMonitor monitor = monitor(shard);
+            if (monitor.usable()) {
+                OptionalLong lastWrite = lastWrite(userId);
+                if (lastWrite != null && (lastWrite.isEmpty() || monitor.replayed() >= lastWrite.getAsLong())) {
+                    try {
+                        T result = run.apply(shard.replica());
+                        replicaReads.increment();
+                        return result;
+                    } catch (DatabaseUnavailableException | DataAccessException replicaAway) {
+                        // The replica went away since the last poll (a pooled connection to a server
+                        // that stopped fails without a SQLState): the primary answers instead.
+                    }
+                }
+            }
+        }
+        primaryReads.increment();
+        return run.apply(shard.primary());
+    }
+
+    /**
+     * Call after any committed change to the user's rows made outside {@link #write} (the fill
+     * engine's): remembers where it is in the WAL so that reads wait for the replica to have it.
+     */
+    public void recordWrite(UUID userId, Shard shard) {
+        if (shard.replica() == null || positions == WritePositions.NONE) {
+            return;
+        }
+        try {
+            positions.remember(userId, Lsn.current(shard.primary()));
+        } catch (SQLException | RuntimeException e) {
+            // The write is committed and must be acknowledged. Until the position is known to
+            // others again, a read on another instance may find a replica a moment behind.
+            LOG.warn("position of a write of {} not shared: {}", userId, e.toString());
+        }
+    }
+
+    /** The user's last write position; null when it cannot be known now (then only the primary is safe). */
+    private OptionalLong lastWrite(UUID userId) {
+        try {
+            return positions.lastWrite(userId);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Reads served by replicas and by primaries since start. */
+    public long replicaReads() {
+        return replicaReads.sum();
+    }
+
+    public long primaryReads() {
+        return primaryReads.sum();
+    }
+
+    private ReplicaMonitor monitor(Shard shard) {
+        return monitors.computeIfAbsent(shard.id(), id -> {
+            var reads = config.platform().replicaReads();
+            ReplicaMonitor monitor = new ReplicaMonitor(id, shard.primary(), shard.replica(), reads.maxLag(),
+                    reads.pollInterval(), clock);
+            monitor.pollNow();
+            return monitor.start();
+        });
     }
 
     /** True when the catalog gives a connection within the pool's timeout and answers in one second. */
@@ -112,6 +220,7 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        monitors.values().forEach(ReplicaMonitor::close);
         pools.close();
     }
 }

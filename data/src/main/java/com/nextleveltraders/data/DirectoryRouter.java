@@ -68,8 +68,9 @@ final class DirectoryRouter implements ShardRouter {
                 continue;
             }
             DataSource primary = pools.get(registered.primaryHost(), registered.primaryPort(), registered.database());
-            // Replicas serve reads once read-your-writes routing exists; until then the primary does.
-            shards.put(registered.id(), new Shard(registered.id(), primary, primary));
+            DataSource replica = registered.hasReplica()
+                    ? pools.get(registered.replicaHost(), registered.replicaPort(), registered.database()) : null;
+            shards.put(registered.id(), new Shard(registered.id(), primary, replica));
         }
         View next = new View(ShardRegistry.directory(catalog, buckets), java.util.Collections.unmodifiableMap(shards));
         view = next;

@@ -1,6 +1,7 @@
 package com.nextleveltraders.trading;
 
 import com.nextleveltraders.config.PlatformConfig;
+import com.nextleveltraders.data.Database;
 import com.nextleveltraders.data.Ownership;
 import com.nextleveltraders.data.Shard;
 import com.nextleveltraders.data.StaleDirectoryException;
@@ -36,13 +37,16 @@ public final class FillEngine {
     public static final long LOCK_KEY = 0x6e6c742d66696c6cL;
 
     private final ShardRouter router;
+    private final Database database;
     private final Market market;
     private final Ids ids;
     private final Clock clock;
     private final int batchSize;
     private final PortfolioCache portfolios;
 
-    public FillEngine(ShardRouter router, Market market, PlatformConfig config, Clock clock, PortfolioCache portfolios) {
+    public FillEngine(Database database, Market market, PlatformConfig config, Clock clock, PortfolioCache portfolios) {
+        this.database = database;
+        ShardRouter router = database.router();
         this.portfolios = portfolios;
         this.router = router;
         this.market = market;
@@ -108,6 +112,9 @@ public final class FillEngine {
                 }
                 try {
                     if (fill(shard, order, quote, now)) {
+                        // Where the fill is in the WAL first, the cache generation after: a reader
+                        // who sees the new generation also waits for a replica that has the fill.
+                        database.recordWrite(order.userId(), shard);
                         portfolios.invalidate(order.userId());
                         filled++;
                     }

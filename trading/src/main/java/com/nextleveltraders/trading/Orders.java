@@ -87,7 +87,7 @@ public final class Orders {
     }
 
     public Order get(UUID userId, UUID orderId) {
-        return Transactions.read(database.shardFor(userId).primary(), connection -> {
+        return database.read(userId, connection -> {
             try (PreparedStatement select = connection.prepareStatement(
                     "SELECT " + COLUMNS + " FROM orders WHERE id = ? AND user_id = ?")) {
                 select.setObject(1, orderId);
@@ -145,7 +145,7 @@ public final class Orders {
     /** The user's orders: filters status, symbol, side, type, from, to; sort; keyset pages. */
     public Page<Order> list(UUID userId, Map<String, List<String>> parameters) {
         Listing.Query query = listing.parse(LIST_SPEC, parameters);
-        return Transactions.read(database.shardFor(userId).primary(), connection -> listing.fetch(connection,
+        return database.read(userId, connection -> listing.fetch(connection,
                 LIST_SPEC, "SELECT " + COLUMNS + " FROM orders WHERE user_id = ?", List.of(userId), query, Orders::map));
     }
 

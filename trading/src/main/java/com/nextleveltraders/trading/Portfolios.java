@@ -47,7 +47,7 @@ public final class Portfolios {
 
     private PortfolioSnapshot load(UUID userId) {
         // Account and positions from one snapshot, so that they agree with each other.
-        return Transactions.inTransaction(database.shardFor(userId).replica(), connection -> {
+        return database.readInTransaction(userId, connection -> {
             connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             String currency;
             BigDecimal cash;
