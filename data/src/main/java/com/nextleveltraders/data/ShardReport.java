@@ -62,7 +62,14 @@ public record ShardReport(List<ShardStatus> shards, int buckets, int unassignedB
             throw new DatabaseUnavailableException("the catalog (" + ServerProbe.address(endpoint.host(),
                     endpoint.port()) + ") does not answer: " + ServerProbe.reason(e), e);
         }
-        try (Database database = Database.open(config)) {
+        Database database;
+        try {
+            database = Database.open(config);
+        } catch (RuntimeException e) { // the pool fails fast when the catalog went away since the probe
+            throw new DatabaseUnavailableException("the catalog (" + ServerProbe.address(endpoint.host(),
+                    endpoint.port()) + ") does not answer: " + ServerProbe.reason(e), e);
+        }
+        try (database) {
             return read(database, config, skewThreshold);
         }
     }
