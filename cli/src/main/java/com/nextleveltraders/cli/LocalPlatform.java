@@ -5,6 +5,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.nextleveltraders.api.ApiMain;
 import com.nextleveltraders.config.ConfigLoader;
 import com.nextleveltraders.config.PlatformConfig;
+import com.nextleveltraders.data.ConnectionBudget;
 import com.nextleveltraders.data.Database;
 import com.nextleveltraders.data.Migrations;
 import com.nextleveltraders.data.RegisteredShard;
@@ -117,6 +118,7 @@ final class LocalPlatform implements AutoCloseable {
         try (Database database = Database.open(effective)) {
             int applied = Migrations.apply(database, shards); // registers where each shard listens this time
             System.out.println("  " + applied + " migration(s) applied");
+            checkConnectionBudget(database, effective);
         }
 
         stopStaleInstance(runDir.resolve(INSTANCE_ID + ".pid"));
@@ -128,6 +130,21 @@ final class LocalPlatform implements AutoCloseable {
         Files.writeString(runDir.resolve(INSTANCE_ID + ".pid"), Long.toString(api.pid()));
         url = URI.create("http://" + effective.platform().api().host() + ":" + port);
         awaitHealthy(url.resolve("/api/health"));
+    }
+
+    /**
+     * Fails the start when a server could not take a full pool from every instance the autoscaler may
+     * run: better now, with the numbers, than as refused connections under load.
+     */
+    private static void checkConnectionBudget(Database database, PlatformConfig config) throws IOException {
+        int instances = config.scaling().maxInstances();
+        List<String> problems = ConnectionBudget.check(database, instances);
+        if (!problems.isEmpty()) {
+            throw new IOException("the PostgreSQL servers have no room for " + instances + " instance(s) with "
+                    + config.database().pool().max() + " connections each:\n  " + String.join("\n  ", problems));
+        }
+        System.out.println("  connections: every server has room for " + instances + " instances (scaling.maxInstances)"
+                + " x " + config.database().pool().max() + " (database.pool.max)");
     }
 
     /**
