@@ -25,7 +25,8 @@ public final class Database implements AutoCloseable {
 
     // A stale directory is read again once per attempt; several in a row mean buckets are moving
     // right now, which a later retry by the client gets through.
-    private static final int MAX_ROUTING_ATTEMPTS = 4;
+    private static final int MAX_ROUTING_ATTEMPTS = 6;
+    private static final java.time.Duration ROUTING_BACKOFF = java.time.Duration.ofMillis(10);
 
     private final PlatformConfig config;
     private final Clock clock;
@@ -99,6 +100,11 @@ public final class Database implements AutoCloseable {
             } catch (StaleDirectoryException stale) {
                 if (attempt >= MAX_ROUTING_ATTEMPTS) {
                     throw new DatabaseUnavailableException("bucket " + bucket + " is moving; retry shortly", stale);
+                }
+                if (attempt > 1) {
+                    // A bucket changing owners is unowned for a moment between the old owner letting
+                    // go and the directory naming the new one: wait a little more each time.
+                    pause(ROUTING_BACKOFF.multipliedBy(1L << (attempt - 2)));
                 }
                 router.refresh();
             }
@@ -193,6 +199,15 @@ public final class Database implements AutoCloseable {
             monitor.pollNow();
             return monitor.start();
         });
+    }
+
+    private static void pause(java.time.Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DatabaseUnavailableException("interrupted while a bucket moves", e);
+        }
     }
 
     /** True when the catalog gives a connection within the pool's timeout and answers in one second. */
