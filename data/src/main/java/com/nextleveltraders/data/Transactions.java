@@ -21,7 +21,7 @@ public final class Transactions {
     public static <T> T inTransaction(DataSource dataSource, SqlWork<T> work) {
         for (int attempt = 1; ; attempt++) {
             try (Connection connection = dataSource.getConnection()) {
-                connection.setAutoCommit(false);
+                prepare(() -> connection.setAutoCommit(false));
                 try {
                     T result = work.run(connection);
                     connection.commit();
@@ -45,15 +45,27 @@ public final class Transactions {
     /** Read-only work outside an explicit transaction (autocommit). */
     public static <T> T read(DataSource dataSource, SqlWork<T> work) {
         try (Connection connection = dataSource.getConnection()) {
-            connection.setReadOnly(true);
-            try {
-                return work.run(connection);
-            } finally {
-                connection.setReadOnly(false);
-            }
+            prepare(() -> connection.setReadOnly(true));
+            // No reset here: the pool resets read-only when the connection comes back, and a reset on a
+            // connection that just broke would hide the failure that broke it.
+            return work.run(connection);
         } catch (SQLException e) {
             throw translate(e);
         }
+    }
+
+    /** Setting up a pooled connection that fails means the server went away (the pool's proxy says "closed"). */
+    private static void prepare(SqlStep step) {
+        try {
+            step.run();
+        } catch (SQLException e) {
+            throw new DatabaseUnavailableException("database unavailable: " + e.getMessage(), e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface SqlStep {
+        void run() throws SQLException;
     }
 
     /** Maps a SQL failure to the platform's two unchecked kinds: outage or defect. */
