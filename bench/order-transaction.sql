@@ -1,6 +1,7 @@
 -- pgbench script: the SQL transaction the API runs for one MARKET BUY without clientOrderId
--- (Orders.place -> Ledger.lockAccount -> Orders.fillMarket -> Ledger.buy -> Ledger.insertTrade):
--- the same five statements on the same columns, between BEGIN and COMMIT. Run it with
+-- (Database.write -> Ownership.check, Orders.place -> Ledger.lockAccount -> Orders.fillMarket ->
+-- Ledger.buy -> Ledger.insertTrade): the same six statements on the same columns, between BEGIN
+-- and COMMIT, then the WAL position the API reads after the commit (Database.recordWrite). Run it with
 -- -M prepared, as pgjdbc uses server-side prepared statements for statements it repeats.
 --
 -- Users are rows that bench/orders.sh inserts first: user n (1..:users, set with -D users=N) has
@@ -14,6 +15,7 @@
 \set price_cents random(1000, 100000)
 \set notional_cents (:price_cents + 99) / 100
 BEGIN;
+SELECT 1 FROM owned_buckets WHERE bucket = :bucket FOR SHARE;
 SELECT cash, reserved_cash FROM accounts
  WHERE user_id = ('00000000-0000-0000-0000-' || lpad(:n::text, 12, '0'))::uuid FOR UPDATE;
 INSERT INTO orders (id, user_id, bucket, client_order_id, request_hash, symbol, side, type, quantity,
@@ -35,3 +37,4 @@ INSERT INTO trades (id, user_id, bucket, order_id, symbol, side, quantity, price
 VALUES (gen_random_uuid(), ('00000000-0000-0000-0000-' || lpad(:n::text, 12, '0'))::uuid, :bucket,
         :order_id, :order_symbol, 'BUY', 0.01, :price_cents::numeric / 100, :notional_cents::numeric / 100, now());
 COMMIT;
+SELECT pg_current_wal_lsn()::text;
