@@ -135,6 +135,10 @@ public final class ApiInstance implements AutoCloseable {
         new JvmThreadMetrics().bindTo(registry);
         Gauge.builder("db.connections.active", database, Database::activeConnections).register(registry);
         Gauge.builder("db.connections.max", database, Database::maxConnections).register(registry);
+        FunctionCounter.builder("db.reads", database, Database::replicaReads).tag("server", "replica")
+                .description("reads that may be slightly stale, by the server that answered").register(registry);
+        FunctionCounter.builder("db.reads", database, Database::primaryReads).tag("server", "primary")
+                .description("reads that may be slightly stale, by the server that answered").register(registry);
         for (String tier : new String[] {"l1", "l2", "miss", "bypass"}) {
             FunctionCounter.builder("portfolio.cache.reads", portfolioCache, cache -> switch (tier) {
                 case "l1" -> cache.stats().l1Hits();
