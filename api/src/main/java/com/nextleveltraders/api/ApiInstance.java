@@ -109,7 +109,7 @@ public final class ApiInstance implements AutoCloseable {
         Users users = new Users(database, config, clock);
         PortfolioCache portfolioCache = new PortfolioCache(redis, config);
         SessionStore sessions = new SessionStore(redis, config.caching().redis().session(), clock,
-                portfolioCache.tiered());
+                portfolioCache.tiered(), true);
         Orders orders = new Orders(database, market, config, clock, portfolioCache);
         Trades trades = new Trades(database, config);
         Portfolios portfolios = new Portfolios(database, market, clock, portfolioCache);

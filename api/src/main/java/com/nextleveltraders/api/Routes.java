@@ -15,6 +15,7 @@ import com.nextleveltraders.cache.RedisConnections;
 import com.nextleveltraders.cache.Session;
 import com.nextleveltraders.cache.SessionStore;
 import com.nextleveltraders.data.Database;
+import com.nextleveltraders.data.WritePositions;
 import com.nextleveltraders.trading.Market;
 import com.nextleveltraders.trading.NewOrder;
 import com.nextleveltraders.trading.NewUser;
@@ -129,13 +130,13 @@ final class Routes {
     }
 
     AggregatedHttpResponse listOrders(ServiceRequestContext ctx, AggregatedHttpRequest request) {
-        UUID userId = authenticate(ctx, request);
-        return json(HttpStatus.OK, page(orders.list(userId, parameters(ctx))));
+        SessionStore.Lookup session = session(ctx, request);
+        return json(HttpStatus.OK, page(knowingPosition(session, () -> orders.list(session.userId(), parameters(ctx)))));
     }
 
     AggregatedHttpResponse getOrder(ServiceRequestContext ctx, AggregatedHttpRequest request) {
-        UUID userId = authenticate(ctx, request);
-        return json(HttpStatus.OK, orders.get(userId, pathId(ctx)));
+        SessionStore.Lookup session = session(ctx, request);
+        return json(HttpStatus.OK, knowingPosition(session, () -> orders.get(session.userId(), pathId(ctx))));
     }
 
     AggregatedHttpResponse cancelOrder(ServiceRequestContext ctx, AggregatedHttpRequest request) {
@@ -144,13 +145,19 @@ final class Routes {
     }
 
     AggregatedHttpResponse listTrades(ServiceRequestContext ctx, AggregatedHttpRequest request) {
-        UUID userId = authenticate(ctx, request);
-        return json(HttpStatus.OK, page(trades.list(userId, parameters(ctx))));
+        SessionStore.Lookup session = session(ctx, request);
+        return json(HttpStatus.OK, page(knowingPosition(session, () -> trades.list(session.userId(), parameters(ctx)))));
     }
 
     AggregatedHttpResponse portfolio(ServiceRequestContext ctx, AggregatedHttpRequest request) {
         SessionStore.Lookup session = session(ctx, request);
-        return json(HttpStatus.OK, portfolios.of(session.userId(), session.generation()));
+        return json(HttpStatus.OK, knowingPosition(session,
+                () -> portfolios.of(session.userId(), session.generation())));
+    }
+
+    /** Reads in {@code work} use the write position the session lookup brought, instead of asking Redis again. */
+    private static <T> T knowingPosition(SessionStore.Lookup session, java.util.function.Supplier<T> work) {
+        return WritePositions.withKnown(session.userId(), session.writePosition(), work);
     }
 
     AggregatedHttpResponse health(ServiceRequestContext ctx, AggregatedHttpRequest request) {

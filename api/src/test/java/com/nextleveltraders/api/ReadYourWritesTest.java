@@ -107,6 +107,59 @@ class ReadYourWritesTest {
         }
     }
 
+    @Test
+    void throughTheApiAUsersNewOrderShowsAtOnceWhileTheReplicaIsHeldBack() throws Exception {
+        TestPlatform platform = TestPlatform.get();
+        Path base = Files.createTempDirectory(Path.of("/tmp"), "nlt-ryw-api-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        try (EmbeddedPostgres primary = EmbeddedPostgres.start(PostgresOptions.defaults(base.resolve("primary")));
+                EmbeddedPostgresReplica replica = EmbeddedPostgresReplica.start(
+                        ReplicaOptions.of(base.resolve("replica"), primary))) {
+            PlatformConfig config = ConfigLoader.loadYaml("""
+                    loadBalancer:
+                      rateLimit: { requests: 1000000, period: 1m, burst: 100000 }
+                    redis: { mode: standalone, nodes: [ { host: 127.0.0.1, port: %d, role: master } ] }
+                    platform:
+                      authRateLimit: { requests: 1000000, period: 1m, burst: 100000 }
+                      api: { port: %d, instanceId: ryw-api }
+                      postgres: { port: %d, database: %s, user: %s, passwordFile: "%s" }
+                      redis: { passwordFile: "%s" }
+                    """.formatted(platform.redis.port(), com.nextleveltraders.embedded.FreePorts.pick(),
+                    primary.port(), primary.database(), primary.user(), primary.passwordFile(),
+                    platform.redis.passwordFile()));
+            try (Database database = Database.open(config)) {
+                Migrations.apply(database, List.of(new RegisteredShard(1, primary.host(), primary.port(),
+                        replica.host(), replica.port(), primary.database(), ShardState.ACTIVE)));
+            }
+            try (ApiInstance api = ApiInstance.start(config, java.time.Clock.systemUTC(), false)) {
+                ApiClient client = new ApiClient("http://127.0.0.1:" + api.port());
+                ApiClient.Trader trader = client.newTrader();
+                ApiClient.Trader other = client.newTrader();
+                Polling.until(BOUND, "the replica serves order lists", () -> {
+                    long before = api.database().replicaReads();
+                    client.get("/api/orders", other.token());
+                    return api.database().replicaReads() > before ? null : "primary";
+                });
+                String password = Files.readString(primary.passwordFile()).strip();
+                try (Connection standby = DriverManager.getConnection(replica.jdbcUrl(primary.database()),
+                        primary.user(), password); Statement statement = standby.createStatement()) {
+                    statement.execute("SELECT pg_wal_replay_pause()");
+                    String id = client.order(trader, "{\"symbol\":\"KO\",\"side\":\"BUY\",\"type\":\"LIMIT\","
+                            + "\"quantity\":\"1\",\"limitPrice\":\"1\"}").json().get("id").asText();
+                    assertThat(client.get("/api/orders", trader.token()).json().get("items").get(0).get("id").asText())
+                            .isEqualTo(id);
+                    assertThat(client.get("/api/orders/" + id, trader.token()).status()).isEqualTo(200);
+                    long replicaBefore = api.database().replicaReads();
+                    assertThat(client.get("/api/orders", other.token()).status()).isEqualTo(200);
+                    assertThat(api.database().replicaReads()).isEqualTo(replicaBefore + 1);
+                    statement.execute("SELECT pg_wal_replay_resume()");
+                }
+            }
+        } finally {
+            TestPlatform.deleteTree(base);
+        }
+    }
+
     private static void setCash(Database database, UUID user, String cash) {
         database.write(user, connection -> {
             try (PreparedStatement upsert = connection.prepareStatement(

@@ -69,7 +69,7 @@ public final class PortfolioReadLoad {
                 // As the API wires them: without the cache a lookup reads the session only; with it,
                 // the session and the user's cache generation in the same script call.
                 SessionStore plainSessions = new SessionStore(connections, ttl, Clock.systemUTC());
-                SessionStore foldedSessions = new SessionStore(connections, ttl, Clock.systemUTC(), cache.tiered());
+                SessionStore foldedSessions = new SessionStore(connections, ttl, Clock.systemUTC(), cache.tiered(), false);
                 String[] tokens = new String[ids.length];
                 for (int i = 0; i < ids.length; i++) {
                     tokens[i] = plainSessions.create(ids[i]).token();

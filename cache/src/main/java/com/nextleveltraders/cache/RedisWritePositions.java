@@ -60,7 +60,7 @@ public final class RedisWritePositions implements WritePositions {
     }
 
     /** The user's hash tag: the same slot as the user's session and cache generation. */
-    private static String key(UUID user) {
+    static String key(UUID user) {
         return PREFIX + "{" + user + "}";
     }
 }

@@ -34,22 +34,31 @@ public final class SessionStore {
     private static final Pattern TOKEN = Pattern.compile("[0-9a-f]{32}\\.[A-Za-z0-9_-]{43}");
     private static final String PREFIX = "session:";
 
-    /** A live session's user and, when asked for, the generation of the user's cached data. */
-    public record Lookup(UUID userId, OptionalLong generation) {
+    /**
+     * A live session's user and, when asked for, the generation of the user's cached data and the
+     * position of the user's last write (empty: none recent).
+     */
+    public record Lookup(UUID userId, OptionalLong generation, OptionalLong writePosition) {
     }
 
     private final RedisConnections redis;
     private final Duration ttl;
     private final Clock clock;
     private final TieredCache<?> userCache; // null: lookups read no generation
+    private final boolean writePositions; // lookups also read the user's write position
     private final SecureRandom random = new SecureRandom();
 
     public SessionStore(RedisConnections redis, Duration ttl, Clock clock) {
-        this(redis, ttl, clock, null);
+        this(redis, ttl, clock, null, false);
     }
 
-    /** Lookups also read the generation {@code userCache} keeps for the user (keyed by user id). */
-    public SessionStore(RedisConnections redis, Duration ttl, Clock clock, TieredCache<?> userCache) {
+    /**
+     * Lookups also read the generation {@code userCache} keeps for the user (keyed by user id) and,
+     * with {@code writePositions}, the user's last write position ({@link RedisWritePositions}).
+     */
+    public SessionStore(RedisConnections redis, Duration ttl, Clock clock, TieredCache<?> userCache,
+            boolean writePositions) {
+        this.writePositions = writePositions;
         this.redis = redis;
         this.ttl = ttl;
         this.clock = clock;
@@ -89,19 +98,22 @@ public final class SessionStore {
         try {
             if (userCache == null) {
                 String stored = redis.sync().get(sessionKey);
-                return userId.toString().equals(stored) ? Optional.of(new Lookup(userId, OptionalLong.empty()))
-                        : Optional.empty();
+                return userId.toString().equals(stored)
+                        ? Optional.of(new Lookup(userId, OptionalLong.empty(), OptionalLong.empty())) : Optional.empty();
             }
             // One MGET: both keys carry the user's hash tag, so they share a slot (and a node).
             String generationKey = userCache.generationKey(userId.toString());
-            List<KeyValue<String, String>> values = redis.sync().mget(sessionKey, generationKey);
+            List<KeyValue<String, String>> values = writePositions
+                    ? redis.sync().mget(sessionKey, generationKey, RedisWritePositions.key(userId))
+                    : redis.sync().mget(sessionKey, generationKey);
             if (!values.get(0).hasValue() || !userId.toString().equals(values.get(0).getValue())) {
                 return Optional.empty();
             }
             // A generation not there yet (or lost) is started by the cache's own script.
-            long generation = parseGeneration(values.get(1))
+            long generation = parseNumber(values.get(1))
                     .orElseGet(() -> userCache.currentGeneration(userId.toString()));
-            return Optional.of(new Lookup(userId, OptionalLong.of(generation)));
+            OptionalLong position = writePositions ? parseNumber(values.get(2)) : OptionalLong.empty();
+            return Optional.of(new Lookup(userId, OptionalLong.of(generation), position));
         } catch (RedisException e) {
             throw new CacheUnavailableException("cannot read the session", e);
         }
@@ -124,8 +136,8 @@ public final class SessionStore {
         }
     }
 
-    /** A generation as stored; anything else (missing, or not a number) is read again through the cache's script. */
-    private static OptionalLong parseGeneration(KeyValue<String, String> value) {
+    /** A number as stored; anything else (missing, or not a number) counts as missing. */
+    private static OptionalLong parseNumber(KeyValue<String, String> value) {
         if (!value.hasValue()) {
             return OptionalLong.empty();
         }

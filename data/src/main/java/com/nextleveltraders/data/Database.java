@@ -175,6 +175,9 @@ public final class Database implements AutoCloseable {
 
     /** The user's last write position; null when it cannot be known now (then only the primary is safe). */
     private OptionalLong lastWrite(UUID userId) {
+        if (WritePositions.KNOWN.isBound() && WritePositions.KNOWN.get().user().equals(userId)) {
+            return WritePositions.KNOWN.get().position();
+        }
         try {
             return positions.lastWrite(userId);
         } catch (RuntimeException e) {
