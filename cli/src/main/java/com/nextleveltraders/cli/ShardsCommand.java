@@ -19,8 +19,9 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "shards", description = "Inspect the shards of a running platform.",
-        subcommands = {ShardsCommand.Status.class})
+@Command(name = "shards", description = "Inspect the shards of a running platform, add, rebalance and remove them.",
+        subcommands = {ShardsCommand.Status.class, ShardsMaintenance.Rebalance.class,
+            ShardsMaintenance.Add.class, ShardsMaintenance.Remove.class})
 final class ShardsCommand {
 
     @Command(name = "status", description = {

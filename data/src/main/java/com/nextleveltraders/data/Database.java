@@ -63,6 +63,11 @@ public final class Database implements AutoCloseable {
         return config;
     }
 
+    /** The pool to one server's database (opened on first use, closed with this). */
+    DataSource pool(String host, int port, String database) {
+        return pools.get(host, port, database);
+    }
+
     public DataSource catalog() {
         return catalog;
     }

@@ -48,6 +48,17 @@ public final class ShardRegistry {
         });
     }
 
+    /** Sets a registered shard's state; false when there is no shard {@code id}. */
+    static boolean setState(DataSource catalog, int id, ShardState state) {
+        return Transactions.inTransaction(catalog, connection -> {
+            try (PreparedStatement update = connection.prepareStatement("UPDATE shards SET state = ? WHERE id = ?")) {
+                update.setString(1, state.name());
+                update.setInt(2, id);
+                return update.executeUpdate() == 1;
+            }
+        });
+    }
+
     /** Every registered shard, by id. */
     public static List<RegisteredShard> list(DataSource catalog) {
         return Transactions.read(catalog, connection -> {

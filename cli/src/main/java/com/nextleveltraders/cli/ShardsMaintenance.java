@@ -1,0 +1,200 @@
+package com.nextleveltraders.cli;
+
+import com.nextleveltraders.config.ConfigException;
+import com.nextleveltraders.config.ConfigLoader;
+import com.nextleveltraders.config.PlatformConfig;
+import com.nextleveltraders.data.BucketMove;
+import com.nextleveltraders.data.BucketMover;
+import com.nextleveltraders.data.Database;
+import com.nextleveltraders.data.DatabaseUnavailableException;
+import com.nextleveltraders.data.Rebalancer;
+import com.nextleveltraders.data.RegisteredShard;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code nlt shards rebalance | add | remove}: changing which shard holds which buckets, online. */
+final class ShardsMaintenance {
+
+    /** The options every command on a running platform takes. */
+    abstract static class OnPlatform implements Callable<Integer> {
+
+        @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = ".nlt-data",
+                description = "the data dir of the running `nlt up` (default: ${DEFAULT-VALUE})")
+        Path dataDir;
+
+        @Option(names = "--config", paramLabel = "FILE", description = "the YAML file given to `nlt up --config`, if any")
+        Path configFile;
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
+        boolean help;
+
+        @Override
+        public final Integer call() {
+            Path dir = dataDir.toAbsolutePath().normalize();
+            Path runFile = dir.resolve("run").resolve(LocalPlatform.INSTANCE_ID + ".yaml");
+            if (!Files.isRegularFile(runFile)) {
+                System.err.println("no platform runs on " + dir + ": " + runFile + " is missing; start one with"
+                        + " `nlt up --data-dir " + dataDir + "`");
+                return Nlt.USAGE;
+            }
+            List<Path> files = new ArrayList<>();
+            if (configFile != null) {
+                files.add(configFile);
+            }
+            files.add(runFile);
+            PlatformConfig config;
+            try {
+                config = ConfigLoader.load(files);
+            } catch (ConfigException e) {
+                System.err.println("invalid configuration in " + files + ":");
+                e.problems().forEach(problem -> System.err.println("  " + problem));
+                return Nlt.USAGE;
+            }
+            try (Database database = Database.open(config)) {
+                return run(database);
+            } catch (BucketMover.MoveInProgressException | IllegalArgumentException e) {
+                System.err.println(e.getMessage());
+                return Nlt.USAGE;
+            } catch (DatabaseUnavailableException e) {
+                System.err.println("the platform on " + dir + " does not answer: " + e.getMessage());
+                return Nlt.USAGE;
+            }
+        }
+
+        abstract int run(Database database);
+    }
+
+    @Command(name = "rebalance", description = {
+        "Evens the shards out: plans the fewest bucket moves when the skew exceeds the threshold (or a shard is"
+                + " draining) and moves those buckets online, one at a time (copy, catch up, a brief write freeze of"
+                + " that bucket, verify, flip the directory, clean up). A move interrupted earlier is finished or"
+                + " rolled back first.",
+        "Exits 2, changing nothing, when another rebalance runs."})
+    static final class Rebalance extends OnPlatform {
+
+        @Option(names = "--dry-run", description = "print the plan and move nothing")
+        boolean dryRun;
+
+        @Option(names = "--threshold", paramLabel = "SKEW", defaultValue = "0.10",
+                description = "rebalance only when the skew exceeds this (default: ${DEFAULT-VALUE})")
+        double threshold;
+
+        @Override
+        int run(Database database) {
+            if (!(threshold >= 0) || Double.isInfinite(threshold)) {
+                throw new IllegalArgumentException("--threshold: must be a finite number >= 0 (" + threshold + ")");
+            }
+            Rebalancer.Plan plan = Rebalancer.analyze(database, threshold);
+            System.out.printf(Locale.ROOT, "skew %.3f, threshold %.2f: %s%n", plan.distribution().skew(), threshold,
+                    plan.needed() ? plan.moves().size() + " bucket move(s) planned, skew after "
+                            + String.format(Locale.ROOT, "%.3f", plan.skewAfter()) : "no rebalancing needed");
+            if (dryRun) {
+                for (BucketMove move : plan.moves()) {
+                    System.out.printf("  bucket %d: shard %d -> shard %d (%d rows)%n", move.bucket(), move.fromShard(),
+                            move.toShard(), plan.distribution().rowsOf(move.bucket()));
+                }
+                return 0;
+            }
+            return report(Rebalancer.rebalance(database, threshold, ShardsMaintenance::progress));
+        }
+    }
+
+    @Command(name = "add", description = {
+        "Registers a new shard on a PostgreSQL server that is already running (--host, --port, --database; the"
+                + " catalog's user and password), migrates it, and gives it no bucket: `nlt shards rebalance` then"
+                + " moves buckets to it."})
+    static final class Add extends OnPlatform {
+
+        @Option(names = "--host", defaultValue = "127.0.0.1", description = "the new shard's primary (default: ${DEFAULT-VALUE})")
+        String host;
+
+        @Option(names = "--port", required = true, description = "the new shard's primary port")
+        int port;
+
+        @Option(names = "--database", required = true, description = "the database on it")
+        String databaseName;
+
+        @Option(names = "--replica-host", description = "its streaming replica, if any")
+        String replicaHost;
+
+        @Option(names = "--replica-port", description = "its streaming replica's port")
+        int replicaPort;
+
+        @Override
+        int run(Database database) {
+            if (port < 1 || port > 65535 || (replicaHost != null && (replicaPort < 1 || replicaPort > 65535))) {
+                throw new IllegalArgumentException("ports are between 1 and 65535");
+            }
+            RegisteredShard shard = Rebalancer.addShard(database, host, port, databaseName, replicaHost, replicaPort);
+            System.out.println("added shard " + shard.id() + " (" + host + ":" + port + "/" + databaseName
+                    + "), owning no bucket yet; run `nlt shards rebalance` to give it some");
+            return 0;
+        }
+    }
+
+    @Command(name = "remove", description = {
+        "Drains shard ID: marks it DRAINING, moves each of its buckets online to the active shards, then marks it"
+                + " RETIRED.",
+        "Exits 2, changing nothing, for an unknown or retired shard, the last active shard, or while a rebalance runs."})
+    static final class Remove extends OnPlatform {
+
+        @Parameters(paramLabel = "ID", description = "the shard to remove")
+        int id;
+
+        @Override
+        int run(Database database) {
+            List<BucketMover.Result> results = Rebalancer.removeShard(database, id, ShardsMaintenance::progress);
+            int code = report(results);
+            if (code == 0) {
+                System.out.println("shard " + id + " is drained and retired");
+            }
+            return code;
+        }
+    }
+
+    private static void progress(Rebalancer.Progress progress) {
+        int width = 30;
+        int filled = progress.total() == 0 ? width : progress.done() * width / progress.total();
+        BucketMover.Result last = progress.last();
+        System.out.printf(Locale.ROOT, "\r[%s%s] %d/%d  bucket %d: shard %d -> %d, %d rows, freeze %.1f ms   ",
+                "#".repeat(filled), " ".repeat(width - filled), progress.done(), progress.total(), last.bucket(),
+                last.fromShard(), last.toShard(), last.rowsCopied(), last.freezeMillis());
+        if (progress.done() == progress.total() || !last.moved()) {
+            System.out.println();
+        }
+        System.out.flush();
+    }
+
+    /** Prints the moves' outcome and freeze figures; 1 when a move had to be rolled back. */
+    private static int report(List<BucketMover.Result> results) {
+        double[] freezes = results.stream().filter(BucketMover.Result::moved).mapToDouble(BucketMover.Result::freezeMillis)
+                .sorted().toArray();
+        long rows = results.stream().mapToLong(BucketMover.Result::rowsCopied).sum();
+        if (freezes.length > 0) {
+            System.out.printf(Locale.ROOT, "%d bucket(s) moved, %d rows; write freeze per bucket: p50 %.1f ms, p99 %.1f ms,"
+                    + " max %.1f ms%n", freezes.length, rows, percentile(freezes, 0.50), percentile(freezes, 0.99),
+                    freezes[freezes.length - 1]);
+        }
+        for (BucketMover.Result result : results) {
+            if (!result.moved()) {
+                System.err.println("bucket " + result.bucket() + " was not moved: " + result.note());
+                return 1;
+            }
+        }
+        return 0;
+    }
+
+    static double percentile(double[] sorted, double p) {
+        return sorted[Math.max(0, (int) Math.ceil(sorted.length * p) - 1)];
+    }
+
+    private ShardsMaintenance() {
+    }
+}

@@ -1,0 +1,387 @@
+package com.nextleveltraders.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.nextleveltraders.config.ConfigLoader;
+import com.nextleveltraders.config.PlatformConfig;
+import com.nextleveltraders.embedded.EmbeddedPostgres;
+import com.nextleveltraders.embedded.PostgresOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Moving one bucket between two real PostgreSQL servers (the first holds the catalog and shard 1,
+ * the second shard 2) while it is written to, and after a crash of the mover at each step.
+ */
+class BucketMoverTest {
+
+    private static final List<String> TABLES = List.of("accounts", "orders", "trades", "positions");
+    private static final AtomicInteger NEXT_BUCKET = new AtomicInteger(2); // even buckets start on shard 1
+
+    private static Path base;
+    private static EmbeddedPostgres first;
+    private static EmbeddedPostgres second;
+    private static PlatformConfig config;
+
+    @BeforeAll
+    static void start() throws Exception {
+        base = Files.createTempDirectory(Path.of("/tmp"), "nlt-mover-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        first = EmbeddedPostgres.start(PostgresOptions.defaults(base.resolve("first")));
+        Path secondDir = Files.createDirectories(base.resolve("second"));
+        Files.copy(first.passwordFile(), secondDir.resolve("password"));
+        second = EmbeddedPostgres.start(PostgresOptions.defaults(secondDir));
+        config = ConfigLoader.loadYaml("""
+                platform:
+                  api: { instanceId: mover }
+                  postgres: { port: %d, database: %s, user: %s, passwordFile: "%s" }
+                """.formatted(first.port(), first.database(), first.user(), first.passwordFile()));
+        try (Database database = Database.open(config)) {
+            Migrations.apply(database, List.of(
+                    RegisteredShard.primaryOnly(1, first.host(), first.port(), first.database()),
+                    RegisteredShard.primaryOnly(2, second.host(), second.port(), second.database())));
+        }
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        second.close();
+        first.close();
+        try (Stream<Path> files = Files.walk(base)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+    }
+
+    @Test
+    void aBucketMovesWhileEightThreadsWriteAndEveryAcknowledgedWriteLandsOnceOnTheNewShard() throws Exception {
+        try (Database database = Database.open(config); Database writers = Database.open(config)) {
+            int bucket = nextBucket();
+            List<UUID> moving = new ArrayList<>();
+            List<UUID> staying = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                moving.add(seedUser(writers, userInBucket(writers, bucket), 3));
+                staying.add(seedUser(writers, userInBucket(writers, bucket + 2), 3));
+            }
+            Queue<UUID> acknowledgedOrders = new ConcurrentLinkedQueue<>();
+            Map<UUID, AtomicLong> deposits = new ConcurrentHashMap<>();
+            AtomicLong retried = new AtomicLong();
+            AtomicBoolean stop = new AtomicBoolean();
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            List<Future<?>> threads = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                threads.add(pool.submit(() -> {
+                    while (!stop.get()) {
+                        var random = ThreadLocalRandom.current();
+                        UUID user = (random.nextBoolean() ? moving : staying).get(random.nextInt(8));
+                        UUID order = UUID.randomUUID();
+                        for (int attempt = 1; ; attempt++) {
+                            try {
+                                writers.write(user, connection -> {
+                                    insertOrder(connection, user, writers.router().bucketOf(user), order);
+                                    try (PreparedStatement update = connection.prepareStatement(
+                                            "UPDATE accounts SET cash = cash + 1 WHERE user_id = ?")) {
+                                        update.setObject(1, user);
+                                        return update.executeUpdate();
+                                    }
+                                });
+                                break;
+                            } catch (DatabaseUnavailableException busy) {
+                                retried.incrementAndGet(); // "bucket is moving; retry shortly": the client retries
+                                if (attempt == 5) {
+                                    throw busy;
+                                }
+                            }
+                        }
+                        acknowledgedOrders.add(order);
+                        deposits.computeIfAbsent(user, u -> new AtomicLong()).incrementAndGet();
+                    }
+                    return null;
+                }));
+            }
+            Thread.sleep(700);
+            BucketMover.Result result;
+            try (BucketMover mover = BucketMover.open(database)) {
+                result = mover.move(bucket, 1, 2);
+            }
+            Thread.sleep(700);
+            stop.set(true);
+            for (Future<?> thread : threads) {
+                thread.get(); // no write failed
+            }
+            pool.shutdown();
+
+            System.out.printf("moved bucket %d: %d rows copied, %d changes applied in %d rounds, freeze %.1f ms,"
+                    + " %d orders acknowledged, %d client retries%n", bucket, result.rowsCopied(),
+                    result.changesApplied(), result.catchupRounds(), result.freezeMillis(), acknowledgedOrders.size(),
+                    retried.get());
+            assertThat(result.moved()).isTrue();
+            assertThat(result.freezeMillis()).isPositive();
+            assertThat(result.changesApplied()).as("writes during the move were caught up").isPositive();
+            database.refreshDirectory();
+            assertThat(database.router().shardFor(moving.getFirst()).id()).isEqualTo(2);
+            assertOwnedOnlyBy(database, bucket, 2);
+            assertThat(rowsOfBucket(shard(database, 1), bucket)).as("nothing left on the old shard").isZero();
+
+            for (UUID order : acknowledgedOrders) {
+                UUID user = orderUser(database, order);
+                assertThat(user).as("order " + order + " exists").isNotNull();
+                int owner = database.shardFor(user).id();
+                assertThat(count(shard(database, owner), "SELECT count(*) FROM orders WHERE id = '" + order + "'"))
+                        .isEqualTo(1);
+                assertThat(count(shard(database, 3 - owner), "SELECT count(*) FROM orders WHERE id = '" + order + "'"))
+                        .isZero();
+            }
+            for (UUID user : concat(moving, staying)) {
+                long expected = 100 + deposits.getOrDefault(user, new AtomicLong()).get();
+                DataSource owner = shard(database, database.shardFor(user).id());
+                assertThat(count(owner, "SELECT cash::bigint FROM accounts WHERE user_id = '" + user + "'"))
+                        .as("every deposit once").isEqualTo(expected);
+                assertThat(count(owner, "SELECT count(*) FROM orders WHERE user_id = '" + user + "'"))
+                        .isEqualTo(3 + deposits.getOrDefault(user, new AtomicLong()).get());
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"START", "COPY", "CATCHUP", "FREEZE", "FLIP", "RELEASED", "CLEANUP"})
+    void aMoverThatDiesAtAnyStepIsResumedWithNothingLostOrDuplicated(String point) throws Exception {
+        try (Database database = Database.open(config); Database stale = Database.open(config)) {
+            int bucket = nextBucket();
+            List<UUID> users = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                users.add(seedUser(database, userInBucket(database, bucket), 4));
+            }
+            stale.shardFor(users.getFirst()); // caches the directory as it is before the move
+            long[] before = rowsPerTable(shard(database, 1), bucket);
+
+            try (BucketMover mover = BucketMover.open(database)) {
+                mover.crashAt = point;
+                assertThatThrownBy(() -> mover.move(bucket, 1, 2)).isInstanceOf(BucketMover.SimulatedCrash.class);
+            }
+            // Writes while the mover is dead, through a router that may be stale: they land wherever
+            // the bucket is owned now, or wait for it to be owned again.
+            List<UUID> written = new ArrayList<>();
+            boolean owned = owner(database, bucket) != 0;
+            if (owned) {
+                for (UUID user : users) {
+                    UUID order = UUID.randomUUID();
+                    stale.write(user, connection -> insertOrder(connection, user, bucket, order));
+                    written.add(order);
+                }
+            }
+            // Positions closed meanwhile are deleted rows: the resume must delete them on the new shard.
+            if (owned) {
+                stale.write(users.getFirst(), connection -> connection.createStatement()
+                        .executeUpdate("DELETE FROM positions WHERE user_id = '" + users.getFirst() + "'"));
+            }
+
+            List<BucketMover.Result> resumed;
+            try (BucketMover mover = BucketMover.open(database)) {
+                resumed = mover.resume();
+                assertThat(mover.resume()).as("nothing left to resume").isEmpty();
+            }
+            assertThat(resumed).hasSize(1);
+            boolean rolledForward = List.of("FREEZE", "FLIP", "RELEASED", "CLEANUP").contains(point);
+            assertThat(resumed.getFirst().moved()).isEqualTo(rolledForward);
+            int ownerNow = rolledForward ? 2 : 1;
+            assertOwnedOnlyBy(database, bucket, ownerNow);
+            database.refreshDirectory();
+            assertThat(rowsOfBucket(shard(database, 3 - ownerNow), bucket)).as("nothing on the other shard").isZero();
+            long[] after = rowsPerTable(shard(database, ownerNow), bucket);
+            long[] expected = before.clone();
+            expected[1] += written.size();
+            if (owned) {
+                expected[3] -= 2; // the two positions of the first user
+            }
+            assertThat(after).as("rows per table (accounts, orders, trades, positions)").containsExactly(expected);
+            for (UUID order : written) {
+                assertThat(count(shard(database, ownerNow), "SELECT count(*) FROM orders WHERE id = '" + order + "'"))
+                        .isEqualTo(1);
+            }
+            for (DataSource shard : List.of(shard(database, 1), shard(database, 2))) {
+                assertThat(count(shard, "SELECT count(*) FROM moving_buckets WHERE bucket = " + bucket)).isZero();
+                assertThat(count(shard, "SELECT count(*) FROM bucket_changes WHERE bucket = " + bucket)).isZero();
+            }
+            String step = Transactions.read(database.catalog(), c -> {
+                try (ResultSet rs = c.createStatement().executeQuery(
+                        "SELECT step FROM bucket_moves WHERE bucket = " + bucket + " ORDER BY id DESC LIMIT 1")) {
+                    rs.next();
+                    return rs.getString(1);
+                }
+            });
+            assertThat(step).isEqualTo(rolledForward ? "DONE" : "ROLLED_BACK");
+        }
+    }
+
+    @Test
+    void aSecondMoverIsRefusedWhileOneHoldsTheLock() {
+        try (Database database = Database.open(config); BucketMover mover = BucketMover.open(database)) {
+            assertThatThrownBy(() -> BucketMover.open(database))
+                    .isInstanceOf(BucketMover.MoveInProgressException.class)
+                    .hasMessageContaining("another rebalance is running");
+        }
+        try (Database database = Database.open(config); BucketMover again = BucketMover.open(database)) {
+            assertThat(again).isNotNull(); // released on close
+        }
+    }
+
+    // --- helpers ---
+
+    private static int nextBucket() {
+        return NEXT_BUCKET.getAndAdd(4);
+    }
+
+    static UUID seedUser(Database database, UUID user, int orders) {
+        int bucket = database.router().bucketOf(user);
+        database.write(user, connection -> {
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO accounts (user_id, bucket, currency, cash) VALUES (?, ?, 'USD', 100)")) {
+                insert.setObject(1, user);
+                insert.setInt(2, bucket);
+                insert.executeUpdate();
+            }
+            for (int i = 0; i < orders; i++) {
+                UUID order = UUID.randomUUID();
+                insertOrder(connection, user, bucket, order);
+                try (PreparedStatement insert = connection.prepareStatement("""
+                        INSERT INTO trades (id, user_id, bucket, order_id, symbol, side, quantity, price, notional, created_at)
+                        VALUES (?, ?, ?, ?, 'AAPL', 'BUY', 1, 10.5, 10.5, ?)""")) {
+                    insert.setObject(1, UUID.randomUUID());
+                    insert.setObject(2, user);
+                    insert.setInt(3, bucket);
+                    insert.setObject(4, order);
+                    insert.setTimestamp(5, Timestamp.from(Instant.now()));
+                    insert.executeUpdate();
+                }
+            }
+            for (String symbol : List.of("AAPL", "MSFT")) {
+                try (PreparedStatement insert = connection.prepareStatement("""
+                        INSERT INTO positions (user_id, bucket, symbol, quantity, cost_basis) VALUES (?, ?, ?, 2, 21)""")) {
+                    insert.setObject(1, user);
+                    insert.setInt(2, bucket);
+                    insert.setString(3, symbol);
+                    insert.executeUpdate();
+                }
+            }
+            return null;
+        });
+        return user;
+    }
+
+    static int insertOrder(Connection connection, UUID user, int bucket, UUID order) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("""
+                INSERT INTO orders (id, user_id, bucket, request_hash, symbol, side, type, quantity, status, created_at)
+                VALUES (?, ?, ?, '\\x00ff', 'AAPL', 'BUY', 'MARKET', 1, 'OPEN', ?)""")) {
+            insert.setObject(1, order);
+            insert.setObject(2, user);
+            insert.setInt(3, bucket);
+            insert.setTimestamp(4, Timestamp.from(Instant.now()));
+            return insert.executeUpdate();
+        }
+    }
+
+    static UUID userInBucket(Database database, int bucket) {
+        while (true) {
+            UUID user = UUID.randomUUID();
+            if (database.router().bucketOf(user) == bucket) {
+                return user;
+            }
+        }
+    }
+
+    private static UUID orderUser(Database database, UUID order) {
+        for (Shard shard : database.router().shards()) {
+            UUID user = Transactions.read(shard.primary(), c -> {
+                try (ResultSet rs = c.createStatement().executeQuery("SELECT user_id FROM orders WHERE id = '" + order + "'")) {
+                    return rs.next() ? (UUID) rs.getObject(1) : null;
+                }
+            });
+            if (user != null) {
+                return user;
+            }
+        }
+        return null;
+    }
+
+    /** Exactly one shard owns the bucket, and the directory names it. */
+    static void assertOwnedOnlyBy(Database database, int bucket, int shard) {
+        assertThat(owner(database, bucket)).as("directory of bucket " + bucket).isEqualTo(shard);
+        for (Shard candidate : database.router().shards()) {
+            assertThat(count(candidate.primary(), "SELECT count(*) FROM owned_buckets WHERE bucket = " + bucket))
+                    .as("shard " + candidate.id() + " owns bucket " + bucket).isEqualTo(candidate.id() == shard ? 1 : 0);
+        }
+    }
+
+    private static int owner(Database database, int bucket) {
+        // Unowned only between the old owner letting go and the new one taking it (a crash there).
+        database.refreshDirectory();
+        int named = (int) count(database.catalog(), "SELECT shard_id FROM bucket_directory WHERE bucket = " + bucket);
+        return count(shard(database, named), "SELECT count(*) FROM owned_buckets WHERE bucket = " + bucket) == 1
+                ? named : 0;
+    }
+
+    static long rowsOfBucket(DataSource shard, int bucket) {
+        long total = 0;
+        for (long rows : rowsPerTable(shard, bucket)) {
+            total += rows;
+        }
+        return total;
+    }
+
+    static long[] rowsPerTable(DataSource shard, int bucket) {
+        long[] rows = new long[TABLES.size()];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = count(shard, "SELECT count(*) FROM " + TABLES.get(i) + " WHERE bucket = " + bucket);
+        }
+        return rows;
+    }
+
+    static DataSource shard(Database database, int id) {
+        return database.router().shards().stream().filter(s -> s.id() == id).findFirst().orElseThrow().primary();
+    }
+
+    static long count(DataSource dataSource, String sql) {
+        try (Connection connection = dataSource.getConnection(); PreparedStatement select = connection.prepareStatement(sql);
+                ResultSet rs = select.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static <T> List<T> concat(List<T> a, List<T> b) {
+        List<T> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+}
