@@ -51,6 +51,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class ApiInstance implements AutoCloseable {
 
+    // Routers find a moved bucket on their own (the ownership checks); this only bounds how long a
+    // new shard waits for the fill engine, and how long a quiet router keeps an old directory.
+    private static final Duration DIRECTORY_REFRESH = Duration.ofSeconds(10);
+
     private static final Logger LOG = LoggerFactory.getLogger(ApiInstance.class);
 
     @FunctionalInterface
@@ -106,6 +110,7 @@ public final class ApiInstance implements AutoCloseable {
             RedisConnections redis) {
         Market market = new Market(config, clock);
         database.useWritePositions(new RedisWritePositions(redis, config.platform().replicaReads().maxLag()));
+        database.refreshDirectoryEvery(DIRECTORY_REFRESH);
         Users users = new Users(database, config, clock);
         PortfolioCache portfolioCache = new PortfolioCache(redis, config);
         SessionStore sessions = new SessionStore(redis, config.caching().redis().session(), clock,

@@ -1,10 +1,11 @@
 package com.nextleveltraders.cache;
 
+import com.nextleveltraders.data.WritePosition;
 import com.nextleveltraders.data.WritePositions;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
 import java.time.Duration;
-import java.util.OptionalLong;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -29,11 +30,11 @@ public final class RedisWritePositions implements WritePositions {
     }
 
     @Override
-    public void remember(UUID user, long lsn) {
+    public void remember(UUID user, WritePosition position) {
         String key = key(user);
         try {
             redis.durably(key, commands -> script.run(commands, ScriptOutputType.INTEGER, new String[] {key},
-                    Long.toString(lsn), Long.toString(ttlMillis)));
+                    Integer.toString(position.shard()), Long.toString(position.lsn()), Long.toString(ttlMillis)));
         } catch (NotReplicatedException e) {
             // On the master: good unless it fails over right now.
         } catch (RedisException e) {
@@ -42,20 +43,11 @@ public final class RedisWritePositions implements WritePositions {
     }
 
     @Override
-    public OptionalLong lastWrite(UUID user) {
-        String value;
+    public Optional<WritePosition> lastWrite(UUID user) {
         try {
-            value = redis.sync().get(key(user));
+            return WritePosition.parse(redis.sync().get(key(user)));
         } catch (RedisException e) {
             throw new CacheUnavailableException("cannot read a write position", e);
-        }
-        if (value == null) {
-            return OptionalLong.empty();
-        }
-        try {
-            return OptionalLong.of(Long.parseLong(value));
-        } catch (NumberFormatException e) {
-            throw new CacheUnavailableException("unreadable write position for " + user, null);
         }
     }
 

@@ -1,5 +1,6 @@
 package com.nextleveltraders.cache;
 
+import com.nextleveltraders.data.WritePosition;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.SetArgs;
@@ -38,7 +39,7 @@ public final class SessionStore {
      * A live session's user and, when asked for, the generation of the user's cached data and the
      * position of the user's last write (empty: none recent).
      */
-    public record Lookup(UUID userId, OptionalLong generation, OptionalLong writePosition) {
+    public record Lookup(UUID userId, OptionalLong generation, Optional<WritePosition> writePosition) {
     }
 
     private final RedisConnections redis;
@@ -99,7 +100,7 @@ public final class SessionStore {
             if (userCache == null) {
                 String stored = redis.sync().get(sessionKey);
                 return userId.toString().equals(stored)
-                        ? Optional.of(new Lookup(userId, OptionalLong.empty(), OptionalLong.empty())) : Optional.empty();
+                        ? Optional.of(new Lookup(userId, OptionalLong.empty(), Optional.empty())) : Optional.empty();
             }
             // One MGET: both keys carry the user's hash tag, so they share a slot (and a node).
             String generationKey = userCache.generationKey(userId.toString());
@@ -112,7 +113,8 @@ public final class SessionStore {
             // A generation not there yet (or lost) is started by the cache's own script.
             long generation = parseNumber(values.get(1))
                     .orElseGet(() -> userCache.currentGeneration(userId.toString()));
-            OptionalLong position = writePositions ? parseNumber(values.get(2)) : OptionalLong.empty();
+            Optional<WritePosition> position = writePositions
+                    ? WritePosition.parse(values.get(2).getValueOrElse(null)) : Optional.empty();
             return Optional.of(new Lookup(userId, OptionalLong.of(generation), position));
         } catch (RedisException e) {
             throw new CacheUnavailableException("cannot read the session", e);

@@ -6,6 +6,7 @@ import com.nextleveltraders.api.ApiMain;
 import com.nextleveltraders.config.ConfigLoader;
 import com.nextleveltraders.config.PlatformConfig;
 import com.nextleveltraders.data.ConnectionBudget;
+import com.nextleveltraders.data.BucketMover;
 import com.nextleveltraders.data.Database;
 import com.nextleveltraders.data.Migrations;
 import com.nextleveltraders.data.RegisteredShard;
@@ -119,6 +120,7 @@ final class LocalPlatform implements AutoCloseable {
             int applied = Migrations.apply(database, shards); // registers where each shard listens this time
             System.out.println("  " + applied + " migration(s) applied");
             checkConnectionBudget(database, effective);
+            resumeMoves(database);
         }
 
         stopStaleInstance(runDir.resolve(INSTANCE_ID + ".pid"));
@@ -145,6 +147,21 @@ final class LocalPlatform implements AutoCloseable {
         }
         System.out.println("  connections: every server has room for " + instances + " instances (scaling.maxInstances)"
                 + " x " + config.database().pool().max() + " (database.pool.max)");
+    }
+
+    /**
+     * A bucket move interrupted by a crash (of `nlt shards rebalance`, or of the platform) is
+     * finished or rolled back now: until then its bucket may have no owner and refuse writes.
+     */
+    private static void resumeMoves(Database database) {
+        try (BucketMover mover = BucketMover.open(database)) {
+            List<BucketMover.Result> resumed = mover.resume();
+            if (!resumed.isEmpty()) {
+                System.out.println("  " + resumed.size() + " interrupted bucket move(s) finished or rolled back");
+            }
+        } catch (BucketMover.MoveInProgressException running) {
+            System.out.println("  a bucket move is running elsewhere; it will finish it");
+        }
     }
 
     /**

@@ -6,7 +6,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Map;
-import java.util.OptionalLong;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -35,6 +35,7 @@ public final class Database implements AutoCloseable {
     private final LongAdder replicaReads = new LongAdder();
     private final LongAdder primaryReads = new LongAdder();
     private volatile WritePositions positions = WritePositions.NONE;
+    private volatile boolean closed;
     private final HikariDataSource catalog;
     private final DirectoryRouter router;
 
@@ -127,38 +128,94 @@ public final class Database implements AutoCloseable {
     /**
      * Runs read-only {@code work} for the user on their shard's replica when that is safe: the
      * replica answers, is at most {@code platform.replicaReads.maxLag} behind, and has replayed
-     * the user's last write (its position shared through {@link WritePositions}, GitLab's way of
-     * load-balancing reads). Otherwise, or if the replica fails on the way, on the primary.
+     * the user's last write on this shard (its position shared through {@link WritePositions},
+     * GitLab's way of load-balancing reads). Otherwise, or if the replica fails on the way, on the
+     * primary. Like a write, a read first checks that the server it reads owns the bucket: a router
+     * whose directory is stale reads the directory again rather than a moved bucket's old copy.
      */
     public <T> T read(UUID userId, SqlWork<T> work) {
-        return routed(userId, source -> Transactions.read(source, work));
+        return routed(userId, true, (source, checked) -> Transactions.read(source, checked(checked, work)));
     }
 
-    /** As {@link #read}, in one transaction, for reads that must agree with each other (set its isolation in it). */
+    /** As {@link #read}, in one REPEATABLE READ transaction, for reads that must agree with each other. */
     public <T> T readInTransaction(UUID userId, SqlWork<T> work) {
-        return routed(userId, source -> Transactions.inTransaction(source, work));
+        return routed(userId, true, (source, checked) -> Transactions.inTransaction(source, snapshot(checked, work)));
     }
 
-    private <T> T routed(UUID userId, java.util.function.Function<DataSource, T> run) {
-        Shard shard = router.shardFor(userId);
-        if (shard.replica() != null && positions != WritePositions.NONE) {
-            ReplicaMonitor monitor = monitor(shard);
-            if (monitor.usable()) {
-                OptionalLong lastWrite = lastWrite(userId);
-                if (lastWrite != null && (lastWrite.isEmpty() || monitor.replayed() >= lastWrite.getAsLong())) {
+    /**
+     * As {@link #readInTransaction}, always on the primary: for what gets cached and shared (a
+     * portfolio snapshot), which must never come from a replica that might be behind.
+     */
+    public <T> T readLatest(UUID userId, SqlWork<T> work) {
+        return routed(userId, false, (source, checked) -> Transactions.inTransaction(source, snapshot(checked, work)));
+    }
+
+    /** One snapshot for the check and the work: the isolation must be set before the first statement. */
+    private static <T> SqlWork<T> snapshot(Check check, SqlWork<T> work) {
+        return connection -> {
+            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            return checked(check, work).run(connection);
+        };
+    }
+
+    /** The ownership check to run before a read's work, on the server it reads. */
+    private record Check(int bucket, int shard) {
+    }
+
+    private static <T> SqlWork<T> checked(Check check, SqlWork<T> work) {
+        return connection -> {
+            Ownership.checkRead(connection, check.bucket(), check.shard());
+            return work.run(connection);
+        };
+    }
+
+    private <T> T routed(UUID userId, boolean replicaAllowed, java.util.function.BiFunction<DataSource, Check, T> run) {
+        int bucket = router.bucketOf(userId);
+        for (int attempt = 1; ; attempt++) {
+            Shard shard = router.shardFor(userId);
+            Check check = new Check(bucket, shard.id());
+            try {
+                if (replicaAllowed && replicaSafe(userId, shard)) {
                     try {
-                        T result = run.apply(shard.replica());
+                        T result = run.apply(shard.replica(), check);
                         replicaReads.increment();
                         return result;
-                    } catch (DatabaseUnavailableException | DataAccessException replicaAway) {
+                    } catch (DatabaseUnavailableException | DataAccessException | StaleDirectoryException notThere) {
                         // The replica went away since the last poll (a pooled connection to a server
-                        // that stopped fails without a SQLState): the primary answers instead.
+                        // that stopped fails without a SQLState), or has not replayed a bucket's
+                        // arrival yet: the primary answers, and its own check decides.
                     }
                 }
+                T result = run.apply(shard.primary(), check);
+                primaryReads.increment();
+                return result;
+            } catch (StaleDirectoryException stale) {
+                if (attempt >= MAX_ROUTING_ATTEMPTS) {
+                    throw new DatabaseUnavailableException("bucket " + bucket + " is moving; retry shortly", stale);
+                }
+                if (attempt > 1) {
+                    pause(ROUTING_BACKOFF.multipliedBy(1L << (attempt - 2)));
+                }
+                router.refresh();
             }
         }
-        primaryReads.increment();
-        return run.apply(shard.primary());
+    }
+
+    private boolean replicaSafe(UUID userId, Shard shard) {
+        if (shard.replica() == null || positions == WritePositions.NONE) {
+            return false;
+        }
+        ReplicaMonitor monitor = monitor(shard);
+        if (!monitor.usable()) {
+            return false;
+        }
+        Optional<WritePosition> lastWrite = lastWrite(userId);
+        if (lastWrite == null) {
+            return false;
+        }
+        // A position from another shard (the bucket moved since) says nothing about this replica.
+        return lastWrite.isEmpty()
+                || lastWrite.get().shard() == shard.id() && monitor.replayed() >= lastWrite.get().lsn();
     }
 
     /**
@@ -170,16 +227,17 @@ public final class Database implements AutoCloseable {
             return;
         }
         try {
-            positions.remember(userId, Lsn.current(shard.primary()));
+            positions.remember(userId, new WritePosition(shard.id(), Lsn.current(shard.primary())));
         } catch (SQLException | RuntimeException e) {
             // The write is committed and must be acknowledged. Until the position is known to
-            // others again, a read on another instance may find a replica a moment behind.
+            // others again, a read of trades or orders on another instance may find a replica a
+            // moment behind; cached portfolios never come from replicas (readLatest).
             LOG.warn("position of a write of {} not shared: {}", userId, e.toString());
         }
     }
 
     /** The user's last write position; null when it cannot be known now (then only the primary is safe). */
-    private OptionalLong lastWrite(UUID userId) {
+    private Optional<WritePosition> lastWrite(UUID userId) {
         if (WritePositions.KNOWN.isBound() && WritePositions.KNOWN.get().user().equals(userId)) {
             return WritePositions.KNOWN.get().position();
         }
@@ -218,6 +276,25 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads the directory again every {@code interval} until closed: a backstop for routers that
+     * neither write to a moved bucket nor read one (the fill engine's list of shards, a new shard).
+     */
+    public void refreshDirectoryEvery(java.time.Duration interval) {
+        Thread.ofVirtual().name("directory-refresh").start(() -> {
+            while (!closed) {
+                try {
+                    Thread.sleep(interval);
+                    router.refresh();
+                } catch (InterruptedException e) {
+                    return;
+                } catch (RuntimeException e) {
+                    LOG.debug("directory refresh failed: {}", e.toString());
+                }
+            }
+        });
+    }
+
     /** True when the catalog gives a connection within the pool's timeout and answers in one second. */
     public boolean isUp() {
         return answers(catalog);
@@ -243,6 +320,7 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         monitors.values().forEach(ReplicaMonitor::close);
         pools.close();
     }

@@ -55,7 +55,9 @@ public final class Migrations {
                 active.add(shard.id());
             }
         }
-        ShardRegistry.assignIfEmpty(catalog, primaries, active, database.config().database().sharding().buckets());
+        int buckets = database.config().database().sharding().buckets();
+        ShardRegistry.assignIfEmpty(catalog, primaries, active, buckets);
+        ShardRegistry.requireBucketCount(catalog, buckets);
         database.refreshDirectory();
         return applied;
     }

@@ -31,6 +31,9 @@ final class Pools {
             hikari.setPassword(Secrets.read(passwordFile));
         }
         hikari.setMinimumIdle(pool.min());
+        // A server down when the pool is created must not fail every request of the instance: the
+        // pool starts empty and each request that needs that server gets a clear outage (503).
+        hikari.setInitializationFailTimeout(-1);
         hikari.setMaximumPoolSize(pool.max());
         hikari.setIdleTimeout(pool.idleTimeout().toMillis());
         hikari.setConnectionTimeout(pool.connectionTimeout().toMillis());

@@ -101,7 +101,9 @@ final class ReplicaMonitor implements AutoCloseable {
                 samples.removeFirst();
             }
             Sample reference = samples.peekFirst();
-            behind = now - reference.atMillis() >= maxLag.toMillis() && replay < reference.primaryLsn();
+            // Until a sample maxLag old exists, how far behind the replica is cannot be told: a
+            // replica just watched is not used yet (it may be minutes behind).
+            behind = now - reference.atMillis() < maxLag.toMillis() || replay < reference.primaryLsn();
         }
         if (behind && usable) {
             LOG.warn("replica of shard {} is more than {} behind its primary; reading from the primary", shard,

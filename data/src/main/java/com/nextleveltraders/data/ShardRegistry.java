@@ -137,6 +137,22 @@ public final class ShardRegistry {
         return true;
     }
 
+    /** The catalog's directory has exactly {@code buckets} buckets, or the configuration is wrong. */
+    static void requireBucketCount(DataSource catalog, int buckets) {
+        long[] found = Transactions.read(catalog, connection -> {
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT count(*), coalesce(max(bucket) + 1, 0) FROM bucket_directory");
+                    ResultSet rs = select.executeQuery()) {
+                rs.next();
+                return new long[] {rs.getLong(1), rs.getLong(2)};
+            }
+        });
+        if (found[0] != buckets || found[1] != buckets) {
+            throw new IllegalStateException("database.sharding.buckets is " + buckets + " but the catalog's"
+                    + " directory has " + found[0] + " buckets: the bucket count is fixed for the platform's life");
+        }
+    }
+
     static boolean hasTable(Connection connection, String table) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
             select.setString(1, table);

@@ -1,6 +1,6 @@
 package com.nextleveltraders.data;
 
-import java.util.OptionalLong;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -10,14 +10,14 @@ import java.util.function.Supplier;
  */
 public interface WritePositions {
 
-    /** Remembers that {@code user}'s data changed at WAL position {@code lsn} on their shard. */
-    void remember(UUID user, long lsn);
+    /** Remembers that {@code user}'s data changed at {@code position}. */
+    void remember(UUID user, WritePosition position);
 
     /** The position of {@code user}'s last write still remembered, or empty. */
-    OptionalLong lastWrite(UUID user);
+    Optional<WritePosition> lastWrite(UUID user);
 
     /** A user's last write position already read for this request (with its session), and when none. */
-    record Known(UUID user, OptionalLong position) {
+    record Known(UUID user, Optional<WritePosition> position) {
     }
 
     /** Bound while {@link #withKnown} runs. */
@@ -28,19 +28,19 @@ public interface WritePositions {
      * lookup: the reads in it need not ask again. Read at the start of the request, it covers every
      * write the user saw acknowledged before sending it, which is what read-your-writes promises.
      */
-    static <T> T withKnown(UUID user, OptionalLong position, Supplier<T> work) {
+    static <T> T withKnown(UUID user, Optional<WritePosition> position, Supplier<T> work) {
         return ScopedValue.where(KNOWN, new Known(user, position)).call(work::get);
     }
 
     /** No shared memory of writes: then no read can safely go to a replica, and none does. */
     WritePositions NONE = new WritePositions() {
         @Override
-        public void remember(UUID user, long lsn) {
+        public void remember(UUID user, WritePosition position) {
         }
 
         @Override
-        public OptionalLong lastWrite(UUID user) {
-            return OptionalLong.empty();
+        public Optional<WritePosition> lastWrite(UUID user) {
+            return Optional.empty();
         }
     };
 }

@@ -85,10 +85,12 @@ class DirectoryRoutingTest {
 
     @Test
     void aRouterWithAStaleDirectoryNeverWritesToTheOldOwner() throws Exception {
-        try (Database stale = Database.open(config); Database mover = Database.open(config)) {
+        try (Database stale = Database.open(config); Database mover = Database.open(config);
+                Database reader = Database.open(config)) {
             UUID user = userOnShard(stale, 1);
             int bucket = stale.router().bucketOf(user);
             assertThat(stale.shardFor(user).id()).isEqualTo(1); // cached now
+            assertThat(reader.shardFor(user).id()).isEqualTo(1); // and here
 
             // The bucket moves to shard 2 behind the stale router's back.
             DataSource one = shard(mover, 1);
@@ -101,6 +103,19 @@ class DirectoryRoutingTest {
             assertThat(accounts(one, user)).as("rows on the old owner").isZero();
             assertThat(accounts(two, user)).as("rows on the new owner").isEqualTo(1);
             assertThat(stale.shardFor(user).id()).isEqualTo(2); // refreshed on the way
+            // A reader with the old directory finds the old owner no longer owns the bucket and
+            // reads the new one, rather than the old copy.
+            long seen = reader.read(user, connection -> {
+                try (PreparedStatement select = connection.prepareStatement("SELECT count(*) FROM accounts WHERE user_id = ?")) {
+                    select.setObject(1, user);
+                    try (ResultSet rs = select.executeQuery()) {
+                        rs.next();
+                        return rs.getLong(1);
+                    }
+                }
+            });
+            assertThat(seen).isEqualTo(1);
+            assertThat(reader.shardFor(user).id()).isEqualTo(2);
 
             // Nobody owns it (a move half done by hand): writes give up with a retryable outage.
             execute(two, "DELETE FROM owned_buckets WHERE bucket = " + bucket);

@@ -62,15 +62,23 @@ public final class FillEngine {
     public int runOnce() {
         int filled = 0;
         int skipped = 0;
-        for (Shard shard : router.shards()) {
-            int result = runOnce(shard);
+        List<Shard> shards = router.shards();
+        for (Shard shard : shards) {
+            int result;
+            try {
+                result = runOnce(shard);
+            } catch (RuntimeException e) {
+                // One shard down must not stop the fills on the others.
+                LOG.warn("fill pass on shard {} failed: {}", shard.id(), e.getMessage());
+                continue;
+            }
             if (result < 0) {
                 skipped++;
             } else {
                 filled += result;
             }
         }
-        return skipped == router.shards().size() ? -1 : filled;
+        return skipped == shards.size() ? -1 : filled;
     }
 
     /**

@@ -4,7 +4,6 @@ import com.nextleveltraders.data.Database;
 import com.nextleveltraders.data.Transactions;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Clock;
@@ -47,8 +46,8 @@ public final class Portfolios {
 
     private PortfolioSnapshot load(UUID userId) {
         // Account and positions from one snapshot, so that they agree with each other.
-        return database.readInTransaction(userId, connection -> {
-            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+        // From the primary: a snapshot is cached and shared, so it must not come from a replica behind.
+        return database.readLatest(userId, connection -> { // one REPEATABLE READ snapshot
             String currency;
             BigDecimal cash;
             BigDecimal reserved;
