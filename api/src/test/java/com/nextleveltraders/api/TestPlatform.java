@@ -75,13 +75,23 @@ final class TestPlatform {
     }
 
     private static TestPlatform start() {
+        Path base;
         try {
-            Path base = Files.createTempDirectory(Path.of("/tmp"), "nlt-api-test-",
+            base = Files.createTempDirectory(Path.of("/tmp"), "nlt-api-test-",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-            EmbeddedPostgres postgres = EmbeddedPostgres.start(new PostgresOptions(base.resolve("postgres"),
-                    base.resolve("postgres.log"), 0, "nlt", "nlt", 0, Map.of()));
-            EmbeddedRedis redis = EmbeddedRedis.start(new RedisOptions(base.resolve("redis"), base.resolve("redis.log"),
-                    0, 0, Map.of()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        // The servers watch this JVM: whatever happens to it, they do not outlive it.
+        long self = ProcessHandle.current().pid();
+        EmbeddedPostgres postgres = null;
+        EmbeddedRedis redis = null;
+        ApiInstance api = null;
+        try {
+            postgres = EmbeddedPostgres.start(new PostgresOptions(base.resolve("postgres"),
+                    base.resolve("postgres.log"), 0, "nlt", "nlt", self, Map.of()));
+            redis = EmbeddedRedis.start(new RedisOptions(base.resolve("redis"), base.resolve("redis.log"),
+                    0, self, Map.of()));
             // Every test here comes from one address and some from one user in bursts: the rate
             // limit has its own test (RateLimitTest) with the strategy's values.
             PlatformConfig config = ConfigLoader.loadYaml("""
@@ -96,11 +106,22 @@ final class TestPlatform {
                     """.formatted(redis.port(), com.nextleveltraders.embedded.FreePorts.pick(), postgres.port(),
                     postgres.passwordFile(), redis.passwordFile()));
             MutableClock clock = new MutableClock(Instant.now());
-            ApiInstance api = ApiInstance.start(config, clock, false);
+            api = ApiInstance.start(config, clock, false);
             Migrations.apply(api.database());
             return new TestPlatform(base, postgres, redis, config, clock, api);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            // A platform that failed to start must not leave its servers running for the next test.
+            for (AutoCloseable started : new AutoCloseable[] {api, redis, postgres}) {
+                if (started != null) {
+                    try {
+                        started.close();
+                    } catch (Exception suppressed) {
+                        e.addSuppressed(suppressed);
+                    }
+                }
+            }
+            deleteTree(base);
+            throw e;
         }
     }
 
