@@ -473,17 +473,33 @@ public final class BucketMover implements AutoCloseable {
         });
     }
 
-    /** Count and checksum of each table's rows of the bucket, equal on both. */
+    /**
+     * Count and checksum of each table's rows of the bucket, equal on both. Both sides are summed
+     * at once (T's on another thread), each in one statement: this runs inside the freeze.
+     */
     private static boolean verify(Connection s, DataSource target, int bucket) throws SQLException {
+        var there = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> Transactions.inTransaction(target, t -> checksums(t, bucket)),
+                task -> Thread.ofVirtual().name("verify-target").start(task));
         List<long[]> here = checksums(s, bucket);
-        List<long[]> there = Transactions.inTransaction(target, t -> checksums(t, bucket));
+        List<long[]> theirs;
+        try {
+            theirs = there.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
+        }
         for (int i = 0; i < here.size(); i++) {
-            if (here.get(i)[0] != there.get(i)[0] || here.get(i)[1] != there.get(i)[1]) {
+            if (here.get(i)[0] != theirs.get(i)[0] || here.get(i)[1] != theirs.get(i)[1]) {
                 return false;
             }
         }
         return true;
     }
+
+    private static final String CHECKSUMS = String.join(" UNION ALL ", TABLES.stream()
+            .map(table -> "(SELECT " + TABLES.indexOf(table) + " AS t, count(*), coalesce(sum(hashtext(r::text)::bigint),"
+                    + " 0)::bigint FROM " + table.name() + " r WHERE bucket = ?)")
+            .toList()) + " ORDER BY t";
 
     private static List<long[]> checksums(Connection connection, int bucket) throws SQLException {
         // A row's text depends on the session's time zone (timestamptz): the same on both sides.
@@ -491,13 +507,13 @@ public final class BucketMover implements AutoCloseable {
             set.execute();
         }
         List<long[]> sums = new ArrayList<>();
-        for (Table table : TABLES) {
-            try (PreparedStatement select = connection.prepareStatement("SELECT count(*), coalesce(sum(hashtext(r::text)::bigint), 0)::bigint FROM "
-                    + table.name() + " r WHERE bucket = ?")) {
-                select.setInt(1, bucket);
-                try (ResultSet rs = select.executeQuery()) {
-                    rs.next();
-                    sums.add(new long[] {rs.getLong(1), rs.getLong(2)});
+        try (PreparedStatement select = connection.prepareStatement(CHECKSUMS)) {
+            for (int i = 1; i <= TABLES.size(); i++) {
+                select.setInt(i, bucket);
+            }
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    sums.add(new long[] {rs.getLong(2), rs.getLong(3)});
                 }
             }
         }
