@@ -9,7 +9,9 @@ import com.nextleveltraders.data.ConnectionBudget;
 import com.nextleveltraders.data.BucketMover;
 import com.nextleveltraders.data.Database;
 import com.nextleveltraders.data.Migrations;
+import com.nextleveltraders.data.Rebalancer;
 import com.nextleveltraders.data.RegisteredShard;
+import com.nextleveltraders.data.ShardRegistry;
 import com.nextleveltraders.data.ShardState;
 import com.nextleveltraders.embedded.EmbeddedPostgres;
 import com.nextleveltraders.embedded.EmbeddedPostgresReplica;
@@ -39,6 +41,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -60,7 +64,12 @@ final class LocalPlatform implements AutoCloseable {
     private final List<AutoCloseable> started = new ArrayList<>(); // guarded by this
     private final List<Child> children = new ArrayList<>();        // guarded by this
     private Process api;
+    private boolean closed; // guarded by this
     private URI url;
+    // What a shard added while the platform runs needs: set by start.
+    private EmbeddedPostgres catalog;
+    private Map<String, String> pgSettings;
+    private PlatformConfig effective;
 
     /**
      * A started process and what it is, for the launcher to watch.
@@ -105,7 +114,9 @@ final class LocalPlatform implements AutoCloseable {
                 config.platform().postgres().user(), self, pgSettings));
         track(postgres, new Child("PostgreSQL (catalog)", handle(postgres.pid()), logDir().resolve("postgres.log"),
                 null));
-        List<RegisteredShard> shards = startShards(config, postgres, pgSettings, self);
+        catalog = postgres;
+        this.pgSettings = pgSettings;
+        List<RegisteredShard> shards = startShards(config);
         Map<String, Object> redis = startRedis(config, self);
 
         Path instanceFile = runDir.resolve(INSTANCE_ID + ".yaml");
@@ -113,7 +124,7 @@ final class LocalPlatform implements AutoCloseable {
         List<Path> files = new ArrayList<>();
         userConfig.ifPresent(files::add);
         files.add(instanceFile);
-        PlatformConfig effective = ConfigLoader.load(files);
+        effective = ConfigLoader.load(files);
 
         System.out.println("applying migrations...");
         try (Database database = Database.open(effective)) {
@@ -174,37 +185,79 @@ final class LocalPlatform implements AutoCloseable {
 
     /**
      * Starts each shard's primary and streaming replica: {@code database.sharding.shards} on a new
-     * data dir, and every shard an earlier run created (a shard is never dropped by a smaller number
-     * here). All servers share the catalog's password, so one set of credentials reaches them all.
+     * data dir, and every shard an earlier run created or `nlt shards add` added (a shard is never
+     * dropped by a smaller number here). All servers share the catalog's password, so one set of
+     * credentials reaches them all.
      */
-    private List<RegisteredShard> startShards(PlatformConfig config, EmbeddedPostgres catalog,
-            Map<String, String> settings, long self) throws IOException {
-        int count = config.database().sharding().shards();
-        while (Files.isDirectory(dataDir.resolve("shard-" + (count + 1)))) {
-            count++;
+    private List<RegisteredShard> startShards(PlatformConfig config) throws IOException {
+        TreeSet<Integer> ids = new TreeSet<>(existingShardDirs());
+        for (int id = 1; id <= config.database().sharding().shards(); id++) {
+            ids.add(id);
         }
         List<RegisteredShard> shards = new ArrayList<>();
-        for (int id = 1; id <= count; id++) {
-            Path shardDir = Files.createDirectories(dataDir.resolve("shard-" + id));
-            Path primaryDir = Files.createDirectories(shardDir.resolve("primary"));
-            Path password = primaryDir.resolve("password");
-            if (!Files.exists(password)) {
-                Files.copy(catalog.passwordFile(), password);
-                Files.setPosixFilePermissions(password, PosixFilePermissions.fromString("rw-------"));
-            }
-            System.out.println("starting PostgreSQL: shard " + id + ", primary and streaming replica...");
-            Path primaryLog = logDir().resolve("shard-" + id + "-primary.log");
-            EmbeddedPostgres primary = EmbeddedPostgres.start(new PostgresOptions(primaryDir, primaryLog, 0,
-                    catalog.database(), catalog.user(), self, settings));
-            track(primary, new Child("PostgreSQL (shard " + id + " primary)", handle(primary.pid()), primaryLog, null));
-            Path replicaLog = logDir().resolve("shard-" + id + "-replica.log");
-            EmbeddedPostgresReplica replica = EmbeddedPostgresReplica.start(ReplicaOptions.of(
-                    shardDir.resolve("replica"), primary).withLogFile(replicaLog).withWatchPid(self));
-            track(replica, new Child("PostgreSQL (shard " + id + " replica)", handle(replica.pid()), replicaLog, null));
-            shards.add(new RegisteredShard(id, primary.host(), primary.port(), replica.host(), replica.port(),
-                    primary.database(), ShardState.ACTIVE));
+        for (int id : ids) {
+            shards.add(startShard(id).shard());
         }
         return shards;
+    }
+
+    /** The ids of the {@code shard-N} dirs in the data dir. */
+    private Set<Integer> existingShardDirs() throws IOException {
+        Set<Integer> ids = new TreeSet<>();
+        try (var entries = Files.list(dataDir)) {
+            for (Path entry : (Iterable<Path>) entries::iterator) {
+                String name = entry.getFileName().toString();
+                if (Files.isDirectory(entry) && name.matches("shard-[1-9][0-9]{0,8}")) {
+                    ids.add(Integer.parseInt(name.substring("shard-".length())));
+                }
+            }
+        }
+        return ids;
+    }
+
+    /** A shard started, and its two processes for the launcher to watch. */
+    record StartedShard(RegisteredShard shard, List<Child> children) {
+    }
+
+    private StartedShard startShard(int id) throws IOException {
+        long self = ProcessHandle.current().pid();
+        Path shardDir = Files.createDirectories(dataDir.resolve("shard-" + id));
+        Path primaryDir = Files.createDirectories(shardDir.resolve("primary"));
+        Path password = primaryDir.resolve("password");
+        if (!Files.exists(password)) {
+            Files.copy(catalog.passwordFile(), password);
+            Files.setPosixFilePermissions(password, PosixFilePermissions.fromString("rw-------"));
+        }
+        System.out.println("starting PostgreSQL: shard " + id + ", primary and streaming replica...");
+        Path primaryLog = logDir().resolve("shard-" + id + "-primary.log");
+        EmbeddedPostgres primary = EmbeddedPostgres.start(new PostgresOptions(primaryDir, primaryLog, 0,
+                catalog.database(), catalog.user(), self, pgSettings));
+        Child primaryChild = new Child("PostgreSQL (shard " + id + " primary)", handle(primary.pid()), primaryLog, null);
+        track(primary, primaryChild);
+        Path replicaLog = logDir().resolve("shard-" + id + "-replica.log");
+        EmbeddedPostgresReplica replica = EmbeddedPostgresReplica.start(ReplicaOptions.of(
+                shardDir.resolve("replica"), primary).withLogFile(replicaLog).withWatchPid(self));
+        Child replicaChild = new Child("PostgreSQL (shard " + id + " replica)", handle(replica.pid()), replicaLog, null);
+        track(replica, replicaChild);
+        return new StartedShard(new RegisteredShard(id, primary.host(), primary.port(), replica.host(), replica.port(),
+                primary.database(), ShardState.ACTIVE), List.of(primaryChild, replicaChild));
+    }
+
+    /**
+     * Starts a new shard while the platform runs: the next id after every registered shard and
+     * every {@code shard-N} dir, a primary and a streaming replica as at start (tracked, so stopped
+     * with the rest), migrated and registered ACTIVE, owning no bucket yet. A later start finds its
+     * dir and starts it again.
+     */
+    StartedShard addShard() throws IOException {
+        try (Database database = Database.open(effective)) {
+            int registered = ShardRegistry.list(database.catalog()).stream().mapToInt(RegisteredShard::id).max()
+                    .orElse(0);
+            int dirs = existingShardDirs().stream().mapToInt(Integer::intValue).max().orElse(0);
+            StartedShard started = startShard(Math.max(registered, dirs) + 1);
+            Rebalancer.addShard(database, started.shard());
+            return started;
+        }
     }
 
     /**
@@ -410,6 +463,14 @@ final class LocalPlatform implements AutoCloseable {
     }
 
     private synchronized void track(AutoCloseable stopper, Child child) {
+        if (closed) { // a shard added while the platform stops
+            try {
+                stopper.close();
+            } catch (Exception e) {
+                System.err.println("while stopping: " + e.getMessage());
+            }
+            throw new IllegalStateException("the platform is stopping");
+        }
         started.add(stopper);
         children.add(child);
     }
@@ -431,6 +492,7 @@ final class LocalPlatform implements AutoCloseable {
     /** Stops everything in reverse order of starting. */
     @Override
     public synchronized void close() {
+        closed = true;
         for (int i = started.size() - 1; i >= 0; i--) {
             try {
                 started.get(i).close();

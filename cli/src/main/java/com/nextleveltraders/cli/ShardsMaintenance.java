@@ -9,8 +9,10 @@ import com.nextleveltraders.data.Database;
 import com.nextleveltraders.data.DatabaseUnavailableException;
 import com.nextleveltraders.data.Rebalancer;
 import com.nextleveltraders.data.RegisteredShard;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -36,7 +38,7 @@ final class ShardsMaintenance {
         boolean help;
 
         @Override
-        public final Integer call() {
+        public Integer call() {
             Path dir = dataDir.toAbsolutePath().normalize();
             Path runFile = dir.resolve("run").resolve(LocalPlatform.INSTANCE_ID + ".yaml");
             if (!Files.isRegularFile(runFile)) {
@@ -107,33 +109,93 @@ final class ShardsMaintenance {
     }
 
     @Command(name = "add", description = {
-        "Registers a new shard on a PostgreSQL server that is already running (--host, --port, --database; the"
-                + " catalog's user and password), migrates it, and gives it no bucket: `nlt shards rebalance` then"
-                + " moves buckets to it."})
+        "Adds a shard owning no bucket yet: `nlt shards rebalance` then moves buckets to it.",
+        "Without --port: the running `nlt up` on DIR starts a new primary and streaming replica under"
+                + " DIR/shard-N (started again by every later `nlt up`), migrates and registers it.",
+        "With --port (and --database): registers a PostgreSQL server that is already running (the catalog's user"
+                + " and password) and migrates it.",
+        "Exits 2 when no platform runs on DIR or a shard is already being added there."})
     static final class Add extends OnPlatform {
 
-        @Option(names = "--host", defaultValue = "127.0.0.1", description = "the new shard's primary (default: ${DEFAULT-VALUE})")
+        // Starting a primary (initdb) and its replica (a base backup), then migrating: seconds, not minutes.
+        private static final Duration PICKUP_WAIT = Duration.ofSeconds(10);
+        private static final Duration ADD_WAIT = Duration.ofSeconds(120);
+
+        @Option(names = "--host", description = "the new shard's primary, with --port (default: 127.0.0.1)")
         String host;
 
-        @Option(names = "--port", required = true, description = "the new shard's primary port")
-        int port;
+        @Option(names = "--port", description = "the new shard's primary port, for a server already running")
+        Integer port;
 
-        @Option(names = "--database", required = true, description = "the database on it")
+        @Option(names = "--database", description = "the database on it, with --port")
         String databaseName;
 
-        @Option(names = "--replica-host", description = "its streaming replica, if any")
+        @Option(names = "--replica-host", description = "its streaming replica, if any, with --port")
         String replicaHost;
 
         @Option(names = "--replica-port", description = "its streaming replica's port")
         int replicaPort;
 
         @Override
+        public Integer call() {
+            if (port != null) {
+                if (databaseName == null) {
+                    System.err.println("--port needs --database: the database on that server");
+                    return Nlt.USAGE;
+                }
+                return super.call();
+            }
+            if (host != null || databaseName != null || replicaHost != null || replicaPort != 0) {
+                System.err.println("--host, --database, --replica-host and --replica-port name a running server:"
+                        + " give --port too, or none of them to start a new local shard");
+                return Nlt.USAGE;
+            }
+            Path dir = dataDir.toAbsolutePath().normalize();
+            Path runDir = dir.resolve("run");
+            if (!Files.isRegularFile(runDir.resolve(LocalPlatform.INSTANCE_ID + ".yaml"))) {
+                System.err.println("no platform runs on " + dir + ": " + runDir.resolve(LocalPlatform.INSTANCE_ID
+                        + ".yaml") + " is missing; start one with `nlt up --data-dir " + dataDir + "`, then add a"
+                        + " shard while it runs");
+                return Nlt.USAGE;
+            }
+            System.out.println("asking the platform on " + dir + " to start a new shard...");
+            AddShardRequest.Outcome outcome;
+            try {
+                outcome = AddShardRequest.submit(runDir, PICKUP_WAIT, ADD_WAIT);
+            } catch (IOException e) {
+                System.err.println("could not ask the platform on " + dir + ": " + e.getMessage());
+                return Nlt.USAGE;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return 1;
+            }
+            return switch (outcome) {
+                case AddShardRequest.Added added -> {
+                    System.out.println("shard " + added.id() + " added (primary " + added.primary() + ", replica "
+                            + added.replica() + "); it owns no bucket yet: run `nlt shards rebalance`");
+                    yield 0;
+                }
+                case AddShardRequest.NotTaken notTaken -> {
+                    System.err.println("no shard added: " + notTaken.reason() + ". `nlt up --data-dir " + dataDir
+                            + "` must be running to add a local shard.");
+                    yield Nlt.USAGE;
+                }
+                case AddShardRequest.Failed failed -> {
+                    System.err.println("the platform could not add a shard: " + failed.reason());
+                    yield 1;
+                }
+            };
+        }
+
+        @Override
         int run(Database database) {
+            String primaryHost = host != null ? host : "127.0.0.1";
             if (port < 1 || port > 65535 || (replicaHost != null && (replicaPort < 1 || replicaPort > 65535))) {
                 throw new IllegalArgumentException("ports are between 1 and 65535");
             }
-            RegisteredShard shard = Rebalancer.addShard(database, host, port, databaseName, replicaHost, replicaPort);
-            System.out.println("added shard " + shard.id() + " (" + host + ":" + port + "/" + databaseName
+            RegisteredShard shard = Rebalancer.addShard(database, primaryHost, port, databaseName, replicaHost,
+                    replicaPort);
+            System.out.println("added shard " + shard.id() + " (" + primaryHost + ":" + port + "/" + databaseName
                     + "), owning no bucket yet; run `nlt shards rebalance` to give it some");
             return 0;
         }

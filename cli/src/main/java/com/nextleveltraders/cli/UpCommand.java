@@ -141,6 +141,22 @@ final class UpCommand implements Callable<Integer> {
         for (LocalPlatform.Child child : platform.children()) {
             watch(child, stopping, new ArrayDeque<>());
         }
+        // `nlt shards add` asks for a new local shard through DIR/run: started, watched and stopped as the rest.
+        Thread.ofVirtual().name("add-shard-requests").start(() -> {
+            try {
+                AddShardRequest.serve(dir.resolve("run"), stopping::get, () -> {
+                    LocalPlatform.StartedShard added = platform.addShard();
+                    added.children().forEach(child -> watch(child, stopping, new ArrayDeque<>()));
+                    var shard = added.shard();
+                    System.out.println("shard " + shard.id() + " added: primary " + shard.primaryHost() + ":"
+                            + shard.primaryPort() + ", replica " + shard.replicaHost() + ":" + shard.replicaPort());
+                    return new AddShardRequest.Added(shard.id(), shard.primaryHost() + ":" + shard.primaryPort(),
+                            shard.replicaHost() + ":" + shard.replicaPort());
+                });
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
         stopped.await();
         return 0;
     }

@@ -117,10 +117,10 @@ class ShardsStatusProcessTest {
                 + " start one with `nlt up --data-dir /nonexistent`");
     }
 
-    private record Run(int exitCode, String output) {
+    record Run(int exitCode, String output) {
     }
 
-    private static Run nlt(String... args) throws Exception {
+    static Run nlt(String... args) throws Exception {
         Process process = new ProcessBuilder(NltUpProcessTest.javaCommand(args)).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -128,7 +128,7 @@ class ShardsStatusProcessTest {
     }
 
     /** `nlt up` as a process, once it has printed that it is up. */
-    private static Process startPlatform(Path dataDir, int port) throws Exception {
+    static Process startPlatform(Path dataDir, int port) throws Exception {
         Process process = new ProcessBuilder(NltUpProcessTest.javaCommand("up", "--data-dir", dataDir.toString(),
                 "--port", Integer.toString(port))).redirectErrorStream(true).start();
         List<String> output = Collections.synchronizedList(new ArrayList<>());
@@ -179,7 +179,7 @@ class ShardsStatusProcessTest {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static void deleteTree(Path root) throws IOException {
+    static void deleteTree(Path root) throws IOException {
         try (var paths = Files.walk(root)) {
             paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         }

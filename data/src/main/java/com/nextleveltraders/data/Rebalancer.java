@@ -131,7 +131,20 @@ public final class Rebalancer {
         int id = registered.stream().mapToInt(RegisteredShard::id).max().orElse(0) + 1;
         RegisteredShard shard = new RegisteredShard(id, host, port, replicaHost, replicaHost == null ? 0 : replicaPort,
                 databaseName, ShardState.ACTIVE);
-        Migrations.applyToShard(database.pool(host, port, databaseName));
+        return addShard(database, shard);
+    }
+
+    /**
+     * Registers {@code shard} as given (its id chosen by the caller, ACTIVE), after migrating its
+     * primary; it owns no bucket until a rebalance gives it some.
+     *
+     * @throws IllegalArgumentException when its id is already registered
+     */
+    public static RegisteredShard addShard(Database database, RegisteredShard shard) {
+        if (ShardRegistry.list(database.catalog()).stream().anyMatch(s -> s.id() == shard.id())) {
+            throw new IllegalArgumentException("shard " + shard.id() + " is already registered");
+        }
+        Migrations.applyToShard(database.pool(shard.primaryHost(), shard.primaryPort(), shard.database()));
         ShardRegistry.register(database.catalog(), shard);
         database.refreshDirectory();
         return shard;
