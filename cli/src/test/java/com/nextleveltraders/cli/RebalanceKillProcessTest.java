@@ -1,0 +1,341 @@
+package com.nextleveltraders.cli;
+
+import static com.nextleveltraders.cli.ShardsStatusProcessTest.deleteTree;
+import static com.nextleveltraders.cli.ShardsStatusProcessTest.nlt;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.nextleveltraders.cli.ShardsStatusProcessTest.Run;
+import com.nextleveltraders.embedded.FreePorts;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * `nlt shards rebalance` killed with SIGKILL mid-run, several times, against a running `nlt up`
+ * with a third, empty shard: the next run finishes or rolls back the interrupted move, and in the
+ * end every bucket has exactly one owner (the one the directory names), every acknowledged order
+ * is on exactly one shard (its user's), no change log is left, and the API still serves every order.
+ */
+class RebalanceKillProcessTest {
+
+    private static final int USERS = 30;
+    private static final int ORDERS_PER_USER = 3;
+    private static final int KILLS = 4;
+    private static final int BUCKETS = 1024;
+    private static final String PASSWORD = "correct horse battery";
+    private static final List<String> TABLES = List.of("accounts", "orders", "trades", "positions");
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final ObjectMapper json = new ObjectMapper();
+
+    @Test
+    void aRebalanceKilledAtAnyStepIsResumedOrRolledBackAndLosesOrDuplicatesNothing() throws Exception {
+        Path dataDir = Files.createTempDirectory(Path.of("/tmp"), "nlt-rebalance-kill-test-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        Process launcher = null;
+        try {
+            // Registration and login are rate limited per client address; this test does 60 of them.
+            Path config = dataDir.resolve("test.yaml");
+            Files.writeString(config, "platform:\n  authRateLimit: { requests: 6000, period: 1m, burst: 1000 }\n");
+            int port = FreePorts.pick();
+            String base = "http://127.0.0.1:" + port;
+            launcher = startPlatform(dataDir.resolve("data"), config, port);
+            Path dir = dataDir.resolve("data");
+
+            Map<UUID, String> tokens = new LinkedHashMap<>();
+            Map<UUID, List<UUID>> ordersOf = new LinkedHashMap<>();
+            for (int i = 0; i < USERS; i++) {
+                String email = "kill-" + UUID.randomUUID() + "@example.com";
+                HttpResponse<String> created = send("POST", base + "/api/users", null, "{\"email\":\"" + email
+                        + "\",\"password\":\"" + PASSWORD + "\",\"displayName\":\"K\"}");
+                assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+                UUID user = UUID.fromString(json.readTree(created.body()).get("id").asText());
+                HttpResponse<String> session = send("POST", base + "/api/sessions", null, "{\"email\":\"" + email
+                        + "\",\"password\":\"" + PASSWORD + "\"}");
+                assertThat(session.statusCode()).as(session.body()).isEqualTo(201);
+                String token = json.readTree(session.body()).get("token").asText();
+                tokens.put(user, token);
+                List<UUID> placed = new ArrayList<>();
+                for (int o = 0; o < ORDERS_PER_USER; o++) {
+                    HttpResponse<String> order = send("POST", base + "/api/orders", token, "{\"symbol\":\"AAPL\","
+                            + "\"side\":\"BUY\",\"type\":\"MARKET\",\"quantity\":\"" + (o + 1) + "\"}");
+                    assertThat(order.statusCode()).as(order.body()).isEqualTo(201);
+                    placed.add(UUID.fromString(json.readTree(order.body()).get("id").asText()));
+                }
+                ordersOf.put(user, placed);
+            }
+
+            Run add = nlt("shards", "add", "--data-dir", dir.toString());
+            assertThat(add.exitCode()).as(add.output()).isZero();
+
+            Catalog catalog = Catalog.of(dir);
+            Random random = new Random(0x6b696c6cL);
+            List<String> killedAt = new ArrayList<>();
+            for (int k = 0; k < KILLS; k++) {
+                String step = killRebalanceMidway(dir, catalog, 100 + random.nextInt(700));
+                System.out.println("kill " + (k + 1) + " landed at step " + step);
+                killedAt.add(step);
+            }
+
+            Run finish = null;
+            for (int attempt = 0; attempt < 10; attempt++) {
+                finish = nlt("shards", "rebalance", "--threshold", "0", "--data-dir", dir.toString());
+                // 2: the killed mover's session may still hold the move lock for a moment.
+                if (finish.exitCode() != 2) {
+                    break;
+                }
+                Thread.sleep(500);
+            }
+            assertThat(finish.exitCode()).as(finish.output()).isZero();
+
+            try (Connection c = catalog.connect(catalog.database())) {
+                assertThat(longs(c, "SELECT count(*) FROM bucket_moves WHERE finished_at IS NULL")).containsExactly(0L);
+                Map<Integer, Integer> directory = new HashMap<>();
+                try (Statement s = c.createStatement();
+                        ResultSet rs = s.executeQuery("SELECT bucket, shard_id FROM bucket_directory")) {
+                    while (rs.next()) {
+                        directory.put(rs.getInt(1), rs.getInt(2));
+                    }
+                }
+                assertThat(directory).hasSize(BUCKETS);
+                Map<UUID, Integer> bucketOf = new HashMap<>();
+                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT id, bucket FROM users")) {
+                    while (rs.next()) {
+                        bucketOf.put(rs.getObject(1, UUID.class), rs.getInt(2));
+                    }
+                }
+                Map<Integer, String[]> shards = new LinkedHashMap<>();
+                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                        "SELECT id, primary_host, primary_port, database FROM shards ORDER BY id")) {
+                    while (rs.next()) {
+                        shards.put(rs.getInt(1), new String[] {rs.getString(2), Integer.toString(rs.getInt(3)),
+                                rs.getString(4)});
+                    }
+                }
+                assertThat(shards).hasSize(3);
+
+                Map<Integer, List<Integer>> owners = new HashMap<>();
+                Map<UUID, List<Integer>> orderShards = new HashMap<>();
+                Map<UUID, List<Integer>> accountShards = new HashMap<>();
+                for (var shard : shards.entrySet()) {
+                    String[] where = shard.getValue();
+                    try (Connection p = catalog.connect(where[0], Integer.parseInt(where[1]), where[2])) {
+                        for (long bucket : longs(p, "SELECT bucket FROM owned_buckets")) {
+                            owners.computeIfAbsent((int) bucket, b -> new ArrayList<>()).add(shard.getKey());
+                        }
+                        assertThat(longs(p, "SELECT count(*) FROM moving_buckets")).as("moving_buckets on shard "
+                                + shard.getKey()).containsExactly(0L);
+                        assertThat(longs(p, "SELECT count(*) FROM bucket_changes")).as("bucket_changes on shard "
+                                + shard.getKey()).containsExactly(0L);
+                        for (String table : TABLES) {
+                            assertThat(longs(p, "SELECT count(*) FROM " + table
+                                    + " WHERE bucket NOT IN (SELECT bucket FROM owned_buckets)"))
+                                    .as(table + " rows of buckets shard " + shard.getKey() + " does not own")
+                                    .containsExactly(0L);
+                        }
+                        try (Statement s = p.createStatement(); ResultSet rs = s.executeQuery("SELECT id FROM orders")) {
+                            while (rs.next()) {
+                                orderShards.computeIfAbsent(rs.getObject(1, UUID.class), id -> new ArrayList<>())
+                                        .add(shard.getKey());
+                            }
+                        }
+                        try (Statement s = p.createStatement();
+                                ResultSet rs = s.executeQuery("SELECT user_id FROM accounts")) {
+                            while (rs.next()) {
+                                accountShards.computeIfAbsent(rs.getObject(1, UUID.class), id -> new ArrayList<>())
+                                        .add(shard.getKey());
+                            }
+                        }
+                    }
+                }
+                for (int bucket = 0; bucket < BUCKETS; bucket++) {
+                    assertThat(owners.get(bucket)).as("owners of bucket " + bucket)
+                            .containsExactly(directory.get(bucket));
+                }
+                long onThird = directory.values().stream().filter(shard -> shard == 3).count();
+                assertThat(onThird).as("buckets moved to shard 3").isPositive();
+
+                int acknowledged = 0;
+                for (var entry : ordersOf.entrySet()) {
+                    int home = directory.get(bucketOf.get(entry.getKey()));
+                    assertThat(accountShards.get(entry.getKey())).as("account of " + entry.getKey())
+                            .containsExactly(home);
+                    for (UUID order : entry.getValue()) {
+                        assertThat(orderShards.get(order)).as("order " + order).containsExactly(home);
+                        acknowledged++;
+                    }
+                }
+                assertThat(orderShards).hasSize(acknowledged);
+                assertThat(accountShards).hasSize(USERS);
+            }
+
+            for (var entry : tokens.entrySet()) {
+                HttpResponse<String> listed = send("GET", base + "/api/orders", entry.getValue(), null);
+                assertThat(listed.statusCode()).as(listed.body()).isEqualTo(200);
+                JsonNode items = json.readTree(listed.body()).get("items");
+                List<UUID> ids = new ArrayList<>();
+                items.forEach(item -> ids.add(UUID.fromString(item.get("id").asText())));
+                assertThat(ids).as("orders of " + entry.getKey()).containsExactlyInAnyOrderElementsOf(
+                        ordersOf.get(entry.getKey()));
+            }
+            System.out.println("kills landed at steps " + killedAt);
+        } finally {
+            if (launcher != null && launcher.isAlive()) {
+                launcher.destroy();
+                if (!launcher.waitFor(60, TimeUnit.SECONDS)) {
+                    launcher.destroyForcibly();
+                }
+            }
+            deleteTree(dataDir);
+        }
+    }
+
+    /**
+     * Starts a rebalance, lets it run {@code afterMillis} past its first line, kills it with
+     * SIGKILL, and returns the step of the journal's open move then ("none" when between moves).
+     */
+    private static String killRebalanceMidway(Path dir, Catalog catalog, int afterMillis) throws Exception {
+        Process mover = new ProcessBuilder(NltUpProcessTest.javaCommand("shards", "rebalance", "--threshold", "0",
+                "--data-dir", dir.toString())).redirectErrorStream(true).start();
+        StringBuilder output = new StringBuilder();
+        CompletableFuture<Boolean> started = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().start(() -> {
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(mover.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                int c;
+                while ((c = reader.read()) != -1) {
+                    synchronized (output) {
+                        output.append((char) c);
+                    }
+                    if (c == '\n' || c == '\r') {
+                        started.complete(true);
+                    }
+                }
+            } catch (IOException ignored) {
+                // the process died
+            }
+            started.complete(false);
+        });
+        try {
+            assertThat(started.get(60, TimeUnit.SECONDS)).as("rebalance printed nothing").isTrue();
+            Thread.sleep(afterMillis);
+            if (!mover.isAlive()) {
+                assertThat(mover.exitValue()).as(output.toString()).isZero();
+                return "none (the rebalance had finished)";
+            }
+        } finally {
+            mover.destroyForcibly();
+            assertThat(mover.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        }
+        try (Connection c = catalog.connect(catalog.database());
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT bucket, from_shard, to_shard, step FROM bucket_moves"
+                        + " WHERE finished_at IS NULL")) {
+            if (!rs.next()) {
+                return "none";
+            }
+            return rs.getString(4) + " (bucket " + rs.getInt(1) + ": " + rs.getInt(2) + " -> " + rs.getInt(3) + ")";
+        }
+    }
+
+    private static List<Long> longs(Connection connection, String sql) throws SQLException {
+        List<Long> values = new ArrayList<>();
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                values.add(rs.getLong(1));
+            }
+        }
+        return values;
+    }
+
+    /** Where the catalog is, from the run file `nlt up` wrote; every server shares its user and password. */
+    private record Catalog(String host, int port, String database, String user, String password) {
+
+        static Catalog of(Path dataDir) throws IOException {
+            JsonNode pg = new ObjectMapper(new YAMLFactory()).readTree(
+                    dataDir.resolve("run").resolve(LocalPlatform.INSTANCE_ID + ".yaml").toFile())
+                    .get("platform").get("postgres");
+            return new Catalog(pg.get("host").asText(), pg.get("port").asInt(), pg.get("database").asText(),
+                    pg.get("user").asText(), Files.readString(Path.of(pg.get("passwordFile").asText())).strip());
+        }
+
+        Connection connect(String db) throws SQLException {
+            return connect(host, port, db);
+        }
+
+        Connection connect(String onHost, int onPort, String db) throws SQLException {
+            return DriverManager.getConnection("jdbc:postgresql://" + onHost + ":" + onPort + "/" + db, user, password);
+        }
+    }
+
+    /** `nlt up --config` as a process, once it has printed that it is up. */
+    private static Process startPlatform(Path dataDir, Path config, int port) throws Exception {
+        Process process = new ProcessBuilder(NltUpProcessTest.javaCommand("up", "--data-dir", dataDir.toString(),
+                "--config", config.toString(), "--port", Integer.toString(port))).redirectErrorStream(true).start();
+        List<String> output = Collections.synchronizedList(new ArrayList<>());
+        CompletableFuture<Boolean> up = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().start(() -> {
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                    output.add(line);
+                    if (line.contains("is up")) {
+                        up.complete(true);
+                    }
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+            up.complete(false);
+        });
+        boolean healthy;
+        try {
+            healthy = up.get(150, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            healthy = false;
+        }
+        if (!healthy) {
+            process.destroyForcibly();
+            throw new AssertionError("nlt up did not come up:\n" + String.join("\n", output));
+        }
+        return process;
+    }
+
+    private HttpResponse<String> send(String method, String url, String token, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
