@@ -2,17 +2,15 @@ package com.nextleveltraders.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.nextleveltraders.config.ConfigException;
-import com.nextleveltraders.config.ConfigLoader;
 import com.nextleveltraders.config.PlatformConfig;
 import com.nextleveltraders.data.DatabaseUnavailableException;
 import com.nextleveltraders.data.ShardReport;
 import com.nextleveltraders.data.ShardStatus;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -57,32 +55,16 @@ final class ShardsCommand {
                 System.err.println("--threshold: must be a finite number >= 0 (" + threshold + ")");
                 return Nlt.USAGE;
             }
-            Path dir = dataDir.toAbsolutePath().normalize();
-            Path runFile = dir.resolve("run").resolve(LocalPlatform.INSTANCE_ID + ".yaml");
-            if (!Files.isRegularFile(runFile)) {
-                System.err.println("no platform runs on " + dir + ": " + runFile + " is missing; start one with"
-                        + " `nlt up --data-dir " + dataDir + "`");
+            Optional<PlatformConfig> loaded = RunningPlatform.config(dataDir, configFile);
+            if (loaded.isEmpty()) {
                 return Nlt.USAGE;
             }
-            // As LocalPlatform loads it: the defaults, the user's file, then where `nlt up` put the servers.
-            List<Path> files = new ArrayList<>();
-            if (configFile != null) {
-                files.add(configFile);
-            }
-            files.add(runFile);
-            PlatformConfig config;
-            try {
-                config = ConfigLoader.load(files);
-            } catch (ConfigException e) {
-                System.err.println("invalid configuration in " + files + ":");
-                e.problems().forEach(problem -> System.err.println("  " + problem));
-                return Nlt.USAGE;
-            }
+            PlatformConfig config = loaded.get();
             ShardReport report;
             try {
                 report = ShardReport.read(config, threshold);
             } catch (DatabaseUnavailableException e) {
-                System.err.println("the platform on " + dir + " is not running: " + e.getMessage());
+                System.err.println("the platform on " + dataDir.toAbsolutePath().normalize() + " is not running: " + e.getMessage());
                 System.err.println("start it with `nlt up --data-dir " + dataDir + "`");
                 return Nlt.USAGE;
             }

@@ -1,7 +1,5 @@
 package com.nextleveltraders.cli;
 
-import com.nextleveltraders.config.ConfigException;
-import com.nextleveltraders.config.ConfigLoader;
 import com.nextleveltraders.config.PlatformConfig;
 import com.nextleveltraders.data.BucketMove;
 import com.nextleveltraders.data.BucketMover;
@@ -13,8 +11,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -39,33 +37,18 @@ final class ShardsMaintenance {
 
         @Override
         public Integer call() {
-            Path dir = dataDir.toAbsolutePath().normalize();
-            Path runFile = dir.resolve("run").resolve(LocalPlatform.INSTANCE_ID + ".yaml");
-            if (!Files.isRegularFile(runFile)) {
-                System.err.println("no platform runs on " + dir + ": " + runFile + " is missing; start one with"
-                        + " `nlt up --data-dir " + dataDir + "`");
+            Optional<PlatformConfig> loaded = RunningPlatform.config(dataDir, configFile);
+            if (loaded.isEmpty()) {
                 return Nlt.USAGE;
             }
-            List<Path> files = new ArrayList<>();
-            if (configFile != null) {
-                files.add(configFile);
-            }
-            files.add(runFile);
-            PlatformConfig config;
-            try {
-                config = ConfigLoader.load(files);
-            } catch (ConfigException e) {
-                System.err.println("invalid configuration in " + files + ":");
-                e.problems().forEach(problem -> System.err.println("  " + problem));
-                return Nlt.USAGE;
-            }
+            PlatformConfig config = loaded.get();
             try (Database database = Database.open(config)) {
                 return run(database);
             } catch (BucketMover.MoveInProgressException | IllegalArgumentException e) {
                 System.err.println(e.getMessage());
                 return Nlt.USAGE;
             } catch (DatabaseUnavailableException e) {
-                System.err.println("the platform on " + dir + " does not answer: " + e.getMessage());
+                System.err.println("the platform on " + dataDir.toAbsolutePath().normalize() + " does not answer: " + e.getMessage());
                 return Nlt.USAGE;
             }
         }

@@ -1,0 +1,44 @@
+package com.nextleveltraders.cli;
+
+import com.nextleveltraders.config.ConfigException;
+import com.nextleveltraders.config.ConfigLoader;
+import com.nextleveltraders.config.PlatformConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** The configuration of the platform `nlt up` runs on a data dir, for the commands that act on it. */
+final class RunningPlatform {
+
+    private RunningPlatform() {
+    }
+
+    /**
+     * As LocalPlatform loads it: the defaults, the user's file, then where `nlt up` put the servers
+     * ({@code DIR/run/api-1.yaml}). Empty, with the reason on stderr, when no platform ran on the
+     * directory or the configuration is invalid.
+     */
+    static Optional<PlatformConfig> config(Path dataDir, Path configFile) {
+        Path dir = dataDir.toAbsolutePath().normalize();
+        Path runFile = dir.resolve("run").resolve(LocalPlatform.INSTANCE_ID + ".yaml");
+        if (!Files.isRegularFile(runFile)) {
+            System.err.println("no platform runs on " + dir + ": " + runFile + " is missing; start one with"
+                    + " `nlt up --data-dir " + dataDir + "`");
+            return Optional.empty();
+        }
+        List<Path> files = new ArrayList<>();
+        if (configFile != null) {
+            files.add(configFile);
+        }
+        files.add(runFile);
+        try {
+            return Optional.of(ConfigLoader.load(files));
+        } catch (ConfigException e) {
+            System.err.println("invalid configuration in " + files + ":");
+            e.problems().forEach(problem -> System.err.println("  " + problem));
+            return Optional.empty();
+        }
+    }
+}
