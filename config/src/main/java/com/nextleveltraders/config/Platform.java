@@ -2,7 +2,7 @@ package com.nextleveltraders.config;
 
 import java.util.Objects;
 
-/** How this platform itself runs: endpoints, the simulated market, accounts, engine, security, local cache: {@code platform}. */
+/** How this platform itself runs: endpoints, the simulated market, accounts, engine, security, local cache, gateway: {@code platform}. */
 public record Platform(
         ApiServer api,
         PostgresEndpoint postgres,
@@ -13,7 +13,8 @@ public record Platform(
         Security security,
         LocalCache localCache,
         RateLimit authRateLimit,
-        ReplicaReads replicaReads) {
+        ReplicaReads replicaReads,
+        Gateway gateway) {
 
     public Platform {
         Objects.requireNonNull(api, "api");
@@ -26,5 +27,6 @@ public record Platform(
         Objects.requireNonNull(localCache, "localCache");
         Objects.requireNonNull(authRateLimit, "authRateLimit");
         Objects.requireNonNull(replicaReads, "replicaReads");
+        Objects.requireNonNull(gateway, "gateway");
     }
 }

@@ -304,7 +304,8 @@ final class Validator {
     private void platform(Platform p, Scaling scaling) {
         ApiServer api = p.api();
         notBlank("platform.api.host", api.host());
-        port("platform.api.port", api.port());
+        // 0: any free port, which the instance reports (how `nlt up` starts several on one machine).
+        between("platform.api.port", api.port(), 0, 65535);
         positive("platform.api.maxRequestBody", api.maxRequestBody());
         if (!scaling.regions().contains(api.region())) {
             problems.add("platform.api.region", "must be one of scaling.regions (got " + Problems.quote(api.region()) + ")");
@@ -338,6 +339,7 @@ final class Validator {
         positive("platform.replicaReads.pollInterval", p.replicaReads().pollInterval());
         relate("platform.replicaReads.pollInterval", p.replicaReads().pollInterval(), Relation.BELOW,
                 "platform.replicaReads.maxLag", p.replicaReads().maxLag(), Durations::format);
+        gateway(p.gateway());
         atLeast("platform.authRateLimit.requests", p.authRateLimit().requests(), 1);
         positive("platform.authRateLimit.period", p.authRateLimit().period());
         atLeast("platform.authRateLimit.burst", p.authRateLimit().burst(), 1);
@@ -393,6 +395,23 @@ final class Validator {
                 case AT_LEAST -> comparison >= 0;
             };
         }
+    }
+
+    private void gateway(Gateway g) {
+        notBlank("platform.gateway.host", g.host());
+        between("platform.gateway.port", g.port(), 0, 65535);
+        between("platform.gateway.adminPort", g.adminPort(), 0, 65535);
+        if (g.port() != 0 && g.port() == g.adminPort()) {
+            problems.add("platform.gateway.adminPort", "must differ from platform.gateway.port (both " + g.port() + ")");
+        }
+        if ((g.certificate() == null) != (g.privateKey() == null)) {
+            problems.add(g.certificate() == null ? "platform.gateway.certificate" : "platform.gateway.privateKey",
+                    "certificate and privateKey go together: give both or neither");
+        }
+        positive("platform.gateway.fastCheckInterval", g.fastCheckInterval());
+        positive("platform.gateway.drainTimeout", g.drainTimeout());
+        positive("platform.gateway.responseTimeout", g.responseTimeout());
+        between("platform.gateway.retries", g.retries(), 0, 9);
     }
 
     private void relate(String path, int value, Relation relation, String otherPath, int other) {

@@ -167,6 +167,8 @@ class DefaultsTest {
         assertThat(p.account().currency()).isEqualTo("USD");
         assertThat(p.engine()).isEqualTo(new Engine(Duration.ofSeconds(1), 500));
         assertThat(p.security().argon2()).isEqualTo(new Argon2(19456, 2, 1));
+        assertThat(p.gateway()).isEqualTo(new Gateway("127.0.0.1", 8080, 8081, null, null, null, null,
+                Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(15), 2));
     }
 
     @Test

@@ -62,7 +62,8 @@ class ToYamlTest {
                         p.redis(),
                         new Market(Long.MIN_VALUE, Duration.ofMillis(250), new BigDecimal("0.05"),
                                 new BigDecimal("123456789012345678.90"), 0, List.of("BRK.B")),
-                        new Account(new BigDecimal("0.50"), "EUR"), p.engine(), p.security(), p.localCache(), p.authRateLimit(), p.replicaReads()));
+                        new Account(new BigDecimal("0.50"), "EUR"), p.engine(), p.security(), p.localCache(), p.authRateLimit(), p.replicaReads(),
+                        p.gateway()));
 
         String yaml = ConfigLoader.toYaml(changed);
 

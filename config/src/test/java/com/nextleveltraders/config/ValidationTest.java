@@ -220,14 +220,30 @@ class ValidationTest {
     }
 
     @Test
+    void gatewaySettingsAreChecked() {
+        problemsOf("""
+                platform:
+                  gateway: { host: "", port: 8443, adminPort: 8443, certificate: /etc/cert.pem, slowStart: 0s,
+                             fastCheckInterval: 0s, drainTimeout: 0s, responseTimeout: 0s, retries: 10 }
+                """).containsExactly(
+                "platform.gateway.host: must not be blank",
+                "platform.gateway.adminPort: must differ from platform.gateway.port (both 8443)",
+                "platform.gateway.privateKey: certificate and privateKey go together: give both or neither",
+                "platform.gateway.fastCheckInterval: must be > 0 (got 0s)",
+                "platform.gateway.drainTimeout: must be > 0 (got 0s)",
+                "platform.gateway.responseTimeout: must be > 0 (got 0s)",
+                "platform.gateway.retries: must be between 0 and 9 (got 10)");
+    }
+
+    @Test
     void endpointsNeedHostsAndPorts() {
         problemsOf("""
                 platform:
-                  api: { host: " ", port: 0, maxRequestBody: 0, instanceId: "" }
+                  api: { host: " ", port: -1, maxRequestBody: 0, instanceId: "" }
                   postgres: { port: 70000, database: "", user: "" }
                 """).containsExactly(
                 "platform.api.host: must not be blank",
-                "platform.api.port: must be between 1 and 65535 (got 0)",
+                "platform.api.port: must be between 0 and 65535 (got -1)",
                 "platform.api.maxRequestBody: must be > 0 (got 0B)",
                 "platform.api.instanceId: must not be blank",
                 "platform.postgres.port: must be between 1 and 65535 (got 70000)",

@@ -1,0 +1,39 @@
+package com.nextleveltraders.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The gateway in front of the API instances: {@code platform.gateway}. The strategy's load balancer
+ * settings (algorithm, health checks, TLS, rate limit) stay in {@code loadBalancer}; these are how
+ * this platform's own gateway process runs.
+ *
+ * @param host              address the public port binds to
+ * @param port              the public port: HTTPS, and plain HTTP from loopback clients only
+ * @param adminPort         loopback-only port of the admin API (its own token) and the metrics
+ * @param certificate       PEM certificate chain, or {@code null}: {@code nlt up} then makes a
+ *                          self-signed one for {@code loadBalancer.ssl.certificates} and localhost
+ * @param privateKey        PEM private key of {@code certificate}
+ * @param secretFile        secret the gateway sends to the instances; a request carrying it was
+ *                          rate-limited at the gateway already. {@code null}: instances limit themselves
+ * @param adminTokenFile    bearer token of the admin API; {@code null} disables the admin API
+ * @param slowStart         how long a backend that just became healthy ramps up to a full share
+ * @param fastCheckInterval health check interval while a backend is down or changing state
+ *                          (HAProxy's {@code fastinter}); {@code loadBalancer.healthCheck.interval} otherwise
+ * @param drainTimeout      how long a backend being removed may finish its in-flight requests
+ * @param responseTimeout   how long the gateway waits for a backend's answer
+ * @param retries           how many other backends an idempotent request that failed to reach one may try
+ */
+public record Gateway(String host, int port, int adminPort, Path certificate, Path privateKey, Path secretFile,
+        Path adminTokenFile, Duration slowStart, Duration fastCheckInterval, Duration drainTimeout,
+        Duration responseTimeout, int retries) {
+
+    public Gateway {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(slowStart, "slowStart");
+        Objects.requireNonNull(fastCheckInterval, "fastCheckInterval");
+        Objects.requireNonNull(drainTimeout, "drainTimeout");
+        Objects.requireNonNull(responseTimeout, "responseTimeout");
+    }
+}
