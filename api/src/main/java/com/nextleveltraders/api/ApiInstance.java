@@ -12,13 +12,12 @@ import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import com.nextleveltraders.api.HttpCaching.Kind;
-import com.nextleveltraders.cache.RateLimiters;
-import com.nextleveltraders.cache.RatePolicy;
 import com.nextleveltraders.cache.RedisConnections;
 import com.nextleveltraders.cache.RedisWritePositions;
 import com.nextleveltraders.cache.SessionStore;
 import com.nextleveltraders.cache.TieredCache;
 import com.nextleveltraders.config.PlatformConfig;
+import com.nextleveltraders.config.Secrets;
 import com.nextleveltraders.data.Database;
 import com.nextleveltraders.trading.FillEngine;
 import com.nextleveltraders.trading.Market;
@@ -37,7 +36,9 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -121,15 +122,12 @@ public final class ApiInstance implements AutoCloseable {
         FillEngine fillEngine = new FillEngine(database, market, config, clock, portfolioCache);
         // A failed health check is retried by the balancer after one interval: a fair hint for clients too.
         Duration retryAfter = config.loadBalancer().healthCheck().interval();
-        var rateLimit = config.loadBalancer().rateLimit();
-        RatePolicy ratePolicy = new RatePolicy(rateLimit.requests(), rateLimit.period(), rateLimit.burst(),
-                config.caching().redis().rateLimit());
-        RateLimiters limiter = RateLimiters.create(redis, ratePolicy, clock);
-        var auth = config.platform().authRateLimit();
-        RatePolicy authPolicy = new RatePolicy(auth.requests(), auth.period(), auth.burst(),
-                config.caching().redis().rateLimit());
-        RateLimiters authLimiter = RateLimiters.create(redis, authPolicy, clock);
-        Routes routes = new Routes(database, redis, sessions, users, orders, trades, portfolios, market, limiter,
+        // Blocking JDBC and Redis calls run on virtual threads: since JDK 24 they no longer pin
+        // their carrier inside synchronized blocks (JEP 491), so pgjdbc and HikariCP are safe here.
+        ExecutorService requestThreads = Executors.newVirtualThreadPerTaskExecutor();
+        RateLimiting rateLimiting = RateLimiting.of(config, redis, sessions, clock, requestThreads,
+                gatewaySecret(config));
+        Routes routes = new Routes(database, redis, sessions, users, orders, trades, portfolios, market, rateLimiting,
                 retryAfter);
         ErrorMapping errors = new ErrorMapping(retryAfter);
 
@@ -153,9 +151,6 @@ public final class ApiInstance implements AutoCloseable {
             }).tag("result", tier).description("portfolio reads by the tier that answered").register(registry);
         }
 
-        // Blocking JDBC and Redis calls run on virtual threads: since JDK 24 they no longer pin
-        // their carrier inside synchronized blocks (JEP 491), so pgjdbc and HikariCP are safe here.
-        ExecutorService requestThreads = Executors.newVirtualThreadPerTaskExecutor();
         var api = config.platform().api();
         var pool = config.database().pool();
         // A request may wait for a connection and then run one statement to its timeout.
@@ -168,7 +163,7 @@ public final class ApiInstance implements AutoCloseable {
                 .gracefulShutdownTimeout(Duration.ZERO, requestTimeout)
                 .errorHandler(errors)
                 // The last decorator added is the outermost: metrics see every answer, 429s included.
-                .decorator(new RateLimiting(limiter, ratePolicy, authLimiter, authPolicy, sessions, requestThreads))
+                .decorator(rateLimiting)
                 .decorator(new HttpMetrics(registry, config.monitoring().application().responseTime().threshold(),
                         config.monitoring().database().queryTime().threshold()));
         Blocking blocking = new Blocking(requestThreads, errors, new HttpCaching(config));
@@ -206,6 +201,11 @@ public final class ApiInstance implements AutoCloseable {
                 server.activeLocalPort());
         return new ApiInstance(database, redis, fillEngine, server, requestThreads, engineThread, registry,
                 requestTimeout, portfolioCache);
+    }
+
+    private static Optional<String> gatewaySecret(PlatformConfig config) {
+        Path file = config.platform().gateway().secretFile();
+        return file == null ? Optional.empty() : Optional.of(Secrets.read(file));
     }
 
     public int port() {

@@ -12,11 +12,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * Times every request into {@code http.server.requests} with histogram buckets at the strategy's
  * alert thresholds (response time and query time), so that Prometheus can count requests slower
- * than each threshold exactly instead of estimating from quantiles.
+ * than each threshold exactly instead of estimating from quantiles. Between them, fixed buckets from
+ * 5 ms to 5 s let the autoscaler estimate the response time p99 from the bucket counts' increase.
  */
 final class HttpMetrics implements DecoratingHttpServiceFunction {
 
@@ -26,9 +28,13 @@ final class HttpMetrics implements DecoratingHttpServiceFunction {
     // showed up as a few per cent of the instance's CPU under load.
     private final Map<List<String>, Timer> timers = new ConcurrentHashMap<>();
 
-    HttpMetrics(MeterRegistry registry, Duration... buckets) {
+    private static final List<Duration> STANDARD_BUCKETS = Stream.of(5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000)
+            .map(Duration::ofMillis).toList();
+
+    HttpMetrics(MeterRegistry registry, Duration... thresholds) {
         this.registry = registry;
-        this.buckets = buckets.clone();
+        this.buckets = Stream.concat(STANDARD_BUCKETS.stream(), Stream.of(thresholds)).distinct().sorted()
+                .toArray(Duration[]::new);
     }
 
     @Override

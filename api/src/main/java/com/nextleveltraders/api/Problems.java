@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 /** RFC 9457 problem responses: {@code application/problem+json} with type, title, status, detail, errors. */
-final class Problems {
+public final class Problems {
 
     static final MediaType PROBLEM_JSON = MediaType.parse("application/problem+json; charset=utf-8");
     static final String TYPE_BASE = "https://nextleveltraders.com/problems/";
@@ -27,11 +27,11 @@ final class Problems {
         return of(status, type, detail, errors, null);
     }
 
-    static AggregatedHttpResponse unavailable(String detail, Duration retryAfter) {
+    public static AggregatedHttpResponse unavailable(String detail, Duration retryAfter) {
         return of(HttpStatus.SERVICE_UNAVAILABLE, "service-unavailable", detail, List.of(), retryAfter);
     }
 
-    static AggregatedHttpResponse of(HttpStatus status, String type, String detail, List<FieldError> errors,
+    public static AggregatedHttpResponse of(HttpStatus status, String type, String detail, List<FieldError> errors,
             Duration retryAfter) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", TYPE_BASE + type);

@@ -17,7 +17,12 @@ import com.nextleveltraders.cache.RatePolicy;
 import com.nextleveltraders.cache.SessionStore;
 import com.linecorp.armeria.common.ResponseHeaders;
 import io.netty.util.AttributeKey;
+import com.nextleveltraders.cache.RedisConnections;
+import com.nextleveltraders.config.PlatformConfig;
 import java.net.Inet6Address;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
@@ -33,10 +38,16 @@ import java.util.concurrent.ExecutorService;
  * without a valid token), shared by every instance through Redis. Every answer carries the IETF
  * {@code RateLimit-Policy} and {@code RateLimit} headers; a refused request is a 429 problem with
  * {@code Retry-After}. Health checks and metrics scrapes are not limited.
+ *
+ * <p>The gateway applies this same decorator in front of every instance. A request it forwards
+ * carries the gateway's secret ({@link #GATEWAY_SECRET_HEADER}); an instance that knows the secret
+ * does not count such a request again, so each request costs one unit of its user's budget.
  */
-final class RateLimiting implements DecoratingHttpServiceFunction {
+public final class RateLimiting implements DecoratingHttpServiceFunction {
 
-    /** The user a valid bearer token named, resolved once here for the handler to reuse. */
+    /** Set by the gateway on every request it forwards; clients' own values are replaced. */
+    public static final String GATEWAY_SECRET_HEADER = "x-nlt-gateway-secret";
+
     /** The request's session, when the limiter has looked it up already. */
     static final AttributeKey<SessionStore.Lookup> SESSION = AttributeKey.valueOf(RateLimiting.class, "SESSION");
 
@@ -54,9 +65,30 @@ final class RateLimiting implements DecoratingHttpServiceFunction {
     private final ExecutorService executor;
     private final String policyHeader;
     private final String authPolicyHeader;
+    private final byte[] gatewaySecret; // empty: every request is limited here
+
+    /**
+     * The strategy's limit ({@code loadBalancer.rateLimit}) and the login/registration limit
+     * ({@code platform.authRateLimit}), both in Redis.
+     *
+     * @param gatewaySecret requests carrying this secret were limited by the gateway; empty: none were
+     */
+    public static RateLimiting of(PlatformConfig config, RedisConnections redis, SessionStore sessions, Clock clock,
+            ExecutorService executor, Optional<String> gatewaySecret) {
+        var rateLimit = config.loadBalancer().rateLimit();
+        RatePolicy policy = new RatePolicy(rateLimit.requests(), rateLimit.period(), rateLimit.burst(),
+                config.caching().redis().rateLimit());
+        var auth = config.platform().authRateLimit();
+        RatePolicy authPolicy = new RatePolicy(auth.requests(), auth.period(), auth.burst(),
+                config.caching().redis().rateLimit());
+        return new RateLimiting(RateLimiters.create(redis, policy, clock), policy,
+                RateLimiters.create(redis, authPolicy, clock), authPolicy, sessions, executor, gatewaySecret);
+    }
 
     RateLimiting(RateLimiters limiter, RatePolicy policy, RateLimiters authLimiter, RatePolicy authPolicy,
-            SessionStore sessions, ExecutorService executor) {
+            SessionStore sessions, ExecutorService executor, Optional<String> gatewaySecret) {
+        this.gatewaySecret = gatewaySecret.map(secret -> secret.getBytes(StandardCharsets.UTF_8))
+                .orElse(new byte[0]);
         this.limiter = limiter;
         this.authLimiter = authLimiter;
         this.sessions = sessions;
@@ -73,7 +105,7 @@ final class RateLimiting implements DecoratingHttpServiceFunction {
 
     @Override
     public HttpResponse serve(HttpService delegate, ServiceRequestContext ctx, HttpRequest req) throws Exception {
-        if (UNLIMITED.contains(ctx.path())) {
+        if (UNLIMITED.contains(ctx.path()) || fromGateway(req)) {
             return delegate.serve(ctx, req);
         }
         CompletableFuture<HttpResponse> decided = CompletableFuture.supplyAsync(() -> {
@@ -104,6 +136,18 @@ final class RateLimiting implements DecoratingHttpServiceFunction {
             }
         }, ctx.makeContextAware(executor));
         return HttpResponse.of(decided);
+    }
+
+    /** The limiter of this instance's RateLimiters, for the health endpoint. */
+    public boolean isDegraded() {
+        return limiter.isDegraded();
+    }
+
+    private boolean fromGateway(HttpRequest req) {
+        String presented = req.headers().get(GATEWAY_SECRET_HEADER);
+        // Constant time: the comparison must not tell a prober how much of a guess was right.
+        return gatewaySecret.length > 0 && presented != null
+                && MessageDigest.isEqual(gatewaySecret, presented.getBytes(StandardCharsets.UTF_8));
     }
 
     /** "user:&lt;id&gt;" for a valid session, else "ip:&lt;address&gt;"; the handler still answers 401 to a bad token. */

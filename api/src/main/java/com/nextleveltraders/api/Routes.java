@@ -10,7 +10,6 @@ import com.linecorp.armeria.common.QueryParams;
 import com.linecorp.armeria.common.RequestHeaders;
 import com.linecorp.armeria.common.ResponseHeaders;
 import com.linecorp.armeria.server.ServiceRequestContext;
-import com.nextleveltraders.cache.RateLimiters;
 import com.nextleveltraders.cache.RedisConnections;
 import com.nextleveltraders.cache.Session;
 import com.nextleveltraders.cache.SessionStore;
@@ -66,11 +65,11 @@ final class Routes {
     private final Trades trades;
     private final Portfolios portfolios;
     private final Market market;
-    private final RateLimiters limiter;
+    private final RateLimiting limiter;
     private final Duration retryAfter;
 
     Routes(Database database, RedisConnections redis, SessionStore sessions, Users users, Orders orders, Trades trades,
-            Portfolios portfolios, Market market, RateLimiters limiter, Duration retryAfter) {
+            Portfolios portfolios, Market market, RateLimiting limiter, Duration retryAfter) {
         this.limiter = limiter;
         this.database = database;
         this.redis = redis;
