@@ -14,6 +14,8 @@ public final class Backend {
     private final AtomicInteger inFlight = new AtomicInteger();
     /** Null while DOWN; volatile because health updates and picks run on different threads. */
     private volatile Instant upSince;
+    /** Being removed: no new requests, in-flight ones finish. */
+    private volatile boolean draining;
 
     Backend(String id) {
         this.id = Objects.requireNonNull(id, "id");
@@ -30,6 +32,14 @@ public final class Backend {
 
     public boolean isUp() {
         return upSince != null;
+    }
+
+    public boolean isDraining() {
+        return draining;
+    }
+
+    void drain() {
+        draining = true;
     }
 
     Instant upSince() {
@@ -57,6 +67,6 @@ public final class Backend {
 
     @Override
     public String toString() {
-        return id + "(inFlight=" + inFlight() + ", up=" + isUp() + ")";
+        return id + "(inFlight=" + inFlight() + ", up=" + isUp() + (draining ? ", draining" : "") + ")";
     }
 }

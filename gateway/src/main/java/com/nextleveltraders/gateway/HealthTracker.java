@@ -130,9 +130,21 @@ public final class HealthTracker {
      * ± {@value #JITTER_FRACTION} of it.
      */
     public synchronized Instant nextCheckAt(Instant lastCheckStarted) {
+        return nextCheckAt(lastCheckStarted, interval);
+    }
+
+    /**
+     * As {@link #nextCheckAt(Instant)}, but with {@code fastInterval} while the backend is DOWN or a
+     * run of failures has begun (HAProxy's {@code fastinter}): a new instance comes UP after
+     * {@code healthyThreshold} fast checks instead of that many full intervals, and a failing one is
+     * confirmed down sooner. The thresholds themselves do not change.
+     */
+    public synchronized Instant nextCheckAt(Instant lastCheckStarted, Duration fastInterval) {
         Objects.requireNonNull(lastCheckStarted, "lastCheckStarted");
+        boolean settling = state == State.DOWN || consecutiveFailures > 0;
+        Duration next = settling && fastInterval.compareTo(interval) < 0 ? fastInterval : interval;
         double offset = (random.nextDouble() * 2 - 1) * JITTER_FRACTION; // in [-0.1, 0.1)
-        long nanos = interval.toNanos();
+        long nanos = next.toNanos();
         return lastCheckStarted.plusNanos(nanos + Math.round(nanos * offset));
     }
 

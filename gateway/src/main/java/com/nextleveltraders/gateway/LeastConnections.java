@@ -8,10 +8,11 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 /**
  * Least-connections balancing: each request goes to the UP backend with the fewest requests in flight.
- * A DOWN backend is never chosen; with no UP backend the answer is empty.
+ * A DOWN or draining backend is never chosen; with no UP backend the answer is empty.
  *
  * <p><b>Ties</b> are broken round-robin: every pick starts its scan at the next backend in turn and
  * keeps the first one with the lowest load. We scan all backends rather than use power of two choices
@@ -99,6 +100,11 @@ public final class LeastConnections {
 
     /** The UP backend with the lowest load (in-flight plus slow-start extra), without counting it. */
     public Optional<Backend> pick() {
+        return pick(b -> true);
+    }
+
+    /** As {@link #pick()}, among the backends {@code eligible} accepts (a retry skips those tried). */
+    public Optional<Backend> pick(Predicate<Backend> eligible) {
         Backend[] snapshot = backends.toArray(new Backend[0]);
         int n = snapshot.length;
         if (n == 0) {
@@ -117,7 +123,7 @@ public final class LeastConnections {
         for (int i = 0; i < n; i++) {
             Backend b = snapshot[(start + i) % n];
             Instant upSince = b.upSince();
-            if (upSince == null) {
+            if (upSince == null || b.isDraining() || !eligible.test(b)) {
                 continue;
             }
             double load = b.inFlight() + slowStartExtra(upSince, now, busiest);
@@ -131,7 +137,12 @@ public final class LeastConnections {
 
     /** Picks a backend and counts the request as in flight on it; pair with {@link #release}. */
     public Optional<Backend> acquire() {
-        Optional<Backend> picked = pick();
+        return acquire(b -> true);
+    }
+
+    /** As {@link #acquire()}, among the backends {@code eligible} accepts. */
+    public Optional<Backend> acquire(Predicate<Backend> eligible) {
+        Optional<Backend> picked = pick(eligible);
         picked.ifPresent(Backend::acquire);
         return picked;
     }

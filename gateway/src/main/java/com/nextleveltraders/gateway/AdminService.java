@@ -1,0 +1,175 @@
+package com.nextleveltraders.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.linecorp.armeria.common.AggregatedHttpRequest;
+import com.linecorp.armeria.common.HttpData;
+import com.linecorp.armeria.common.HttpHeaderNames;
+import com.linecorp.armeria.common.HttpRequest;
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.ResponseHeaders;
+import com.linecorp.armeria.server.DecoratingHttpServiceFunction;
+import com.linecorp.armeria.server.HttpService;
+import com.linecorp.armeria.server.ServiceRequestContext;
+import com.nextleveltraders.api.Problems;
+import com.nextleveltraders.trading.FieldError;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The admin API on the loopback-only admin port (the runtime API of HAProxy, the admin interface of
+ * Envoy): list, add and drain backends. Every {@code /admin} call needs the admin token as a bearer
+ * token, a credential of its own that no user session can stand in for.
+ *
+ * <ul>
+ *   <li>{@code GET /admin/backends}: each backend's address, region, state, in-flight requests.
+ *   <li>{@code PUT /admin/backends/{id}} with {@code {"host", "port", "region"}}: add (201), or
+ *       nothing if it is there already with that address (200).
+ *   <li>{@code DELETE /admin/backends/{id}}: stop routing to it, wait up to the drain timeout for its
+ *       in-flight requests, remove it; answers {@code {"drained": true|false}}.
+ * </ul>
+ */
+final class AdminService {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final MediaType JSON_TYPE = MediaType.JSON_UTF_8;
+    private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
+    private static final String BEARER = "bearer ";
+
+    private final BackendPool pool;
+    private final GatewayMetrics metrics;
+    private final List<String> regions;
+    private final Duration drainTimeout;
+    private final Optional<byte[]> token;
+
+    AdminService(BackendPool pool, GatewayMetrics metrics, List<String> regions, Duration drainTimeout,
+            Optional<String> token) {
+        this.pool = pool;
+        this.metrics = metrics;
+        this.regions = List.copyOf(regions);
+        this.drainTimeout = drainTimeout;
+        this.token = token.map(value -> value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Refuses {@code /admin} calls without the admin token (and all of them when no token is set). */
+    DecoratingHttpServiceFunction authorization() {
+        return (HttpService delegate, ServiceRequestContext ctx, HttpRequest req) -> {
+            if (token.isEmpty()) {
+                return Problems.of(HttpStatus.FORBIDDEN, "admin-disabled",
+                        "the admin API is off: set platform.gateway.adminTokenFile", List.of(), null).toHttpResponse();
+            }
+            String header = req.headers().get(HttpHeaderNames.AUTHORIZATION);
+            boolean presented = header != null && header.length() > BEARER.length()
+                    && header.regionMatches(true, 0, BEARER, 0, BEARER.length());
+            // Constant time, so that response timing does not reveal how much of a guess was right.
+            if (!presented || !MessageDigest.isEqual(token.get(),
+                    header.substring(BEARER.length()).strip().getBytes(StandardCharsets.UTF_8))) {
+                return HttpResponse.of(ResponseHeaders.builder(HttpStatus.UNAUTHORIZED)
+                                .set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"nlt-gateway-admin\"").build(),
+                        Problems.of(HttpStatus.UNAUTHORIZED, "unauthorized", "the admin token is missing or wrong",
+                                List.of(), null).content());
+            }
+            return delegate.serve(ctx, req);
+        };
+    }
+
+    HttpResponse list(ServiceRequestContext ctx, HttpRequest req) {
+        List<Map<String, Object>> backends = new ArrayList<>();
+        for (BackendPool.Member member : pool.members()) {
+            Map<String, Object> view = new LinkedHashMap<>();
+            view.put("id", member.id());
+            view.put("host", member.host());
+            view.put("port", member.port());
+            view.put("region", member.region());
+            view.put("state", member.tracker().state().name());
+            view.put("draining", member.backend().isDraining());
+            view.put("inFlight", member.backend().inFlight());
+            view.put("requests", member.requests().get());
+            backends.add(view);
+        }
+        return json(HttpStatus.OK, Map.of("backends", backends));
+    }
+
+    HttpResponse put(ServiceRequestContext ctx, HttpRequest req) {
+        String id = ctx.pathParam("id");
+        return HttpResponse.of(req.aggregate().thenApply(request -> {
+            List<FieldError> errors = new ArrayList<>();
+            if (id == null || !ID.matcher(id).matches()) {
+                errors.add(new FieldError("id", "must be 1 to 40 of a-z, 0-9 and '-', starting with a letter or digit"));
+            }
+            JsonNode body = parse(request);
+            if (body == null || !body.isObject()) {
+                errors.add(new FieldError("body", "must be a JSON object with host, port and region"));
+                return problem(errors);
+            }
+            JsonNode host = body.get("host");
+            JsonNode port = body.get("port");
+            JsonNode region = body.get("region");
+            if (host == null || !host.isTextual() || host.asText().isBlank() || host.asText().length() > 253) {
+                errors.add(new FieldError("host", "must be a host name or address"));
+            }
+            if (port == null || !port.canConvertToInt() || !port.isIntegralNumber() || port.asInt() < 1
+                    || port.asInt() > 65535) {
+                errors.add(new FieldError("port", "must be a whole number from 1 to 65535"));
+            }
+            if (region == null || !region.isTextual() || !regions.contains(region.asText())) {
+                errors.add(new FieldError("region", "must be one of " + regions));
+            }
+            if (!errors.isEmpty()) {
+                return problem(errors);
+            }
+            boolean existed = pool.member(id).isPresent();
+            if (!pool.add(id, host.asText(), port.asInt(), region.asText())) {
+                return Problems.of(HttpStatus.CONFLICT, "backend-exists",
+                        "backend " + id + " exists with another address or is draining", List.of(), null).toHttpResponse();
+            }
+            pool.member(id).ifPresent(member -> metrics.track(member.backend()));
+            return json(existed ? HttpStatus.OK : HttpStatus.CREATED, Map.of("id", id));
+        }));
+    }
+
+    HttpResponse delete(ServiceRequestContext ctx, HttpRequest req) {
+        String id = ctx.pathParam("id");
+        if (id == null || pool.member(id).isEmpty()) {
+            return Problems.of(HttpStatus.NOT_FOUND, "backend-unknown", "no backend " + id,
+                    List.of(new FieldError("id", "no such backend")), null).toHttpResponse();
+        }
+        // The drain may take up to the drain timeout: answer when it is over, not before.
+        ctx.setRequestTimeout(drainTimeout.plusSeconds(5));
+        return HttpResponse.of(pool.drain(id, drainTimeout).thenApply(drained -> {
+            metrics.untrack(id);
+            return json(HttpStatus.OK, Map.of("id", id, "drained", drained));
+        }));
+    }
+
+    private static JsonNode parse(AggregatedHttpRequest request) {
+        try {
+            return JSON.readTree(request.content().array());
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static HttpResponse problem(List<FieldError> errors) {
+        return Problems.of(HttpStatus.BAD_REQUEST, "invalid-request",
+                "the backend is not valid: " + errors.get(0).field() + " " + errors.get(0).message(), errors, null).toHttpResponse();
+    }
+
+    private static HttpResponse json(HttpStatus status, Object body) {
+        try {
+            return HttpResponse.of(status, JSON_TYPE, HttpData.wrap(JSON.writeValueAsBytes(body)));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write JSON", e);
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package com.nextleveltraders.gateway;
+
+import com.nextleveltraders.config.ConfigLoader;
+import com.nextleveltraders.config.PlatformConfig;
+import com.nextleveltraders.embedded.EmbeddedRedis;
+import com.nextleveltraders.embedded.RedisOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A gateway on free ports in front of test backends, with a real Redis for its rate limiter and a
+ * self-signed certificate made the way {@code nlt up} makes it. Redis and the certificate are shared
+ * by every test in this JVM; each test starts its own gateway.
+ */
+final class TestGateway {
+
+    static final String ADMIN_TOKEN = "test-admin-token-0123456789";
+    static final String SECRET = "test-gateway-secret-abcdef";
+
+    private static Path base;
+    private static EmbeddedRedis redis;
+    private static SelfSignedCertificate.Files2 certificate;
+
+    private TestGateway() {
+    }
+
+    static synchronized Path base() {
+        if (base == null) {
+            try {
+                base = Files.createTempDirectory(Path.of("/tmp"), "nlt-gateway-test-");
+                redis = EmbeddedRedis.start(new RedisOptions(base.resolve("redis"), base.resolve("redis.log"), 0,
+                        ProcessHandle.current().pid(), Map.of()));
+                Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(redis::close));
+                certificate = SelfSignedCertificate.ensure(base.resolve("tls"), List.of("*.nextleveltraders.com"));
+                Files.writeString(base.resolve("admin-token"), ADMIN_TOKEN);
+                Files.writeString(base.resolve("gateway-secret"), SECRET);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        return base;
+    }
+
+    static SelfSignedCertificate.Files2 certificate() {
+        base();
+        return certificate;
+    }
+
+    /**
+     * The configuration of a gateway on free ports; {@code yaml} adds or overrides settings
+     * (top-level keys other than redis; keys under platform.gateway other than ports and files).
+     */
+    static PlatformConfig config(String yaml, String gatewayExtra) {
+        Path dir = base();
+        return ConfigLoader.loadYaml(yaml + """
+
+                redis: { mode: standalone, nodes: [ { host: 127.0.0.1, port: %d, role: master } ] }
+                platform:
+                  redis: { passwordFile: "%s" }
+                  gateway: { port: 0, adminPort: 0, certificate: "%s", privateKey: "%s", adminTokenFile: "%s",
+                             secretFile: "%s"%s }
+                """.formatted(redis.port(), redis.passwordFile(), certificate.certificate(),
+                certificate.privateKey(), dir.resolve("admin-token"), dir.resolve("gateway-secret"),
+                gatewayExtra.isEmpty() ? "" : ", " + gatewayExtra));
+    }
+
+    static GatewayServer start(String yaml, String gatewayExtra) {
+        return GatewayServer.start(config(yaml, gatewayExtra), Clock.systemUTC());
+    }
+}
