@@ -55,12 +55,16 @@ final class TestGateway {
     }
 
     /**
-     * The configuration of a gateway on free ports; {@code yaml} adds or overrides settings
-     * (top-level keys other than redis; keys under platform.gateway other than ports and files).
+     * The configuration of a gateway on free ports; {@code loadBalancer} goes inside
+     * {@code loadBalancer: { ... }}, {@code gatewayExtra} inside {@code platform.gateway: { ... }}.
+     * Every test here comes from one address, so unless {@code loadBalancer} sets a rate limit, a
+     * generous one applies.
      */
-    static PlatformConfig config(String yaml, String gatewayExtra) {
+    static PlatformConfig config(String loadBalancer, String gatewayExtra) {
         Path dir = base();
-        return ConfigLoader.loadYaml(yaml + """
+        String rateLimit = loadBalancer.contains("rateLimit") ? ""
+                : "rateLimit: { requests: 1000000, period: 1m, burst: 100000 }" + (loadBalancer.isEmpty() ? "" : ", ");
+        return ConfigLoader.loadYaml("loadBalancer: { " + rateLimit + loadBalancer + " }\n" + """
 
                 redis: { mode: standalone, nodes: [ { host: 127.0.0.1, port: %d, role: master } ] }
                 platform:
@@ -72,7 +76,7 @@ final class TestGateway {
                 gatewayExtra.isEmpty() ? "" : ", " + gatewayExtra));
     }
 
-    static GatewayServer start(String yaml, String gatewayExtra) {
-        return GatewayServer.start(config(yaml, gatewayExtra), Clock.systemUTC());
+    static GatewayServer start(String loadBalancer, String gatewayExtra) {
+        return GatewayServer.start(config(loadBalancer, gatewayExtra), Clock.systemUTC());
     }
 }
