@@ -17,12 +17,12 @@ final class RunningPlatform {
 
     /**
      * As LocalPlatform loads it: the defaults, the user's file, then where `nlt up` put the servers
-     * ({@code DIR/run/api-1.yaml}). Empty, with the reason on stderr, when no platform ran on the
+     * ({@code DIR/run/servers.yaml}). Empty, with the reason on stderr, when no platform ran on the
      * directory or the configuration is invalid.
      */
     static Optional<PlatformConfig> config(Path dataDir, Path configFile) {
         Path dir = dataDir.toAbsolutePath().normalize();
-        Path runFile = dir.resolve("run").resolve(LocalPlatform.INSTANCE_ID + ".yaml");
+        Path runFile = dir.resolve("run").resolve(LocalPlatform.SERVERS_FILE);
         if (!Files.isRegularFile(runFile)) {
             System.err.println("no platform runs on " + dir + ": " + runFile + " is missing; start one with"
                     + " `nlt up --data-dir " + dataDir + "`");

@@ -135,9 +135,9 @@ final class ShardsMaintenance {
             }
             Path dir = dataDir.toAbsolutePath().normalize();
             Path runDir = dir.resolve("run");
-            if (!Files.isRegularFile(runDir.resolve(LocalPlatform.INSTANCE_ID + ".yaml"))) {
-                System.err.println("no platform runs on " + dir + ": " + runDir.resolve(LocalPlatform.INSTANCE_ID
-                        + ".yaml") + " is missing; start one with `nlt up --data-dir " + dataDir + "`, then add a"
+            if (!Files.isRegularFile(runDir.resolve(LocalPlatform.SERVERS_FILE))) {
+                System.err.println("no platform runs on " + dir + ": " + runDir.resolve(LocalPlatform.SERVERS_FILE)
+                        + " is missing; start one with `nlt up --data-dir " + dataDir + "`, then add a"
                         + " shard while it runs");
                 return Nlt.USAGE;
             }

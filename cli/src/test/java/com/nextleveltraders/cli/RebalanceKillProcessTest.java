@@ -280,7 +280,7 @@ class RebalanceKillProcessTest {
 
         static Catalog of(Path dataDir) throws IOException {
             JsonNode pg = new ObjectMapper(new YAMLFactory()).readTree(
-                    dataDir.resolve("run").resolve(LocalPlatform.INSTANCE_ID + ".yaml").toFile())
+                    dataDir.resolve("run").resolve(LocalPlatform.SERVERS_FILE).toFile())
                     .get("platform").get("postgres");
             return new Catalog(pg.get("host").asText(), pg.get("port").asInt(), pg.get("database").asText(),
                     pg.get("user").asText(), Files.readString(Path.of(pg.get("passwordFile").asText())).strip());

@@ -113,7 +113,7 @@ class ShardsStatusProcessTest {
     void aDataDirWithoutAPlatformExitsWithTwo() throws Exception {
         Run run = nlt("shards", "status", "--data-dir", "/nonexistent");
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.output()).contains("no platform runs on /nonexistent: /nonexistent/run/api-1.yaml is missing;"
+        assertThat(run.output()).contains("no platform runs on /nonexistent: /nonexistent/run/servers.yaml is missing;"
                 + " start one with `nlt up --data-dir /nonexistent`");
     }
 

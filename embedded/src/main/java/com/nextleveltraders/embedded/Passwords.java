@@ -14,7 +14,7 @@ import java.security.SecureRandom;
 import java.util.Set;
 
 /** Generated server passwords, kept in a 0600 file next to the data so later runs and clients can read them. */
-final class Passwords {
+public final class Passwords {
 
     private static final String ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
     private static final int LENGTH = 32;
@@ -25,7 +25,7 @@ final class Passwords {
     }
 
     /** The password in {@code file}, generating and durably writing one first if there is none. */
-    static String loadOrCreate(Path file) {
+    public static String loadOrCreate(Path file) {
         if (Files.exists(file)) {
             return load(file);
         }

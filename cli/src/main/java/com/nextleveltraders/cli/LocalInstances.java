@@ -1,0 +1,260 @@
+package com.nextleveltraders.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.nextleveltraders.api.ApiMain;
+import com.nextleveltraders.autoscaler.Instance;
+import com.nextleveltraders.autoscaler.InstanceProvider;
+import com.nextleveltraders.embedded.Sessions;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * API instances as local JVM processes, for the autoscaler. Launching one: start it on a free
+ * port, wait until it answers its health check, add it to the gateway and wait until the gateway
+ * has it UP (its slow start begins then). Stopping one: drain it at the gateway first, then SIGTERM.
+ * An instance that dies on its own is dropped from the gateway and from {@link #instances()}; the
+ * autoscaler then restores the minimum.
+ */
+final class LocalInstances implements InstanceProvider, AutoCloseable {
+
+    /** A running instance with its process and port. */
+    record Running(Instance instance, Process process, int port) {
+    }
+
+    // A cold JVM with its pools takes seconds; far longer means something is wrong.
+    private static final Duration START_WAIT = Duration.ofSeconds(90);
+    private static final Duration STOP_WAIT = Duration.ofSeconds(20);
+    private static final String HEAP = "-Xmx384m";
+
+    private final Path dataDir;
+    private final Path runDir;
+    private final Path logDir;
+    private final List<Path> configFiles;
+    private final Path secretFile;
+    private final GatewayAdmin gateway;
+    private final Clock clock;
+    private final AtomicInteger lastId = new AtomicInteger();
+    private final Map<String, Running> running = new ConcurrentHashMap<>();
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    LocalInstances(Path dataDir, List<Path> configFiles, Path secretFile, GatewayAdmin gateway, Clock clock) {
+        this.dataDir = dataDir;
+        this.runDir = dataDir.resolve("run");
+        this.logDir = dataDir.resolve("logs");
+        this.configFiles = List.copyOf(configFiles);
+        this.secretFile = secretFile;
+        this.gateway = gateway;
+        this.clock = clock;
+    }
+
+    @Override
+    public List<Instance> instances() {
+        return running().stream().map(Running::instance).toList();
+    }
+
+    /** Live instances, oldest first. */
+    List<Running> running() {
+        return running.values().stream().filter(r -> r.process().isAlive())
+                .sorted(Comparator.comparing((Running r) -> r.instance().startedAt()).thenComparing(r -> r.instance().id()))
+                .toList();
+    }
+
+    @Override
+    public Instance launch(String region) throws IOException, InterruptedException {
+        String id = "api-" + lastId.incrementAndGet();
+        Path instanceFile = runDir.resolve(id + ".yaml");
+        Path portFile = runDir.resolve(id + ".port");
+        Files.deleteIfExists(portFile);
+        writeInstanceConfig(instanceFile, id, region);
+        List<Path> files = new ArrayList<>(configFiles);
+        files.add(instanceFile);
+        Path log = logDir.resolve(id + ".log");
+        Process process = start(files, portFile, log);
+        Files.writeString(runDir.resolve(id + ".pid"), Long.toString(process.pid()));
+        try {
+            int port = awaitPort(process, portFile, log);
+            awaitHealthy(process, port, log);
+            Instance instance = new Instance(id, region, clock.instant(),
+                    URI.create("http://127.0.0.1:" + port + "/metrics"));
+            Running started = new Running(instance, process, port);
+            running.put(id, started);
+            process.onExit().thenRun(() -> lost(started));
+            gateway.add(id, "127.0.0.1", port, region);
+            awaitUpAtGateway(id, process, log);
+            return instance;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            running.remove(id);
+            stopProcess(process);
+            throw e;
+        }
+    }
+
+    @Override
+    public void stop(Instance instance) throws IOException, InterruptedException {
+        Running target = running.get(instance.id());
+        if (target == null) {
+            return;
+        }
+        boolean drained = gateway.drain(instance.id());
+        running.remove(instance.id(), target);
+        stopProcess(target.process());
+        Files.deleteIfExists(runDir.resolve(instance.id() + ".pid"));
+        System.out.println("instance " + instance.id() + " (" + instance.region() + ") stopped"
+                + (drained ? " after draining" : "; the drain timed out with requests in flight"));
+    }
+
+    /** An instance exited without being asked: take it out of the gateway now. */
+    private void lost(Running instance) {
+        if (closing.get() || !running.remove(instance.instance().id(), instance)) {
+            return;
+        }
+        System.err.println("instance " + instance.instance().id() + " (pid " + instance.process().pid()
+                + ") exited unexpectedly with code " + instance.process().exitValue() + "; see "
+                + logDir.resolve(instance.instance().id() + ".log"));
+        Thread.ofVirtual().start(() -> {
+            try {
+                gateway.drain(instance.instance().id());
+            } catch (IOException e) {
+                System.err.println("could not remove " + instance.instance().id() + " from the gateway: " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
+    /** After the gateway itself was restarted: tell it every live instance again. */
+    void registerAll() throws IOException, InterruptedException {
+        for (Running r : running()) {
+            gateway.add(r.instance().id(), "127.0.0.1", r.port(), r.instance().region());
+        }
+    }
+
+    private void writeInstanceConfig(Path file, String id, String region) throws IOException {
+        Map<String, Object> api = new LinkedHashMap<>();
+        api.put("port", 0);
+        api.put("instanceId", id);
+        api.put("region", region);
+        Map<String, Object> platform = new LinkedHashMap<>();
+        platform.put("api", api);
+        platform.put("gateway", Map.of("secretFile", secretFile.toString()));
+        String yaml = "# Written by `nlt up` for instance " + id + ".\n"
+                + new ObjectMapper(new YAMLFactory()).writeValueAsString(Map.of("platform", platform));
+        Files.writeString(file, yaml);
+    }
+
+    private Process start(List<Path> files, Path portFile, Path log) throws IOException {
+        List<String> command = new ArrayList<>(Sessions.detached());
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.add(HEAP);
+        command.add("-Dnlt.dataDir=" + dataDir); // names the data dir, so that leftovers can be told apart
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(ApiMain.class.getName());
+        for (Path file : files) {
+            command.add("--config");
+            command.add(file.toAbsolutePath().toString());
+        }
+        command.add("--parent-pid");
+        command.add(Long.toString(ProcessHandle.current().pid()));
+        command.add("--port-file");
+        command.add(portFile.toString());
+        return new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    }
+
+    private int awaitPort(Process process, Path portFile, Path log) throws IOException, InterruptedException {
+        Instant deadline = Instant.now().plus(START_WAIT);
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IOException("the API instance exited with code " + process.exitValue() + "; see " + log);
+            }
+            if (Files.isRegularFile(portFile)) {
+                return Integer.parseInt(Files.readString(portFile).strip());
+            }
+            Thread.sleep(100);
+        }
+        throw new IOException("the API instance did not start within " + START_WAIT.toSeconds() + " s; see " + log);
+    }
+
+    private void awaitHealthy(Process process, int port, Path log) throws IOException, InterruptedException {
+        URI health = URI.create("http://127.0.0.1:" + port + "/api/health");
+        Instant deadline = Instant.now().plus(START_WAIT);
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IOException("the API instance exited with code " + process.exitValue() + "; see " + log);
+            }
+            try {
+                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(5))
+                        .build(), HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not answering yet
+            }
+            Thread.sleep(200);
+        }
+        throw new IOException("the API instance was not healthy within " + START_WAIT.toSeconds() + " s; see " + log);
+    }
+
+    private void awaitUpAtGateway(String id, Process process, Path log) throws IOException, InterruptedException {
+        Instant deadline = Instant.now().plus(START_WAIT);
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IOException("the API instance exited with code " + process.exitValue() + "; see " + log);
+            }
+            if (gateway.backends().stream().anyMatch(b -> b.id().equals(id) && b.state().equals("UP"))) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new IOException("the gateway did not see " + id + " healthy within " + START_WAIT.toSeconds() + " s");
+    }
+
+    private static void stopProcess(Process process) throws InterruptedException {
+        process.destroy(); // SIGTERM: the instance finishes what it has and closes its pools
+        if (!process.waitFor(STOP_WAIT.toSeconds(), TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor();
+        }
+    }
+
+    /** Stops every instance at once (the gateway is stopping too: nothing to drain towards). */
+    @Override
+    public void close() {
+        closing.set(true);
+        List<Running> all = new ArrayList<>(running.values());
+        running.clear();
+        all.forEach(r -> r.process().destroy());
+        for (Running r : all) {
+            try {
+                if (!r.process().waitFor(STOP_WAIT.toSeconds(), TimeUnit.SECONDS)) {
+                    r.process().destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                r.process().destroyForcibly();
+            }
+        }
+        http.close();
+    }
+}
