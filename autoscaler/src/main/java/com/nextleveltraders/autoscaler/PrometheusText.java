@@ -63,7 +63,7 @@ final class PrometheusText {
         if (name == null) {
             return null;
         }
-        blanks();
+        int gap = blanks();
         Map<String, String> labels = Map.of();
         if (peek() == '{') {
             at++;
@@ -71,8 +71,9 @@ final class PrometheusText {
             if (labels == null) {
                 return null;
             }
+            gap = blanks();
         }
-        if (blanks() == 0) {
+        if (gap == 0) {
             return null;
         }
         Double value = number(token());
