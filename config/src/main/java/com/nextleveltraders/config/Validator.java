@@ -227,6 +227,21 @@ final class Validator {
                 "autoScaling.scaleUp.cpu.threshold", up.cpu().threshold());
         relate("autoScaling.scaleDown.memory.threshold", down.memory().threshold(), Relation.BELOW,
                 "autoScaling.scaleUp.memory.threshold", up.memory().threshold());
+
+        // Negative cooldowns and warm-ups cannot be written (durations are never negative); zero turns them off.
+        positive("autoScaling.interval", a.interval());
+        // A rule is proven by samples covering its whole duration: one sample cannot cover more than an interval.
+        ruleCoversAnInterval("autoScaling.scaleUp.cpu.duration", up.cpu().duration(), a.interval());
+        ruleCoversAnInterval("autoScaling.scaleUp.memory.duration", up.memory().duration(), a.interval());
+        ruleCoversAnInterval("autoScaling.scaleUp.responseTime.duration", up.responseTime().duration(), a.interval());
+        ruleCoversAnInterval("autoScaling.scaleDown.cpu.duration", down.cpu().duration(), a.interval());
+        ruleCoversAnInterval("autoScaling.scaleDown.memory.duration", down.memory().duration(), a.interval());
+    }
+
+    private void ruleCoversAnInterval(String path, Duration duration, Duration interval) {
+        if (duration.isPositive() && interval.isPositive()) {
+            relate(path, duration, Relation.AT_LEAST, "autoScaling.interval", interval, Durations::format);
+        }
     }
 
     private void scaleUp(String path, ScaleUpRule rule) {

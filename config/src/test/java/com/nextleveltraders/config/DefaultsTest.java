@@ -115,6 +115,13 @@ class DefaultsTest {
     }
 
     @Test
+    void autoScalingAppliesTheRulesEveryFifteenSecondsWithACooldownAndAWarmUp() {
+        assertThat(cfg.autoScaling().interval()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(cfg.autoScaling().cooldown()).isEqualTo(Duration.ofMinutes(3));
+        assertThat(cfg.autoScaling().warmup()).isEqualTo(Duration.ofMinutes(2));
+    }
+
+    @Test
     void queryIndexesAndLimitsMatchTheSeed() {
         assertThat(cfg.query().indexes()).containsExactly(
                 new IndexDefinition("trades", List.of("user_id", "created_at"), IndexType.BTREE),

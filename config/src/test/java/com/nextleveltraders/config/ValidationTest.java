@@ -25,6 +25,34 @@ class ValidationTest {
     }
 
     @Test
+    void negativeAutoScalingDurationsAreRefusedNamingTheKey() {
+        problemsOf("autoScaling: { interval: -15s, cooldown: -3m, warmup: -1ms }").containsExactly(
+                "autoScaling.interval: not a duration: \"-15s\" (must not be negative)",
+                "autoScaling.cooldown: not a duration: \"-3m\" (must not be negative)",
+                "autoScaling.warmup: not a duration: \"-1ms\" (must not be negative)");
+    }
+
+    @Test
+    void theIntervalMustBePositiveWhileCooldownAndWarmUpMayBeTurnedOff() {
+        problemsOf("autoScaling: { interval: 0s }").containsExactly("autoScaling.interval: must be > 0 (got 0s)");
+        AutoScaling off = ConfigLoader.loadYaml("autoScaling: { cooldown: 0s, warmup: 0s }").autoScaling();
+        assertThat(off.cooldown()).isZero();
+        assertThat(off.warmup()).isZero();
+    }
+
+    @Test
+    void everyRuleMustLastAtLeastOneInterval() {
+        problemsOf("""
+                autoScaling:
+                  interval: 6m
+                  scaleUp: { responseTime: { duration: 1m } }
+                """).containsExactly(
+                "autoScaling.scaleUp.cpu.duration: must be >= autoScaling.interval (5m < 6m)",
+                "autoScaling.scaleUp.memory.duration: must be >= autoScaling.interval (5m < 6m)",
+                "autoScaling.scaleUp.responseTime.duration: must be >= autoScaling.interval (1m < 6m)");
+    }
+
+    @Test
     void everyValidationProblemIsReported() {
         problemsOf("""
                 scaling: { minInstances: 0, maxInstances: 0, regions: [fra1, fra1] }
