@@ -173,8 +173,7 @@ final class LocalPlatform implements AutoCloseable {
         int adminPort = startGateway(gatewayFiles);
         admin = new GatewayAdmin(adminPort, Secrets.read(adminToken), gatewayConfig.platform().gateway().drainTimeout());
         instances = new LocalInstances(dataDir, files, gatewaySecret, admin, Clock.systemUTC());
-        track(instances, new Child("the API instances", ProcessHandle.current(), logDir(), null));
-        children.removeLast(); // the instances are watched by LocalInstances itself
+        stopAtClose(instances); // each instance is watched by LocalInstances itself
 
         int minimum = effective.scaling().minInstances();
         System.out.println("starting " + minimum + " API instances across " + effective.scaling().regions() + "...");
@@ -187,6 +186,9 @@ final class LocalPlatform implements AutoCloseable {
             planned.add(new Instance("planned-" + i, region, Instant.EPOCH, URI.create("http://127.0.0.1/")));
         }
         launchAll(regions);
+        LocalAutoscaler autoscaler = new LocalAutoscaler(effective, instances, runDir, Clock.systemUTC());
+        stopAtClose(autoscaler);
+        autoscaler.start();
         boolean tls = effective.loadBalancer().ssl().enabled();
         url = URI.create((tls ? "https://localhost:" : "http://127.0.0.1:") + port);
         loopbackUrl = URI.create("http://127.0.0.1:" + port);
@@ -597,6 +599,14 @@ final class LocalPlatform implements AutoCloseable {
         }
         started.add(stopper);
         children.add(child);
+    }
+
+    /** Something that stops its own processes; closed with the rest, in reverse order of starting. */
+    private synchronized void stopAtClose(AutoCloseable stopper) {
+        if (closed) {
+            throw new IllegalStateException("the platform is stopping");
+        }
+        started.add(stopper);
     }
 
     /** A child stopped by something already tracked (its group), watched on its own. */

@@ -30,7 +30,8 @@ final class UpCommand implements Callable<Integer> {
             description = "where data, logs and pid files live (default: ${DEFAULT-VALUE})")
     Path dataDir;
 
-    @Option(names = "--port", paramLabel = "N", description = "the API's port (default: platform.api.port, 8080)")
+    @Option(names = "--port", paramLabel = "N",
+            description = "the public port, served by the gateway (default: platform.gateway.port, 8080)")
     Integer port;
 
     @Option(names = "--config", paramLabel = "FILE", description = "a YAML file overriding the defaults")
@@ -42,12 +43,12 @@ final class UpCommand implements Callable<Integer> {
         if (config == null) {
             return Nlt.USAGE;
         }
-        int apiPort = port != null ? port : config.platform().api().port();
+        int apiPort = port != null ? port : config.platform().gateway().port();
         if (apiPort < 1 || apiPort > 65535) {
             System.err.println("--port: must be from 1 to 65535 (" + apiPort + ")");
             return Nlt.USAGE;
         }
-        String host = config.platform().api().host();
+        String host = config.platform().gateway().host();
         if (!isFree(host, apiPort)) {
             System.err.println("--port: " + host + ":" + apiPort + " is in use; choose another with --port");
             return Nlt.USAGE;
@@ -132,8 +133,13 @@ final class UpCommand implements Callable<Integer> {
         }
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         System.out.printf("NextLevel Traders is up in %.1f s: %s%n", took.toMillis() / 1000.0, platform.url());
-        System.out.println("  logs: " + platform.logDir() + " (postgres.log, redis-*.log, sentinel-*.log, "
-                + LocalPlatform.INSTANCE_ID + ".log)");
+        if (!platform.loopbackUrl().equals(platform.url())) {
+            System.out.println("  from this machine also " + platform.loopbackUrl() + " (plain HTTP, loopback only)");
+        }
+        System.out.println("  instances: " + platform.instances().instances().stream()
+                .map(i -> i.id() + " (" + i.region() + ")").toList() + "; `nlt scale status` shows them");
+        System.out.println("  logs: " + platform.logDir() + " (gateway.log, api-N.log, postgres.log, redis-*.log, "
+                + "sentinel-*.log)");
         System.out.println("  data: " + dir);
         System.out.println("Ctrl-C stops everything.");
         // Stay up until a signal. A child that dies on its own is started again when it can rejoin
