@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.DoubleFunction;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -154,7 +155,7 @@ public final class AutoscalerComparison {
     }
 
     private static String[] row(String name, ToDoubleFunction<SimulatedFleet> figure, SimulatedFleet ours,
-            SimulatedFleet hpa, java.util.function.DoubleFunction<String> format) {
+            SimulatedFleet hpa, DoubleFunction<String> format) {
         double o = figure.applyAsDouble(ours);
         double h = figure.applyAsDouble(hpa);
         String ratio = h == 0 ? (o == 0 ? "1 (both 0)" : "— (HPA 0)") : String.format(Locale.ROOT, "%.2f", o / h);

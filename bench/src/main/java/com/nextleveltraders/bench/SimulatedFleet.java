@@ -72,7 +72,7 @@ final class SimulatedFleet {
     private final boolean[] shortSteps;
     private final int[] instancesPerStep;
     private final int[] servingPerStep;
-    private double requests;
+    private double requestsArrived;
     private double beyondCapacity;
     private int peak;
 
@@ -133,7 +133,7 @@ final class SimulatedFleet {
             shortSteps[step] = trace.level(step) > serving * CAPACITY * ENOUGH;
             instancesPerStep[step] = members.size();
             servingPerStep[step] = serving;
-            requests += trace.rate(step) * seconds;
+            requestsArrived += trace.rate(step) * seconds;
             beyondCapacity += Math.max(0, trace.rate(step) - serving * CAPACITY) * seconds;
         }
         step++;
@@ -217,7 +217,7 @@ final class SimulatedFleet {
 
     /** The share of all requests that arrived beyond what the serving instances could take. */
     double beyondCapacityShare() {
-        return beyondCapacity / requests;
+        return beyondCapacity / requestsArrived;
     }
 
     List<Action> actions() {
