@@ -34,6 +34,9 @@ import java.util.stream.Stream;
  *   <li>An instance is <em>usable</em> from the later of its start plus {@code autoScaling.warmup} and the last
  *       change of the fleet. Its samples from before then are not used: a starting JVM burns CPU compiling code,
  *       and samples taken before a change describe another fleet.</li>
+ *   <li>A sample describes the time since its instance's previous sample: Micrometer's {@code process_cpu_usage} is
+ *       measured between two reads, and the requests are the difference of two reads of the counters. So the first
+ *       sample after the instance became usable only opens its window; it is not used.</li>
  *   <li>A sample <em>stands</em> from when it was taken until the instance's next sample, but for at most 1.5
  *       {@code autoScaling.interval}s. One missed scrape therefore leaves a gap.</li>
  *   <li>The fleet's CPU (or memory) at an instant is the average of the standing samples of the usable instances
@@ -45,8 +48,8 @@ import java.util.stream.Stream;
  *       is left out of the average: it neither proves nor disproves a scale-up.</li>
  *   <li>A scale-down rule holds when its figure was below its threshold (strictly) at every instant of the last
  *       {@code duration} and every usable instance was reporting it: a missing sample is a gap, and a gap means the
- *       scale-down is not proven (the silent instance may be the busy one). A newly usable instance is given one
- *       sample lifetime to report before its silence counts as a gap.</li>
+ *       scale-down is not proven (the silent instance may be the busy one). A newly usable instance is given two
+ *       sample lifetimes (one to open its window, one to report) before its silence counts as a gap.</li>
  *   <li>The windows restart after every change of the fleet: one the autoscaler made ({@link #applied}), an
  *       instance that started, or one that disappeared (then from its last sample, the last instant it was known
  *       to be there).</li>

@@ -14,11 +14,12 @@ import java.util.function.Predicate;
 
 /**
  * The fleet's figures as step functions of time over {@code [since, now]}, built from the samples of the instances
- * running now. An instance's sample stands from when it was taken until its next one, but for at most
- * {@code validity}: a missed scrape leaves a gap. An instance is usable from {@code max(since, startedAt + warmup)};
- * its samples from before then, and those taken in the very instant {@code since}, are not used. The functions only
- * change at a sample, at a sample's expiry and where an instance becomes usable or due, so a condition that is true
- * at each of those instants is true throughout.
+ * running now. A sample describes the interval since its instance's previous sample, and stands from when it was
+ * taken until the instance's next one, but for at most {@code validity}: a missed scrape leaves a gap. An instance
+ * is usable from {@code max(since, startedAt + warmup)}; a sample is used only when it and the sample before it were
+ * taken after then (and after {@code since}, not in that very instant). The functions only change at a sample, at a
+ * sample's expiry and where an instance becomes usable or due, so a condition that is true at each of those
+ * instants is true throughout.
  */
 final class FleetSeries {
 
@@ -47,7 +48,7 @@ final class FleetSeries {
         changes.add(now);
         for (Track track : tracks) {
             changes.add(track.usableFrom());
-            changes.add(track.usableFrom().plus(validity));
+            changes.add(track.usableFrom().plus(validity.multipliedBy(2)));
             for (InstanceMetrics sample : track.samples()) {
                 changes.add(sample.at());
                 changes.add(sample.at().plus(validity));
@@ -63,10 +64,14 @@ final class FleetSeries {
         for (Instance instance : running) {
             Instant warm = instance.startedAt().plus(warmup);
             Instant usableFrom = warm.isAfter(since) ? warm : since;
-            // A sample taken in the instant of a change cannot tell which fleet it saw.
-            List<InstanceMetrics> usable = samples.getOrDefault(instance.id(), List.of()).stream()
+            // A sample describes the time since the instance's previous one: process_cpu_usage is measured between
+            // two reads, the requests are a difference of counters. So the first sample after the change (or after
+            // the warm-up) only opens the window, and one taken in the instant of a change cannot tell which fleet
+            // it saw.
+            List<InstanceMetrics> after = samples.getOrDefault(instance.id(), List.of()).stream()
                     .filter(s -> s.at().isAfter(since) && !s.at().isBefore(usableFrom) && !s.at().isAfter(now))
                     .toList();
+            List<InstanceMetrics> usable = after.isEmpty() ? after : after.subList(1, after.size());
             tracks.add(new Track(usableFrom, usable));
         }
         return new FleetSeries(tracks, since, now, validity);
@@ -160,11 +165,11 @@ final class FleetSeries {
     }
 
     /**
-     * Whether the instance should be reporting at {@code t}: once it has reported since becoming usable, or once a
-     * sample's lifetime has passed since then without one (which is a gap).
+     * Whether the instance should be reporting at {@code t}: once it has a usable sample, or once two samples'
+     * lifetimes (one to open its window, one to report) have passed since it became usable without one (a gap).
      */
     private boolean due(Track track, Instant t) {
         boolean reported = !track.samples().isEmpty() && !track.samples().getFirst().at().isAfter(t);
-        return reported || !t.isBefore(track.usableFrom().plus(validity));
+        return reported || !t.isBefore(track.usableFrom().plus(validity.multipliedBy(2)));
     }
 }

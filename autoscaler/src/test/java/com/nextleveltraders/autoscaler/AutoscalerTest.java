@@ -63,7 +63,8 @@ class AutoscalerTest {
     @Test
     void cpuOverTheThresholdForTheWholeWindowAddsOneInstance() {
         List<Instance> fleet = fleet(3);
-        seconds(5, fleet, BUSY_CPU, CALM_MEMORY);
+        // The first scrape only opens the window: its CPU figure covers the time since an unknown earlier read.
+        seconds(6, fleet, BUSY_CPU, CALM_MEMORY);
 
         Decision early = autoscaler.evaluate(fleet);
         assertThat(early.kind()).isEqualTo(Kind.HOLD);
@@ -82,7 +83,7 @@ class AutoscalerTest {
     @Test
     void oneSampleUnderTheThresholdRestartsTheWindow() {
         List<Instance> fleet = fleet(3);
-        seconds(4, fleet, BUSY_CPU, CALM_MEMORY);
+        seconds(5, fleet, BUSY_CPU, CALM_MEMORY);
         second(fleet, 60, CALM_MEMORY);
         seconds(5, fleet, BUSY_CPU, CALM_MEMORY);
         assertThat(autoscaler.evaluate(fleet).kind()).isEqualTo(Kind.HOLD);
@@ -117,7 +118,7 @@ class AutoscalerTest {
     @Test
     void memoryOverTheThresholdAddsOneInstance() {
         List<Instance> fleet = fleet(4);
-        seconds(6, fleet, 40, 85);
+        seconds(7, fleet, 40, 85);
 
         Decision up = autoscaler.evaluate(fleet);
         assertThat(up.kind()).isEqualTo(Kind.SCALE_UP);
@@ -128,7 +129,7 @@ class AutoscalerTest {
     @Test
     void slowResponsesForTheWholeWindowAddTwoInstances() {
         List<Instance> fleet = fleet(3);
-        for (int s = 0; s < 5; s++) {
+        for (int s = 0; s < 6; s++) {
             secondWithRequests(fleet, 40, CALM_MEMORY, 0.5);
         }
         assertThat(autoscaler.evaluate(fleet).kind()).isEqualTo(Kind.HOLD);
@@ -145,6 +146,7 @@ class AutoscalerTest {
     @Test
     void theFleetP99MergesTheInstancesRequestsInsteadOfAveragingTheirPercentiles() {
         List<Instance> fleet = fleet(3);
+        seconds(1, fleet, 40, CALM_MEMORY);
         clock.advance(SECOND);
         var from = clock.instant().minus(SECOND);
         autoscaler.record(sample(fleet.get(0), clock.instant(), 40, CALM_MEMORY,
@@ -161,7 +163,7 @@ class AutoscalerTest {
     @Test
     void whenSeveralScaleUpRulesHoldTheLargestIncrementIsAddedNotTheSum() {
         List<Instance> fleet = fleet(3);
-        seconds(6, fleet, BUSY_CPU, 90);
+        seconds(7, fleet, BUSY_CPU, 90);
         Decision cpuAndMemory = autoscaler.evaluate(fleet);
         assertThat(cpuAndMemory.to()).isEqualTo(4);
         assertThat(cpuAndMemory.reason()).startsWith("cpu above 70 % for 5s (now 85.0 %), memory above 80 %")
@@ -198,7 +200,7 @@ class AutoscalerTest {
     @Test
     void scalingUpWinsWhenTheRulesDisagree() {
         List<Instance> fleet = fleet(5);
-        seconds(10, fleet, IDLE_CPU, LOW_MEMORY);
+        seconds(11, fleet, IDLE_CPU, LOW_MEMORY);
         for (int s = 0; s < 6; s++) {
             secondWithRequests(fleet, IDLE_CPU, LOW_MEMORY, 0.5);
         }
@@ -223,14 +225,14 @@ class AutoscalerTest {
     @Test
     void theInstanceCountStaysWithinMinAndMax() {
         List<Instance> ten = fleet(10);
-        seconds(6, ten, BUSY_CPU, CALM_MEMORY);
+        seconds(7, ten, BUSY_CPU, CALM_MEMORY);
         Decision atMax = autoscaler.evaluate(ten);
         assertThat(atMax.kind()).isEqualTo(Kind.HOLD);
         assertThat(atMax.reason()).endsWith(", but 10 running is scaling.maxInstances");
 
         List<Instance> nine = ten.subList(0, 9);
         autoscaler = autoscaler(SECONDS);
-        for (int s = 0; s < 6; s++) {
+        for (int s = 0; s < 7; s++) {
             secondWithRequests(nine, BUSY_CPU, CALM_MEMORY, 0.5);
         }
         Decision capped = autoscaler.evaluate(nine);
@@ -254,14 +256,15 @@ class AutoscalerTest {
     @Test
     void theWindowsRestartAfterAChangeSoOneSpikeAddsOneInstance() {
         List<Instance> fleet = new ArrayList<>(fleet(3));
-        seconds(6, fleet, BUSY_CPU, CALM_MEMORY);
+        seconds(7, fleet, BUSY_CPU, CALM_MEMORY);
         Decision up = autoscaler.evaluate(fleet);
         assertThat(up.kind()).isEqualTo(Kind.SCALE_UP);
         autoscaler.applied(up);
         fleet.add(instance("api-4", "fra1", T0));
 
-        // The load stays high; the samples from before the change describe three instances, not four.
-        for (int s = 0; s < 5; s++) {
+        // The load stays high; the samples from before the change describe three instances, not four, and the first
+        // scrape after it covers time before it: the window opens one second after the change and lasts 5 s.
+        for (int s = 0; s < 6; s++) {
             assertThat(autoscaler.evaluate(fleet).kind()).isEqualTo(Kind.HOLD);
             second(fleet, BUSY_CPU, CALM_MEMORY);
         }
@@ -274,7 +277,7 @@ class AutoscalerTest {
     void noScaleUpOrDownDuringTheCooldownAfterAChange() {
         autoscaler = autoscaler(Fleets.withCooldown(Duration.ofSeconds(10)));
         List<Instance> fleet = new ArrayList<>(fleet(3));
-        seconds(6, fleet, BUSY_CPU, CALM_MEMORY);
+        seconds(7, fleet, BUSY_CPU, CALM_MEMORY);
         Decision up = autoscaler.evaluate(fleet);
         autoscaler.applied(up);
         fleet.add(instance("api-4", "fra1", T0));
@@ -299,7 +302,7 @@ class AutoscalerTest {
         List<Instance> fleet = new ArrayList<>(warm);
         fleet.add(cold);
         // Without the new instance the fleet is at 65 %; with its start-up CPU it would be at 73.75 %.
-        for (int s = 1; s <= 14; s++) {
+        for (int s = 1; s <= 15; s++) {
             clock.advance(SECOND);
             warm.forEach(i -> autoscaler.record(sample(i, clock.instant(), 65, CALM_MEMORY)));
             autoscaler.record(sample(cold, clock.instant(), 100, CALM_MEMORY));
@@ -307,7 +310,8 @@ class AutoscalerTest {
             assertThat(decision.kind()).as("second %d", s).isEqualTo(Kind.HOLD);
             assertThat(decision.figures()).containsEntry("usable", s < 10 ? 3.0 : 4.0);
         }
-        // From the end of its warm-up (10 s) its samples count, and the window is full 5 s later.
+        // Its warm-up ends at 10 s, its scrape of 10 s opens its window, from 11 s its samples count: 5 s later the
+        // window is full.
         clock.advance(SECOND);
         warm.forEach(i -> autoscaler.record(sample(i, clock.instant(), 65, CALM_MEMORY)));
         autoscaler.record(sample(cold, clock.instant(), 100, CALM_MEMORY));
@@ -321,7 +325,7 @@ class AutoscalerTest {
         Instance cold = instance("api-4", "lhr1", T0);
         List<Instance> fleet = new ArrayList<>(warm);
         fleet.add(cold);
-        for (int s = 1; s <= 6; s++) {
+        for (int s = 1; s <= 7; s++) {
             clock.advance(SECOND);
             warm.forEach(i -> autoscaler.record(sample(i, clock.instant(), 65, CALM_MEMORY)));
             autoscaler.record(sample(cold, clock.instant(), 100, CALM_MEMORY));
@@ -360,7 +364,7 @@ class AutoscalerTest {
     @Test
     void anInstanceThatDoesNotAnswerNeitherProvesNorPreventsAScaleUp() {
         List<Instance> fleet = fleet(4);
-        seconds(6, fleet.subList(0, 3), BUSY_CPU, CALM_MEMORY);
+        seconds(7, fleet.subList(0, 3), BUSY_CPU, CALM_MEMORY);
 
         assertThat(autoscaler.evaluate(fleet).kind()).isEqualTo(Kind.SCALE_UP);
     }
@@ -386,7 +390,7 @@ class AutoscalerTest {
     void theMinimumIsRestoredAtOnceDespiteTheCooldown() {
         autoscaler = autoscaler(Fleets.withCooldown(Duration.ofMinutes(10)));
         List<Instance> fleet = new ArrayList<>(fleet(3));
-        seconds(6, fleet, BUSY_CPU, CALM_MEMORY);
+        seconds(7, fleet, BUSY_CPU, CALM_MEMORY);
         autoscaler.applied(autoscaler.evaluate(fleet));
         fleet.add(instance("api-4", "fra1", T0));
         second(fleet, BUSY_CPU, CALM_MEMORY);
@@ -407,11 +411,12 @@ class AutoscalerTest {
         List<Instance> five = fleet(5);
         List<Instance> four = five.subList(0, 4);
         seconds(4, five, BUSY_CPU, CALM_MEMORY);
-        seconds(5, four, BUSY_CPU, CALM_MEMORY);
-        // api-5 was last seen at 4 s: the four samples of that instant saw five instances, so the window starts at 5 s.
+        seconds(6, four, BUSY_CPU, CALM_MEMORY);
+        // api-5 was last seen at 4 s: the four samples of that instant saw five instances, those of 5 s cover time
+        // with it, so the window starts at 6 s.
         Decision hold = autoscaler.evaluate(four);
         assertThat(hold.kind()).isEqualTo(Kind.HOLD);
-        assertThat(hold.figures()).containsEntry("cpuAboveSeconds", 4.0).containsEntry("windowSeconds", 5.0);
+        assertThat(hold.figures()).containsEntry("cpuAboveSeconds", 4.0).containsEntry("windowSeconds", 6.0);
 
         second(four, BUSY_CPU, CALM_MEMORY);
         assertThat(autoscaler.evaluate(four).kind()).isEqualTo(Kind.SCALE_UP);
@@ -447,8 +452,9 @@ class AutoscalerTest {
     @Test
     void evaluatingChangesNothing() {
         List<Instance> fleet = fleet(3);
-        seconds(6, fleet, BUSY_CPU, CALM_MEMORY);
+        seconds(7, fleet, BUSY_CPU, CALM_MEMORY);
 
+        assertThat(autoscaler.evaluate(fleet).kind()).isEqualTo(Kind.SCALE_UP);
         assertThat(autoscaler.evaluate(fleet)).isEqualTo(autoscaler.evaluate(fleet));
     }
 }

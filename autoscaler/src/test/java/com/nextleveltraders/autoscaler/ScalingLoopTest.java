@@ -67,7 +67,7 @@ class ScalingLoopTest {
     void aTickScrapesDecidesAndLaunchesIntoTheEmptiestRegion() {
         metrics.cpu = 85;
         assertThat(loop.target()).isEqualTo(3);
-        assertThat(ticks(5)).extracting(Decision::kind).containsOnly(Kind.HOLD);
+        assertThat(ticks(6)).extracting(Decision::kind).containsOnly(Kind.HOLD);
 
         Decision up = tick();
         assertThat(up.kind()).isEqualTo(Kind.SCALE_UP);
@@ -79,7 +79,7 @@ class ScalingLoopTest {
         assertThat(loop.target()).isEqualTo(4);
 
         // The windows restart with the new fleet: the next instance needs another full window of high CPU.
-        assertThat(ticks(5)).extracting(Decision::kind).containsOnly(Kind.HOLD);
+        assertThat(ticks(6)).extracting(Decision::kind).containsOnly(Kind.HOLD);
         assertThat(tick().kind()).isEqualTo(Kind.SCALE_UP);
         assertThat(provider.launches).containsExactly("fra1", "lhr1");
     }
@@ -89,7 +89,7 @@ class ScalingLoopTest {
         provider.live.add(instance("api-4", "fra1", T0.minusSeconds(60)));
         metrics.cpu = 20;
         metrics.memory = 30;
-        assertThat(ticks(15)).extracting(Decision::kind).containsOnly(Kind.HOLD);
+        assertThat(ticks(16)).extracting(Decision::kind).containsOnly(Kind.HOLD);
 
         Decision down = tick();
         assertThat(down.kind()).isEqualTo(Kind.SCALE_DOWN);
@@ -112,7 +112,7 @@ class ScalingLoopTest {
     @Test
     void aFailingLaunchIsLoggedAndReportedNotThrown() {
         metrics.cpu = 85;
-        ticks(5);
+        ticks(6);
         provider.failing = new IOException("no capacity in fra1");
 
         Decision failed = tick();
@@ -173,6 +173,8 @@ class ScalingLoopTest {
         ticks(3);
         metrics.silent.clear();
 
+        // api-2's first scrape opens its window; its second one reports.
+        assertThat(tick().figures()).containsEntry("reporting", 2.0);
         assertThat(tick().figures()).containsEntry("reporting", 3.0);
     }
 
@@ -187,18 +189,20 @@ class ScalingLoopTest {
     @Test
     void everyDecisionIsLoggedWithItsReasonAndFigures() {
         metrics.cpu = 85;
-        ticks(6);
+        ticks(7);
 
         List<ILoggingEvent> decisions = logged.list.stream()
                 .filter(e -> !e.getFormattedMessage().startsWith("launched")).toList();
-        assertThat(decisions).hasSize(6);
-        assertThat(decisions.subList(0, 5)).allSatisfy(e -> {
+        assertThat(decisions).hasSize(7);
+        assertThat(decisions.subList(0, 6)).allSatisfy(e -> {
             assertThat(e.getLevel()).isEqualTo(Level.DEBUG);
-            assertThat(e.getFormattedMessage()).startsWith("HOLD 3: no rule holds: cpu 85.0 %")
-                    .contains("cpuPercent=85.0");
+            assertThat(e.getFormattedMessage()).startsWith("HOLD 3: no rule holds: cpu ").contains("{instances=3.0,");
         });
-        assertThat(decisions.get(5).getLevel()).isEqualTo(Level.INFO);
-        assertThat(decisions.get(5).getFormattedMessage())
+        assertThat(decisions.get(0).getFormattedMessage()).contains("cpu unknown", "reporting=0.0");
+        assertThat(decisions.get(5).getFormattedMessage()).contains("cpu 85.0 % (above 70 % for 4s,",
+                "cpuPercent=85.0", "cpuAboveSeconds=4.0");
+        assertThat(decisions.get(6).getLevel()).isEqualTo(Level.INFO);
+        assertThat(decisions.get(6).getFormattedMessage())
                 .startsWith("SCALE_UP 3 -> 4: cpu above 70 % for 5s (now 85.0 %): +1 {instances=3.0, usable=3.0,")
                 .contains("cpuAboveSeconds=5.0", "wanted=4.0");
         assertThat(logged.list).anySatisfy(e -> assertThat(e.getFormattedMessage()).isEqualTo("launched api-4 in fra1"));
