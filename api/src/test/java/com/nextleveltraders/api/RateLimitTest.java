@@ -127,4 +127,34 @@ class RateLimitTest {
             assertThat(client.get("/api/quotes/AAPL", null).status()).isEqualTo(200);
         }
     }
+
+    @Test
+    void requestsTheGatewayLimitedAlreadyAreNotCountedAgainButForgedOnesAre() throws Exception {
+        TestPlatform platform = TestPlatform.get();
+        java.nio.file.Path secret = java.nio.file.Files.createTempFile("nlt-gateway-secret-", "");
+        java.nio.file.Files.writeString(secret, "the-gateway-secret-0123456789");
+        String gateway = "gateway: { secretFile: \"" + secret + "\" }";
+        try (ApiInstance api = ApiInstance.start(platform.instanceConfig("rl-gw", "", gateway), Clock.systemUTC(),
+                false)) {
+            ApiClient client = new ApiClient("http://127.0.0.1:" + api.port());
+            Trader trader = platform.client.newTrader();
+            // Twice the burst, all with the gateway's secret: none is counted here.
+            for (int i = 0; i < 100; i++) {
+                Response response = client.send("GET", "/api/portfolio", trader.token(), null, null,
+                        RateLimiting.GATEWAY_SECRET_HEADER, "the-gateway-secret-0123456789");
+                assertThat(response.status()).isEqualTo(200);
+                assertThat(response.header("ratelimit")).isNull();
+            }
+            // A client guessing the header gets no pass: its requests are counted as usual.
+            List<Integer> forged = new ArrayList<>();
+            for (int i = 0; i < 60; i++) {
+                forged.add(client.send("GET", "/api/portfolio", trader.token(), null, null,
+                        RateLimiting.GATEWAY_SECRET_HEADER, "guess").status());
+            }
+            assertThat(forged).contains(429);
+            assertThat(forged.stream().filter(status -> status == 200).count()).isLessThan(60);
+        } finally {
+            java.nio.file.Files.deleteIfExists(secret);
+        }
+    }
 }

@@ -59,6 +59,11 @@ final class TestPlatform {
      * rate limit applies.
      */
     PlatformConfig instanceConfig(String instanceId, String yaml) {
+        return instanceConfig(instanceId, yaml, "");
+    }
+
+    /** As {@link #instanceConfig(String, String)}; {@code platformYaml} adds lines under {@code platform:}. */
+    PlatformConfig instanceConfig(String instanceId, String yaml, String platformYaml) {
         return ConfigLoader.loadYaml(yaml + """
 
                 redis: { mode: standalone, nodes: [ { host: 127.0.0.1, port: %d, role: master } ] }
@@ -66,8 +71,9 @@ final class TestPlatform {
                   api: { port: %d, instanceId: %s }
                   postgres: { port: %d, passwordFile: "%s" }
                   redis: { passwordFile: "%s" }
+                  %s
                 """.formatted(redis.port(), com.nextleveltraders.embedded.FreePorts.pick(), instanceId,
-                postgres.port(), postgres.passwordFile(), redis.passwordFile()));
+                postgres.port(), postgres.passwordFile(), redis.passwordFile(), platformYaml));
     }
 
     DataSource dataSource() {
