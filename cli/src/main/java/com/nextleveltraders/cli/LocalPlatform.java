@@ -208,7 +208,7 @@ final class LocalPlatform implements AutoCloseable {
             threads.add(Thread.ofVirtual().start(() -> {
                 try {
                     Instance started = instances.launch(region);
-                    System.out.println("  " + started.id() + " (" + region + ") is up");
+                    System.out.println("  " + started.id() + " (" + region + ") serving");
                 } catch (Exception e) {
                     failures.add(e);
                 }

@@ -132,10 +132,10 @@ final class UpCommand implements Callable<Integer> {
             return 1;
         }
         Duration took = Duration.ofNanos(System.nanoTime() - started);
-        System.out.printf("NextLevel Traders is up in %.1f s: %s%n", took.toMillis() / 1000.0, platform.url());
-        if (!platform.loopbackUrl().equals(platform.url())) {
-            System.out.println("  from this machine also " + platform.loopbackUrl() + " (plain HTTP, loopback only)");
-        }
+        // The loopback URL first: it works with any local tool, without trusting the self-signed certificate.
+        System.out.printf("NextLevel Traders is up in %.1f s: %s%s%n", took.toMillis() / 1000.0, platform.loopbackUrl(),
+                platform.url().equals(platform.loopbackUrl()) ? ""
+                        : " (plain HTTP, loopback only; HTTPS: " + platform.url() + ")");
         System.out.println("  instances: " + platform.instances().instances().stream()
                 .map(i -> i.id() + " (" + i.region() + ")").toList() + "; `nlt scale status` shows them");
         System.out.println("  logs: " + platform.logDir() + " (gateway.log, api-N.log, postgres.log, redis-*.log, "

@@ -115,7 +115,7 @@ class NltUpProcessTest {
                     String line;
                     while ((line = reader.readLine()) != null) {
                         output.add(line);
-                        if (line.contains("is up")) {
+                        if (line.contains("NextLevel Traders is up")) {
                             up.complete(true);
                         }
                     }

@@ -307,7 +307,7 @@ class RebalanceKillProcessTest {
                 String line;
                 while ((line = reader.readLine()) != null) {
                     output.add(line);
-                    if (line.contains("is up")) {
+                    if (line.contains("NextLevel Traders is up")) {
                         up.complete(true);
                     }
                 }

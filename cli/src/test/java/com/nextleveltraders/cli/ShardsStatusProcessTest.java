@@ -139,7 +139,7 @@ class ShardsStatusProcessTest {
                 String line;
                 while ((line = reader.readLine()) != null) {
                     output.add(line);
-                    if (line.contains("is up")) {
+                    if (line.contains("NextLevel Traders is up")) {
                         up.complete(true);
                     }
                 }
