@@ -12,6 +12,7 @@ import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServerPort;
 import com.linecorp.armeria.server.encoding.EncodingService;
+import com.nextleveltraders.api.Problems;
 import com.nextleveltraders.api.RateLimiting;
 import com.nextleveltraders.cache.RedisConnections;
 import com.nextleveltraders.cache.SessionStore;
@@ -118,6 +119,9 @@ public final class GatewayServer implements AutoCloseable {
                     .requestTimeout(requestTimeout)
                     .gracefulShutdownTimeout(Duration.ZERO, requestTimeout)
                     .serviceUnder("/", proxy)
+                    // The instances' metrics are for the autoscaler and Prometheus on the inside only.
+                    .service("/metrics", (ctx, req) -> Problems.of(HttpStatus.NOT_FOUND, "not-found",
+                            "no such resource", List.of(), null).toHttpResponse())
                     // The last decorator added is the outermost.
                     .decorator(rateLimiting)
                     .decorator(EncodingService.builder()

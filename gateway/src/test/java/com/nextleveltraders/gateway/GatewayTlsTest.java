@@ -127,6 +127,15 @@ class GatewayTlsTest {
     }
 
     @Test
+    void theInstancesMetricsAreNotServedOnThePublicPort() throws Exception {
+        HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + gateway.port() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(metrics.statusCode()).isEqualTo(404);
+        assertThat(metrics.headers().firstValue("content-type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/problem+json"));
+    }
+
+    @Test
     void aClientSuppliedGatewaySecretIsReplaced() throws Exception {
         HttpClient client = HttpClient.newHttpClient();
         client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + "/echo"))
