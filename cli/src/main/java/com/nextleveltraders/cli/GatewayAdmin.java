@@ -36,7 +36,7 @@ final class GatewayAdmin implements AutoCloseable {
         String body = JSON.writeValueAsString(Map.of("host", host, "port", port, "region", region));
         HttpResponse<String> response = send(HttpRequest.newBuilder(base.resolve("backends/" + id))
                 .header("content-type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body)), 
-                Duration.ofSeconds(5));
+                Duration.ofSeconds(10));
         if (response.statusCode() != 200 && response.statusCode() != 201) {
             throw new IOException("the gateway refused backend " + id + ": " + response.body());
         }
@@ -56,7 +56,7 @@ final class GatewayAdmin implements AutoCloseable {
     }
 
     List<Backend> backends() throws IOException, InterruptedException {
-        HttpResponse<String> response = send(HttpRequest.newBuilder(base).GET(), Duration.ofSeconds(5));
+        HttpResponse<String> response = send(HttpRequest.newBuilder(base).GET(), Duration.ofSeconds(10));
         if (response.statusCode() != 200) {
             throw new IOException("the gateway's admin API answered " + response.statusCode());
         }

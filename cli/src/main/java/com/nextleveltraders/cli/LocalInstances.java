@@ -98,7 +98,7 @@ final class LocalInstances implements InstanceProvider, AutoCloseable {
             Running started = new Running(instance, process, port);
             running.put(id, started);
             process.onExit().thenRun(() -> lost(started));
-            gateway.add(id, "127.0.0.1", port, region);
+            addToGateway(id, port, region);
             awaitUpAtGateway(id, process, log);
             return instance;
         } catch (IOException | InterruptedException | RuntimeException e) {
@@ -216,14 +216,32 @@ final class LocalInstances implements InstanceProvider, AutoCloseable {
         throw new IOException("the API instance was not healthy within " + START_WAIT.toSeconds() + " s; see " + log);
     }
 
+    /** Adding is idempotent at the gateway, so a call that timed out is simply made again. */
+    private void addToGateway(String id, int port, String region) throws IOException, InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                gateway.add(id, "127.0.0.1", port, region);
+                return;
+            } catch (java.net.http.HttpTimeoutException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
+    }
+
     private void awaitUpAtGateway(String id, Process process, Path log) throws IOException, InterruptedException {
         Instant deadline = Instant.now().plus(START_WAIT);
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
                 throw new IOException("the API instance exited with code " + process.exitValue() + "; see " + log);
             }
-            if (gateway.backends().stream().anyMatch(b -> b.id().equals(id) && b.state().equals("UP"))) {
-                return;
+            try {
+                if (gateway.backends().stream().anyMatch(b -> b.id().equals(id) && b.state().equals("UP"))) {
+                    return;
+                }
+            } catch (IOException slow) {
+                // a busy gateway answers late: ask again until the deadline
             }
             Thread.sleep(200);
         }

@@ -12,6 +12,7 @@ import com.nextleveltraders.config.PlatformConfig;
 import com.nextleveltraders.data.ConnectionBudget;
 import com.nextleveltraders.data.BucketMover;
 import com.nextleveltraders.data.Database;
+import com.nextleveltraders.data.DatabaseUnavailableException;
 import com.nextleveltraders.data.Migrations;
 import com.nextleveltraders.data.Rebalancer;
 import com.nextleveltraders.data.RegisteredShard;
@@ -63,6 +64,8 @@ final class LocalPlatform implements AutoCloseable {
     // A cold first start (initdb, JIT) takes seconds; far longer means something is wrong.
     private static final Duration HEALTH_WAIT = Duration.ofSeconds(90);
     private static final Duration STOP_WAIT = Duration.ofSeconds(20);
+    private static final int START_ATTEMPTS = 5;
+    private static final Duration START_RETRY_PAUSE = Duration.ofSeconds(2);
     // The gateway's heap: it holds requests in flight and little else.
     private static final String GATEWAY_HEAP = "-Xmx256m";
     private static final int RESERVED_CONNECTIONS = 20;
@@ -153,11 +156,22 @@ final class LocalPlatform implements AutoCloseable {
         effective = ConfigLoader.load(files);
 
         System.out.println("applying migrations...");
-        try (Database database = Database.open(effective)) {
-            int applied = Migrations.apply(database, shards); // registers where each shard listens this time
-            System.out.println("  " + applied + " migration(s) applied");
-            checkConnectionBudget(database, effective);
-            resumeMoves(database);
+        // Servers that just started may be slow to take their first connections on a busy machine:
+        // a refused first try is not a failed start.
+        for (int attempt = 1; ; attempt++) {
+            try (Database database = Database.open(effective)) {
+                int applied = Migrations.apply(database, shards); // registers where each shard listens this time
+                System.out.println("  " + applied + " migration(s) applied");
+                checkConnectionBudget(database, effective);
+                resumeMoves(database);
+                break;
+            } catch (DatabaseUnavailableException e) {
+                if (attempt == START_ATTEMPTS) {
+                    throw e;
+                }
+                System.out.println("  the servers are not taking connections yet (" + e.getMessage() + "); trying again");
+                Thread.sleep(START_RETRY_PAUSE.toMillis());
+            }
         }
 
         stopStaleProcesses(runDir);
