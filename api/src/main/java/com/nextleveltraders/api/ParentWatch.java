@@ -11,7 +11,7 @@ import java.time.Duration;
  * SIGKILL leaves no instance behind holding its port. Polls /proc once a second: a zombie (dead
  * but not yet reaped) counts as gone, which {@code ProcessHandle.isAlive} would not see.
  */
-public final class ParentWatch {
+final class ParentWatch {
 
     private static final Duration PERIOD = Duration.ofSeconds(1);
 
@@ -19,7 +19,7 @@ public final class ParentWatch {
     }
 
     /** Watches {@code pid}; when it is gone, runs {@code onGone} once. Returns false if it is gone already. */
-    public static boolean start(long pid, Runnable onGone) {
+    static boolean start(long pid, Runnable onGone) {
         if (!alive(pid)) {
             return false;
         }
@@ -36,7 +36,7 @@ public final class ParentWatch {
         return true;
     }
 
-    public static boolean alive(long pid) {
+    static boolean alive(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
             // "pid (comm) S ...": the state follows the last ')', since comm may contain spaces or ')'.

@@ -2,9 +2,7 @@ package com.nextleveltraders.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,7 +16,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +26,6 @@ import org.junit.jupiter.api.Test;
  */
 class NltUpProcessTest {
 
-    private static final Duration UP_WAIT = Duration.ofSeconds(150);
     private final HttpClient http = HttpClient.newHttpClient();
 
     @Test
@@ -40,28 +36,28 @@ class NltUpProcessTest {
         String base = "http://127.0.0.1:" + port;
         String email = "persist-" + UUID.randomUUID() + "@example.com";
 
-        Launcher first = Launcher.start(dataDir, port);
+        UpProcess.Started first = UpProcess.start(dataDir, port);
         assertThat(post(base + "/api/users", "{\"email\":\"" + email + "\",\"password\":\"correct horse battery\","
                 + "\"displayName\":\"P\"}").statusCode()).isEqualTo(201);
         String token = login(base, email);
         assertThat(post(base + "/api/orders", token, "{\"symbol\":\"AAPL\",\"side\":\"BUY\",\"type\":\"MARKET\",\"quantity\":\"1\"}")
                 .statusCode()).isEqualTo(201);
-        first.process.destroy(); // SIGTERM
-        assertThat(first.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        first.process().destroy(); // SIGTERM
+        assertThat(first.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
         awaitNoProcessNaming(dataDir, Duration.ofSeconds(5));
 
-        Launcher second = Launcher.start(dataDir, port);
+        UpProcess.Started second = UpProcess.start(dataDir, port);
         String again = login(base, email);
         String orders = get(base + "/api/orders", again).body();
         assertThat(orders).contains("\"AAPL\"").contains("FILLED");
-        second.process.destroyForcibly(); // kill -9: the children must notice and exit
-        second.process.waitFor();
+        second.process().destroyForcibly(); // kill -9: the children must notice and exit
+        second.process().waitFor();
         awaitNoProcessNaming(dataDir, Duration.ofSeconds(30));
 
-        Launcher third = Launcher.start(dataDir, port);
+        UpProcess.Started third = UpProcess.start(dataDir, port);
         assertThat(get(base + "/api/orders", login(base, email)).body()).contains("FILLED");
-        third.process.destroy();
-        assertThat(third.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        third.process().destroy();
+        assertThat(third.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
         awaitNoProcessNaming(dataDir, Duration.ofSeconds(5));
         deleteTree(dataDir);
     }
@@ -100,41 +96,6 @@ class NltUpProcessTest {
             assertThat(dataDir.resolve("data")).doesNotExist();
         } finally {
             deleteTree(dataDir);
-        }
-    }
-
-    private record Launcher(Process process, List<String> output) {
-        static Launcher start(Path dataDir, int port) throws Exception {
-            Process process = new ProcessBuilder(javaCommand("up", "--data-dir", dataDir.toString(),
-                    "--port", Integer.toString(port))).redirectErrorStream(true).start();
-            List<String> output = java.util.Collections.synchronizedList(new ArrayList<>());
-            CompletableFuture<Boolean> up = new CompletableFuture<>();
-            Thread.ofPlatform().daemon().start(() -> {
-                try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                        StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = reader.readLine()) != null) {
-                        output.add(line);
-                        if (line.contains("NextLevel Traders is up")) {
-                            up.complete(true);
-                        }
-                    }
-                } catch (IOException ignored) {
-                    // the process ended
-                }
-                up.complete(false);
-            });
-            boolean healthy;
-            try {
-                healthy = up.get(UP_WAIT.toSeconds(), TimeUnit.SECONDS);
-            } catch (java.util.concurrent.TimeoutException e) {
-                healthy = false;
-            }
-            if (!healthy) {
-                process.destroyForcibly();
-                throw new AssertionError("nlt up did not come up:\n" + String.join("\n", output));
-            }
-            return new Launcher(process, output);
         }
     }
 

@@ -26,7 +26,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,7 +65,7 @@ class RebalanceKillProcessTest {
             Files.writeString(config, "platform:\n  authRateLimit: { requests: 6000, period: 1m, burst: 1000 }\n");
             int port = FreePorts.pick();
             String base = "http://127.0.0.1:" + port;
-            launcher = startPlatform(dataDir.resolve("data"), config, port);
+            launcher = UpProcess.start(dataDir.resolve("data"), port, "--config", config.toString()).process();
             Path dir = dataDir.resolve("data");
 
             Map<UUID, String> tokens = new LinkedHashMap<>();
@@ -293,40 +292,6 @@ class RebalanceKillProcessTest {
         Connection connect(String onHost, int onPort, String db) throws SQLException {
             return DriverManager.getConnection("jdbc:postgresql://" + onHost + ":" + onPort + "/" + db, user, password);
         }
-    }
-
-    /** `nlt up --config` as a process, once it has printed that it is up. */
-    private static Process startPlatform(Path dataDir, Path config, int port) throws Exception {
-        Process process = new ProcessBuilder(NltUpProcessTest.javaCommand("up", "--data-dir", dataDir.toString(),
-                "--config", config.toString(), "--port", Integer.toString(port))).redirectErrorStream(true).start();
-        List<String> output = Collections.synchronizedList(new ArrayList<>());
-        CompletableFuture<Boolean> up = new CompletableFuture<>();
-        Thread.ofPlatform().daemon().start(() -> {
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = reader.readLine()) != null) {
-                    output.add(line);
-                    if (line.contains("NextLevel Traders is up")) {
-                        up.complete(true);
-                    }
-                }
-            } catch (IOException ignored) {
-                // the process ended
-            }
-            up.complete(false);
-        });
-        boolean healthy;
-        try {
-            healthy = up.get(150, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
-            healthy = false;
-        }
-        if (!healthy) {
-            process.destroyForcibly();
-            throw new AssertionError("nlt up did not come up:\n" + String.join("\n", output));
-        }
-        return process;
     }
 
     private HttpResponse<String> send(String method, String url, String token, String body) throws Exception {

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,7 +18,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -35,7 +32,6 @@ import org.junit.jupiter.api.Test;
  */
 class ScalingProcessTest {
 
-    private static final Duration UP_WAIT = Duration.ofSeconds(150);
     private static final ObjectMapper JSON = new ObjectMapper();
     // Windows of seconds. Each instance's CPU is its share of the whole (2-core) machine: an idle
     // instance shows about 1 %, and the load step (registrations, each an Argon2 hash in the
@@ -73,7 +69,7 @@ class ScalingProcessTest {
         Path dataDir = dir.resolve("data");
         int port = com.nextleveltraders.embedded.FreePorts.pick();
         String base = "http://127.0.0.1:" + port;
-        Process up = start(dataDir, port, config);
+        Process up = UpProcess.start(dataDir, port, "--config", config.toString()).process();
         try {
             JsonNode status = awaitStatus(dataDir, s -> s.path("instances").size() == 3, "3 instances");
             Set<String> regions = new HashSet<>();
@@ -242,36 +238,4 @@ class ScalingProcessTest {
         throw new AssertionError("not reached within 120 s: " + what + "; last status: " + last);
     }
 
-    private static Process start(Path dataDir, int port, Path config) throws Exception {
-        Process process = new ProcessBuilder(NltUpProcessTest.javaCommand("up", "--data-dir", dataDir.toString(),
-                "--port", Integer.toString(port), "--config", config.toString())).redirectErrorStream(true).start();
-        List<String> output = java.util.Collections.synchronizedList(new ArrayList<>());
-        CompletableFuture<Boolean> up = new CompletableFuture<>();
-        Thread.ofPlatform().daemon().start(() -> {
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = reader.readLine()) != null) {
-                    output.add(line);
-                    if (line.contains("NextLevel Traders is up")) {
-                        up.complete(true);
-                    }
-                }
-            } catch (IOException ignored) {
-                // the process ended
-            }
-            up.complete(false);
-        });
-        boolean healthy;
-        try {
-            healthy = up.get(UP_WAIT.toSeconds(), TimeUnit.SECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
-            healthy = false;
-        }
-        if (!healthy) {
-            process.destroyForcibly();
-            throw new AssertionError("nlt up did not come up:\n" + String.join("\n", output));
-        }
-        return process;
-    }
 }

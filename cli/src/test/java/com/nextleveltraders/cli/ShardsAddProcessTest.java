@@ -2,7 +2,6 @@ package com.nextleveltraders.cli;
 
 import static com.nextleveltraders.cli.ShardsStatusProcessTest.deleteTree;
 import static com.nextleveltraders.cli.ShardsStatusProcessTest.nlt;
-import static com.nextleveltraders.cli.ShardsStatusProcessTest.startPlatform;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -39,7 +38,7 @@ class ShardsAddProcessTest {
         Process launcher = null;
         try {
             int port = FreePorts.pick();
-            launcher = startPlatform(dataDir, port);
+            launcher = UpProcess.start(dataDir, port).process();
             for (int i = 0; i < USERS; i++) {
                 assertThat(register("http://127.0.0.1:" + port)).isEqualTo(201);
             }
@@ -77,7 +76,7 @@ class ShardsAddProcessTest {
             assertThat(dataDir.resolve("run").resolve(AddShardRequest.REQUEST)).doesNotExist();
 
             port = FreePorts.pick();
-            launcher = startPlatform(dataDir, port);
+            launcher = UpProcess.start(dataDir, port).process();
             JsonNode again = status(dataDir);
             assertThat(again).hasSize(3);
             for (JsonNode shard : again) {

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,12 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +26,6 @@ import org.junit.jupiter.api.Test;
  */
 class ShardsStatusProcessTest {
 
-    private static final Duration UP_WAIT = Duration.ofSeconds(150);
     private static final int USERS = 4;
     private static final String PASSWORD = "correct horse battery";
 
@@ -45,7 +39,7 @@ class ShardsStatusProcessTest {
         try {
             int port = com.nextleveltraders.embedded.FreePorts.pick();
             String base = "http://127.0.0.1:" + port;
-            launcher = startPlatform(dataDir, port);
+            launcher = UpProcess.start(dataDir, port).process();
             List<String> emails = new ArrayList<>();
             for (int i = 0; i < USERS; i++) {
                 String email = "shards-" + UUID.randomUUID() + "@example.com";
@@ -125,40 +119,6 @@ class ShardsStatusProcessTest {
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         return new Run(process.exitValue(), output);
-    }
-
-    /** `nlt up` as a process, once it has printed that it is up. */
-    static Process startPlatform(Path dataDir, int port) throws Exception {
-        Process process = new ProcessBuilder(NltUpProcessTest.javaCommand("up", "--data-dir", dataDir.toString(),
-                "--port", Integer.toString(port))).redirectErrorStream(true).start();
-        List<String> output = Collections.synchronizedList(new ArrayList<>());
-        CompletableFuture<Boolean> up = new CompletableFuture<>();
-        Thread.ofPlatform().daemon().start(() -> {
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = reader.readLine()) != null) {
-                    output.add(line);
-                    if (line.contains("NextLevel Traders is up")) {
-                        up.complete(true);
-                    }
-                }
-            } catch (IOException ignored) {
-                // the process ended
-            }
-            up.complete(false);
-        });
-        boolean healthy;
-        try {
-            healthy = up.get(UP_WAIT.toSeconds(), TimeUnit.SECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
-            healthy = false;
-        }
-        if (!healthy) {
-            process.destroyForcibly();
-            throw new AssertionError("nlt up did not come up:\n" + String.join("\n", output));
-        }
-        return process;
     }
 
     private String login(String base, String email) throws Exception {
