@@ -20,7 +20,9 @@
 # The rate limiter stays on: bench/gateway-config.yaml raises the limit so that wrk, from one
 # address, is never refused, but every request still costs one decision in Redis: in the gateway
 # for requests through it (the instances skip what it limited), in the instance otherwise
-# (directly and through HAProxy). The run checks that from Redis's own counters.
+# (directly and through HAProxy). The run checks that from Redis's own counters. One more target,
+# an instance directly with the gateway's secret header (which makes it skip its limiter), gives
+# the limiter's own cost.
 #
 # Installs haproxy and wrk with apt-get when missing (needs root). Everything on loopback, in a
 # temporary directory removed at the end; every process started is stopped by its pid.
@@ -217,11 +219,14 @@ path=/api/quotes/AAPL
 declare -A url title
 url[direct]="http://127.0.0.1:${instance_ports[0]}$path"; title[direct]="one instance directly (HTTP)"
 url[direct3]="http://127.0.0.1:${instance_ports[0]}$path"; title[direct3]="three instances directly (HTTP)"
+# With the gateway's secret an instance skips its rate limiter, as for requests the gateway limited:
+# the limiter's own cost is the difference from "one instance directly".
+url[direct_skip]="http://127.0.0.1:${instance_ports[0]}$path"; title[direct_skip]="one instance directly, limiter skipped"
 url[gateway]="https://127.0.0.1:$port$path"; title[gateway]="gateway (HTTPS)"
 url[haproxy]="https://127.0.0.1:$haproxy_port$path"; title[haproxy]="HAProxy (HTTPS)"
 url[gateway_http]="http://127.0.0.1:$port$path"; title[gateway_http]="gateway (loopback HTTP)"
-throughput_targets=(direct direct3 gateway haproxy gateway_http)
-latency_targets=(direct gateway haproxy gateway_http)
+throughput_targets=(direct direct_skip direct3 gateway haproxy gateway_http)
+latency_targets=(direct direct_skip gateway haproxy gateway_http)
 for target in direct gateway haproxy gateway_http; do
   code="$(curl -ksS -o /dev/null -w '%{http_code}' "${url[$target]}")"
   [ "$code" = 200 ] || die "${title[$target]}: $path answered $code"
@@ -233,8 +238,13 @@ tls_line() { # what an OpenSSL client with its defaults (as wrk) negotiates
 echo "TLS as wrk negotiates it: gateway $(tls_line "$port"), HAProxy $(tls_line "$haproxy_port")"
 
 # wrk's script: machine-readable figures; for direct3 each thread on its own instance (WRK_PORTS);
-# for latency runs a pause before each request of a connection (WRK_PAUSE_MS).
+# for latency runs a pause before each request of a connection (WRK_PAUSE_MS); the gateway's secret
+# header for direct_skip (WRK_SECRET, from the environment rather than the command line).
 cat >"$tmp/bench.lua" <<'EOF'
+local secret = os.getenv("WRK_SECRET") or ""
+if secret ~= "" then
+  wrk.headers["x-nlt-gateway-secret"] = secret
+end
 local ports = {}
 for p in string.gmatch(os.getenv("WRK_PORTS") or "", "%d+") do ports[#ports + 1] = p end
 local threads = 0
@@ -266,12 +276,14 @@ results="$tmp/results.txt" # round phase target rps p50_us p99_us max_us errors 
 : >"$results"
 wrk_run() { # round phase target seconds; appends a line to $results unless round is 0 (warm-up)
   local round="$1" phase="$2" target="$3" seconds="$4" out="$tmp/wrk.out" proxy_pid=""
-  local args=(-t "$THREADS" -c "$CONNECTIONS") vars=(WRK_PAUSE_MS=0 WRK_PORTS=)
+  local args=(-t "$THREADS" -c "$CONNECTIONS") pause=0 ports="" secret=""
   if [ "$phase" = latency ]; then
     args=(-t 1 -c "$LAT_CONNECTIONS")
-    vars=(WRK_PAUSE_MS="$LAT_PAUSE_MS" WRK_PORTS=)
+    pause="$LAT_PAUSE_MS"
   fi
-  [ "$target" = direct3 ] && vars=(WRK_PAUSE_MS=0 WRK_PORTS="${instance_ports[*]}")
+  [ "$target" = direct3 ] && ports="${instance_ports[*]}"
+  [ "$target" = direct_skip ] && secret="$(cat "$data/secrets/gateway-secret")"
+  local vars=(WRK_PAUSE_MS="$pause" WRK_PORTS="$ports" WRK_SECRET="$secret")
   case "$target" in gateway|gateway_http) proxy_pid="$gateway_pid" ;; haproxy) proxy_pid="$haproxy_pid" ;; esac
   local calls0 busy0 proxy0 inst0 redis0
   calls0="$(limiter_calls)"; busy0="$(machine_busy)"; inst0="$(instance_ticks)"; redis0="$(ticks_of "$redis_pid")"
@@ -294,7 +306,7 @@ wrk_run() { # round phase target seconds; appends a line to $results unless roun
         calls / n, proxy * us, inst * us, redis * us, (busy - proxy - inst - redis) * us
     }' "$out")"
   [ "$round" = 0 ] || echo "$line" >>"$results"
-  awk -v t="${title[$target]}" '{ printf "  %-8s %-32s %7d req/s  p50 %6.2f ms  p99 %6.2f ms  max %7.2f ms  errors %d, non-2xx %d;" \
+  awk -v t="${title[$target]}" '{ printf "  %-10s %-40s %7d req/s  p50 %6.2f ms  p99 %6.2f ms  max %7.2f ms  errors %d, non-2xx %d;" \
       "  limiter calls/request %.2f; CPU-us/request: proxy %d, instances %d, redis %d, rest of machine %d\n",
       $2, t, $4, $5 / 1000, $6 / 1000, $7 / 1000, $8, $9, $10, $11, $12, $13, $14 }' <<<"$line"
   awk '$8 > 0 || $9 > 0 { exit 1 }' <<<"$line" || echo "warning: ${title[$target]}: failed or non-2xx answers in this run" >&2
@@ -361,7 +373,9 @@ added_row() {
     "$(added "$(mean latency "$1" 6)" "$(mean latency direct 6)")"
 }
 cpu_row() {
-  printf '%s: proxy %s, instances %s, redis %s, rest of machine (wrk, other work) %s' "${title[$1]}" \
+  printf '%s: **%s** (proxy %s, instances %s, redis %s); rest of machine (wrk, other work) %s' "${title[$1]}" \
+    "$(rps "$(awk -v a="$(mean throughput "$1" 11)" -v b="$(mean throughput "$1" 12)" -v c="$(mean throughput "$1" 13)" \
+      'BEGIN { print a + b + c }')")" \
     "$(rps "$(mean throughput "$1" 11)")" "$(rps "$(mean throughput "$1" 12)")" "$(rps "$(mean throughput "$1" 13)")" \
     "$(rps "$(mean throughput "$1" 14)")"
 }
@@ -380,12 +394,13 @@ cat <<EOF
 |---|---|
 | machine | $cores cores, $cpu_model, $mem_gib GiB; load average before the run $load_before |
 | command | \`bench/gateway.sh\` (ROUNDS=$ROUNDS DURATION=$DURATION WARMUP=$WARMUP THREADS=$THREADS CONNECTIONS=$CONNECTIONS LAT_CONNECTIONS=$LAT_CONNECTIONS LAT_PAUSE_MS=$LAT_PAUSE_MS), revision $revision; $(haproxy -v | head -n 1 | cut -d ' ' -f 1-3), wrk $(wrk -v 2>&1 | head -n 1 | cut -d ' ' -f 2) |
-| request | GET $path, keep-alive HTTP/1.1 (wrk); limiter on, one decision in Redis per request everywhere (measured calls/request: $limiter) |
-| throughput, wrk -t$THREADS -c$CONNECTIONS | $(throughput_row direct); $(throughput_row direct3); $(throughput_row gateway); $(throughput_row haproxy); $(throughput_row gateway_http) |
+| request | GET $path, keep-alive HTTP/1.1 (wrk); limiter on, one decision in Redis per request except where skipped (EVALSHA calls per request: $limiter) |
+| throughput, wrk -t$THREADS -c$CONNECTIONS | $(throughput_row direct); $(throughput_row direct_skip); $(throughput_row direct3); $(throughput_row gateway); $(throughput_row haproxy); $(throughput_row gateway_http) |
 | gateway / HAProxy req/s | **$gw_ratio** (per round $(round_ratios)); aim ≥ $AIM_RATIO: **$aim_throughput** |
-| latency, wrk -t1 -c$LAT_CONNECTIONS, ${LAT_PAUSE_MS} ms pause | $(latency_row direct); $(latency_row gateway); $(latency_row haproxy); $(latency_row gateway_http) |
+| latency, wrk -t1 -c$LAT_CONNECTIONS, ${LAT_PAUSE_MS} ms pause | $(latency_row direct); $(latency_row direct_skip); $(latency_row gateway); $(latency_row haproxy); $(latency_row gateway_http) |
 | added over one instance directly | $(added_row gateway); $(added_row haproxy); $(added_row gateway_http) |
 | aim: gateway p99 added ≤ $AIM_P99_MS ms | **$aim_latency** ($(awk -v d="$gw_added_p99" 'BEGIN { printf "%+.2f", d }') ms) |
-| CPU-us per request, throughput runs | $(cpu_row direct3); $(cpu_row gateway); $(cpu_row haproxy); $(cpu_row gateway_http) |
+| the limiter's own cost, one instance | p50 $(added "$(mean latency direct 5)" "$(mean latency direct_skip 5)") ms, p99 $(added "$(mean latency direct 6)" "$(mean latency direct_skip 6)") ms; instance CPU $(rps "$(mean throughput direct 12)") against $(rps "$(mean throughput direct_skip 12)") us/request, redis $(rps "$(mean throughput direct 13)") against $(rps "$(mean throughput direct_skip 13)"); req/s $(ratio "$(mean throughput direct 4)" "$(mean throughput direct_skip 4)") of the figure without it |
+| CPU-us per request (proxy + instances + redis), throughput runs | $(cpu_row direct); $(cpu_row direct3); $(cpu_row gateway); $(cpu_row haproxy); $(cpu_row gateway_http) |
 | requests per instance, whole run | gateway: $gateway_spread; HAProxy: $haproxy_spread (last checks: $lbtot_check) |
 EOF
