@@ -9,7 +9,7 @@
 #   bench/gateway.sh
 #
 # Settings (environment): ROUNDS=2 DURATION=15 WARMUP=15 (seconds) THREADS=3 CONNECTIONS=30
-# LAT_CONNECTIONS=4 LAT_PAUSE_MS=1 AIM_RATIO=0.95 AIM_P99_MS=1.
+# LAT_CONNECTIONS=4 LAT_PAUSE_MS=5 AIM_RATIO=0.95 AIM_P99_MS=1.
 # Throughput runs use THREADS x CONNECTIONS (3 threads, so that "three instances directly" gives
 # each wrk thread its own instance); latency runs one wrk thread with LAT_CONNECTIONS connections,
 # each pausing LAT_PAUSE_MS between its answer and its next request, so every target is driven
@@ -35,7 +35,7 @@ WARMUP="${WARMUP:-15}"
 THREADS="${THREADS:-3}"
 CONNECTIONS="${CONNECTIONS:-30}"
 LAT_CONNECTIONS="${LAT_CONNECTIONS:-4}"
-LAT_PAUSE_MS="${LAT_PAUSE_MS:-1}"
+LAT_PAUSE_MS="${LAT_PAUSE_MS:-5}"
 AIM_RATIO="${AIM_RATIO:-0.95}"
 AIM_P99_MS="${AIM_P99_MS:-1}"
 for name in ROUNDS DURATION WARMUP THREADS CONNECTIONS LAT_CONNECTIONS LAT_PAUSE_MS; do
