@@ -8,7 +8,7 @@
 #
 #   bench/gateway.sh
 #
-# Settings (environment): ROUNDS=2 DURATION=15 WARMUP=15 (seconds) THREADS=3 CONNECTIONS=30
+# Settings (environment): ROUNDS=4 DURATION=10 WARMUP=20 (seconds) THREADS=3 CONNECTIONS=30
 # LAT_CONNECTIONS=4 LAT_PAUSE_MS=5 AIM_RATIO=0.95 AIM_P99_MS=1.
 # Throughput runs use THREADS x CONNECTIONS (3 threads, so that "three instances directly" gives
 # each wrk thread its own instance); latency runs one wrk thread with LAT_CONNECTIONS connections,
@@ -29,9 +29,9 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-ROUNDS="${ROUNDS:-2}"
-DURATION="${DURATION:-15}"
-WARMUP="${WARMUP:-15}"
+ROUNDS="${ROUNDS:-4}"
+DURATION="${DURATION:-10}"
+WARMUP="${WARMUP:-20}"
 THREADS="${THREADS:-3}"
 CONNECTIONS="${CONNECTIONS:-30}"
 LAT_CONNECTIONS="${LAT_CONNECTIONS:-4}"
@@ -226,7 +226,7 @@ url[gateway]="https://127.0.0.1:$port$path"; title[gateway]="gateway (HTTPS)"
 url[haproxy]="https://127.0.0.1:$haproxy_port$path"; title[haproxy]="HAProxy (HTTPS)"
 url[gateway_http]="http://127.0.0.1:$port$path"; title[gateway_http]="gateway (loopback HTTP)"
 throughput_targets=(direct direct_skip direct3 gateway haproxy gateway_http)
-latency_targets=(direct direct_skip gateway haproxy gateway_http)
+latency_targets=(gateway direct haproxy direct_skip gateway_http) # the baseline next to both proxies
 for target in direct gateway haproxy gateway_http; do
   code="$(curl -ksS -o /dev/null -w '%{http_code}' "${url[$target]}")"
   [ "$code" = 200 ] || die "${title[$target]}: $path answered $code"
@@ -348,59 +348,67 @@ stop_started=$(now_ns)
 stop_pid "$launcher" 60; launcher=""
 echo "stopped in $(seconds_since "$stop_started") s"
 
-# --- summary: the mean of the rounds
-mean() { # phase target column (4 rps, 5 p50, 6 p99, 7 max, 10 limiter, 11 proxy CPU, 12 instances CPU, 13 redis, 14 rest)
-  awk -v p="$1" -v t="$2" -v c="$3" '$2 == p && $3 == t { s += $c; n++ } END { if (n) printf "%.4f", s / n; else print "" }' "$results"
+# --- summary: medians over the rounds. Ratios and added latencies are taken within each round
+# (peers measured minutes apart on a shared machine drift), then their median.
+median() { # numbers on stdin
+  sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print ""; else if (NR % 2) printf "%.4f", v[(NR + 1) / 2];
+    else printf "%.4f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
-per_round() { # phase target column: "a / b" over the rounds
-  awk -v p="$1" -v t="$2" -v c="$3" '$2 == p && $3 == t { printf "%s%.0f", (n++ ? " / " : ""), $c }' "$results"
+column() { # phase target column (4 rps, 5 p50, 6 p99, 7 max, 10 limiter, 11 proxy CPU, 12 instances CPU, 13 redis, 14 rest)
+  awk -v p="$1" -v t="$2" -v c="$3" '$2 == p && $3 == t { print $c }' "$results"
+}
+mid() { column "$@" | median; }
+per_round() { column "$@" | awk '{ printf "%s%.0f", (NR > 1 ? " / " : ""), $1 }'; }
+# Within each round: phase column a b how (ratio: a / b, minus: a - b), one value a round
+within() {
+  awk -v p="$1" -v c="$2" -v a="$3" -v b="$4" -v how="$5" '$2 == p && $3 == a { x[$1] = $c } $2 == p && $3 == b { y[$1] = $c }
+    END { for (r in x) if (r in y) print (how == "ratio" ? (y[r] > 0 ? x[r] / y[r] : 0) : x[r] - y[r]) }' "$results"
 }
 ms() { awk -v v="$1" 'BEGIN { printf "%.2f", v / 1000 }'; }
-added() { awk -v a="$1" -v b="$2" 'BEGIN { d = (a - b) / 1000; printf "%s%.2f", (d >= 0 ? "+" : ""), d }'; }
+signed_ms() { awk -v v="$1" 'BEGIN { d = v / 1000; printf "%s%.2f", (d >= 0 ? "+" : ""), d }'; }
 rps() { awk -v v="$1" 'BEGIN { printf "%.0f", v }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
-round_ratios() {
-  awk '$2 == "throughput" && $3 == "gateway" { g[$1] = $4 } $2 == "throughput" && $3 == "haproxy" { h[$1] = $4 }
-    END { for (r = 1; r in g; r++) printf "%s%.2f", (r > 1 ? ", " : ""), (h[r] > 0 ? g[r] / h[r] : 0) }' "$results"
-}
-throughput_row() { printf '%s **%s** req/s (rounds %s)' "${title[$1]}" "$(rps "$(mean throughput "$1" 4)")" "$(per_round throughput "$1" 4)"; }
+list() { sort -g | awk -v f="$1" '{ printf "%s" f, (NR > 1 ? ", " : ""), $1 }'; } # format; sorted, not in round order
+throughput_row() { printf '%s **%s** req/s (%s)' "${title[$1]}" "$(rps "$(mid throughput "$1" 4)")" "$(per_round throughput "$1" 4)"; }
 latency_row() {
-  printf '%s p50 %s ms, p99 %s ms, max %s ms at %s req/s' "${title[$1]}" "$(ms "$(mean latency "$1" 5)")" \
-    "$(ms "$(mean latency "$1" 6)")" "$(ms "$(mean latency "$1" 7)")" "$(rps "$(mean latency "$1" 4)")"
+  printf '%s p50 %s ms, p99 %s ms, max %s ms at %s req/s' "${title[$1]}" "$(ms "$(mid latency "$1" 5)")" \
+    "$(ms "$(mid latency "$1" 6)")" "$(ms "$(mid latency "$1" 7)")" "$(rps "$(mid latency "$1" 4)")"
 }
-added_row() {
-  printf '%s **%s ms p50, %s ms p99**' "${title[$1]}" "$(added "$(mean latency "$1" 5)" "$(mean latency direct 5)")" \
-    "$(added "$(mean latency "$1" 6)" "$(mean latency direct 6)")"
+added() { # target [baseline]: p50 and p99 added, medians of the rounds' differences
+  local base="${2:-direct}"
+  printf '**%s ms p50, %s ms p99** (p99 in the rounds: %s)' \
+    "$(signed_ms "$(within latency 5 "$1" "$base" minus | median)")" \
+    "$(signed_ms "$(within latency 6 "$1" "$base" minus | median)")" \
+    "$(within latency 6 "$1" "$base" minus | awk '{ print $1 / 1000 }' | list '%+.2f')"
 }
 cpu_row() {
-  printf '%s: **%s** (proxy %s, instances %s, redis %s); rest of machine (wrk, other work) %s' "${title[$1]}" \
-    "$(rps "$(awk -v a="$(mean throughput "$1" 11)" -v b="$(mean throughput "$1" 12)" -v c="$(mean throughput "$1" 13)" \
-      'BEGIN { print a + b + c }')")" \
-    "$(rps "$(mean throughput "$1" 11)")" "$(rps "$(mean throughput "$1" 12)")" "$(rps "$(mean throughput "$1" 13)")" \
-    "$(rps "$(mean throughput "$1" 14)")"
+  local proxy instances redis
+  proxy="$(mid throughput "$1" 11)"; instances="$(mid throughput "$1" 12)"; redis="$(mid throughput "$1" 13)"
+  printf '%s **%s** (proxy %s, instances %s, redis %s; rest of machine: wrk, other work %s)' "${title[$1]}" \
+    "$(awk -v a="$proxy" -v b="$instances" -v c="$redis" 'BEGIN { printf "%.0f", a + b + c }')" \
+    "$(rps "$proxy")" "$(rps "$instances")" "$(rps "$redis")" "$(rps "$(mid throughput "$1" 14)")"
 }
-gw_ratio="$(ratio "$(mean throughput gateway 4)" "$(mean throughput haproxy 4)")"
-gw_added_p99="$(awk -v a="$(mean latency gateway 6)" -v b="$(mean latency direct 6)" 'BEGIN { printf "%.3f", (a - b) / 1000 }')"
+gw_ratio="$(within throughput 4 gateway haproxy ratio | median | awk '{ printf "%.2f", $1 }')"
+gw_added_p99="$(within latency 6 gateway direct minus | median | awk '{ printf "%.3f", $1 / 1000 }')"
 aim_throughput="$(awk -v r="$gw_ratio" -v a="$AIM_RATIO" 'BEGIN { print (r >= a) ? "met" : "not met" }')"
 aim_latency="$(awk -v d="$gw_added_p99" -v a="$AIM_P99_MS" 'BEGIN { print (d <= a) ? "met" : "not met" }')"
-limiter="$(for t in "${throughput_targets[@]}"; do printf '%s %.2f\n' "$t" "$(mean throughput "$t" 10)"; done | paste -sd ',' | sed 's/,/, /g')"
+limiter="$(for t in "${throughput_targets[@]}"; do printf '%s %.2f\n' "$t" "$(mid throughput "$t" 10)"; done | paste -sd ',' | sed 's/,/, /g')"
 revision="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 [ -n "$(git -C "$root" status --porcelain 2>/dev/null)" ] && revision="$revision (with uncommitted changes)"
 
 echo
-say "summary ($(date -u +%Y-%m-%dT%H:%MZ), whole run $(seconds_since "$run_started") s); means of $ROUNDS round(s)"
+say "summary ($(date -u +%Y-%m-%dT%H:%MZ), whole run $(seconds_since "$run_started") s); medians of $ROUNDS round(s)"
 cat <<EOF
 | | |
 |---|---|
-| machine | $cores cores, $cpu_model, $mem_gib GiB; load average before the run $load_before |
+| machine | $cores cores, $cpu_model, $mem_gib GiB; load average before the run $load_before, after $(cut -d ' ' -f 1-3 /proc/loadavg) |
 | command | \`bench/gateway.sh\` (ROUNDS=$ROUNDS DURATION=$DURATION WARMUP=$WARMUP THREADS=$THREADS CONNECTIONS=$CONNECTIONS LAT_CONNECTIONS=$LAT_CONNECTIONS LAT_PAUSE_MS=$LAT_PAUSE_MS), revision $revision; $(haproxy -v | head -n 1 | cut -d ' ' -f 1-3), wrk $(wrk -v 2>&1 | head -n 1 | cut -d ' ' -f 2) |
 | request | GET $path, keep-alive HTTP/1.1 (wrk); limiter on, one decision in Redis per request except where skipped (EVALSHA calls per request: $limiter) |
-| throughput, wrk -t$THREADS -c$CONNECTIONS | $(throughput_row direct); $(throughput_row direct_skip); $(throughput_row direct3); $(throughput_row gateway); $(throughput_row haproxy); $(throughput_row gateway_http) |
-| gateway / HAProxy req/s | **$gw_ratio** (per round $(round_ratios)); aim ≥ $AIM_RATIO: **$aim_throughput** |
-| latency, wrk -t1 -c$LAT_CONNECTIONS, ${LAT_PAUSE_MS} ms pause | $(latency_row direct); $(latency_row direct_skip); $(latency_row gateway); $(latency_row haproxy); $(latency_row gateway_http) |
-| added over one instance directly | $(added_row gateway); $(added_row haproxy); $(added_row gateway_http) |
+| throughput, wrk -t$THREADS -c$CONNECTIONS (median; each round) | $(throughput_row direct); $(throughput_row direct_skip); $(throughput_row direct3); $(throughput_row gateway); $(throughput_row haproxy); $(throughput_row gateway_http) |
+| gateway / HAProxy req/s, within a round | **$gw_ratio** (rounds: $(within throughput 4 gateway haproxy ratio | list '%.2f')); aim ≥ $AIM_RATIO: **$aim_throughput** |
+| latency, wrk -t1 -c$LAT_CONNECTIONS, ${LAT_PAUSE_MS} ms pause (medians) | $(latency_row direct); $(latency_row direct_skip); $(latency_row gateway); $(latency_row haproxy); $(latency_row gateway_http) |
+| added over one instance directly, within a round | ${title[gateway]} $(added gateway); ${title[haproxy]} $(added haproxy); ${title[gateway_http]} $(added gateway_http) |
 | aim: gateway p99 added ≤ $AIM_P99_MS ms | **$aim_latency** ($(awk -v d="$gw_added_p99" 'BEGIN { printf "%+.2f", d }') ms) |
-| the limiter's own cost, one instance | p50 $(added "$(mean latency direct 5)" "$(mean latency direct_skip 5)") ms, p99 $(added "$(mean latency direct 6)" "$(mean latency direct_skip 6)") ms; instance CPU $(rps "$(mean throughput direct 12)") against $(rps "$(mean throughput direct_skip 12)") us/request, redis $(rps "$(mean throughput direct 13)") against $(rps "$(mean throughput direct_skip 13)"); req/s $(ratio "$(mean throughput direct 4)" "$(mean throughput direct_skip 4)") of the figure without it |
+| the limiter's own cost, one instance | $(added direct direct_skip); instance CPU $(rps "$(mid throughput direct 12)") against $(rps "$(mid throughput direct_skip 12)") us/request, Redis $(rps "$(mid throughput direct 13)") against $(rps "$(mid throughput direct_skip 13)"); req/s $(within throughput 4 direct direct_skip ratio | median | awk '{ printf "%.2f", $1 }') of the figure without it |
 | CPU-us per request (proxy + instances + redis), throughput runs | $(cpu_row direct); $(cpu_row direct3); $(cpu_row gateway); $(cpu_row haproxy); $(cpu_row gateway_http) |
 | requests per instance, whole run | gateway: $gateway_spread; HAProxy: $haproxy_spread (last checks: $lbtot_check) |
 EOF
