@@ -30,15 +30,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns every failure into a problem response: the caller's mistakes into 4xx naming the field,
  * unreachable dependencies into 503 with Retry-After, and only true defects into 500 (logged).
- * It also renders the statuses Armeria produces itself (404, 405, 413...) as problems.
+ * It also renders the statuses Armeria produces itself (404, 405, 413...) as problems. The gateway
+ * uses it too, so that its own refusals look like the instances'.
  */
-final class ErrorMapping implements ServerErrorHandler {
+public final class ErrorMapping implements ServerErrorHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(ErrorMapping.class);
 
     private final Duration retryAfter;
 
-    ErrorMapping(Duration retryAfter) {
+    /** @param retryAfter what a 503 tells the client to wait */
+    public ErrorMapping(Duration retryAfter) {
         this.retryAfter = retryAfter;
     }
 

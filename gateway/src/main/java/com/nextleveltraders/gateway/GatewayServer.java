@@ -12,6 +12,7 @@ import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServerPort;
 import com.linecorp.armeria.server.encoding.EncodingService;
+import com.nextleveltraders.api.ErrorMapping;
 import com.nextleveltraders.api.Problems;
 import com.nextleveltraders.api.RateLimiting;
 import com.nextleveltraders.cache.RedisConnections;
@@ -116,6 +117,7 @@ public final class GatewayServer implements AutoCloseable {
             // Each attempt may take the response timeout; the request as a whole all of its attempts.
             Duration requestTimeout = gateway.responseTimeout().multipliedBy(gateway.retries() + 1L);
             builder.maxRequestLength(config.platform().api().maxRequestBody().bytes())
+                    .errorHandler(new ErrorMapping(retryAfter))
                     .requestTimeout(requestTimeout)
                     .gracefulShutdownTimeout(Duration.ZERO, requestTimeout)
                     .serviceUnder("/", proxy)

@@ -213,6 +213,23 @@ class GatewayRoutingTest {
     }
 
     @Test
+    void anOversizedBodyIsAProblemAtTheGatewayAndReachesNoInstance() throws Exception {
+        gateway = TestGateway.start("", "slowStart: 0s");
+        TestBackend a = backend("a");
+        awaitUp("a");
+        HttpResponse<String> refused = client.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + gateway.port() + "/echo"))
+                .header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"x\":\"" + "y".repeat(70_000) + "\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(refused.statusCode()).isEqualTo(413);
+        assertThat(refused.headers().firstValue("content-type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(refused.body()).contains("\"status\":413");
+        assertThat(a.served.get()).isZero();
+    }
+
+    @Test
     void theAdminApiNeedsItsTokenAndRefusesBadBackendsNamingTheField() throws Exception {
         gateway = TestGateway.start("", "slowStart: 0s");
         String admin = "http://127.0.0.1:" + gateway.adminPort() + "/admin/backends";
