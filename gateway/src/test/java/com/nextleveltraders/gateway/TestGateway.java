@@ -35,7 +35,17 @@ final class TestGateway {
                 base = Files.createTempDirectory(Path.of("/tmp"), "nlt-gateway-test-");
                 redis = EmbeddedRedis.start(new RedisOptions(base.resolve("redis"), base.resolve("redis.log"), 0,
                         ProcessHandle.current().pid(), Map.of()));
-                Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(redis::close));
+                Path dir = base;
+                EmbeddedRedis server = redis;
+                // Redis first, then its files: nothing of these tests stays behind in /tmp.
+                Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
+                    server.close();
+                    try (var paths = Files.walk(dir)) {
+                        paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                    } catch (IOException e) {
+                        System.err.println("could not remove " + dir + ": " + e.getMessage());
+                    }
+                }));
                 certificate = SelfSignedCertificate.ensure(base.resolve("tls"), List.of("*.nextleveltraders.com"));
                 Files.writeString(base.resolve("admin-token"), ADMIN_TOKEN);
                 Files.writeString(base.resolve("gateway-secret"), SECRET);
