@@ -21,8 +21,8 @@ import javax.sql.DataSource;
  *
  * <ol>
  * <li>START: S starts logging the changes of the bucket's rows ({@code moving_buckets},
- *     {@code bucket_changes}); it takes the bucket's ownership row FOR UPDATE once on the way, so
- *     that every write still running without the log has committed before the copy.
+ *     {@code bucket_changes}); it freezes the bucket once on the way ({@link Ownership#freeze}),
+ *     so that every write still running without the log has committed before the copy.
  * <li>COPY: T drops any leftover rows of the bucket and receives a copy of S's, read in one
  *     REPEATABLE READ snapshot, in batches. The log's position and the oldest running transaction
  *     at that snapshot are the catch-up's starting point.
@@ -30,8 +30,8 @@ import javax.sql.DataSource;
  *     those rows to T, or deleting them there when gone on S, until a round finds few changes.
  *     A change logged by a transaction still running when a round looked is read again next round
  *     (log ids are taken in one order and committed in another).
- * <li>FREEZE: S's ownership row FOR UPDATE (every write holds it FOR SHARE: this waits for running
- *     writes and holds new ones), the last changes, then VERIFY: count and an order-independent
+ * <li>FREEZE: S freezes the bucket ({@link Ownership#freeze}: waits for the running writes and
+ *     holds new ones), the last changes, then VERIFY: count and an order-independent
  *     checksum of each table's rows of the bucket, equal on S and T, or the move is rolled back.
  * <li>FLIP: S deletes its ownership row and commits (the held writes then find no owner and retry),
  *     T takes ownership, the directory names T. S lets go first, so two shards never own the bucket
@@ -166,7 +166,7 @@ public final class BucketMover implements AutoCloseable {
         crash("START");
         Transactions.inTransaction(source, connection -> {
             execute(connection, "INSERT INTO moving_buckets (bucket) VALUES (?) ON CONFLICT DO NOTHING", bucket);
-            if (!lockOwnership(connection, bucket)) {
+            if (!Ownership.freeze(connection, bucket)) {
                 throw new IllegalArgumentException("shard " + from + " does not own bucket " + bucket);
             }
             return null;
@@ -430,7 +430,7 @@ public final class BucketMover implements AutoCloseable {
         try (Connection s = source.getConnection()) {
             s.setAutoCommit(false);
             try {
-                if (!lockOwnership(s, bucket)) {
+                if (!Ownership.freeze(s, bucket)) {
                     throw new IllegalStateException("shard no longer owns bucket " + bucket + " at the freeze");
                 }
                 long frozen = System.nanoTime();
@@ -603,17 +603,6 @@ public final class BucketMover implements AutoCloseable {
     private void crash(String point) {
         if (Objects.equals(crashAt, point)) {
             throw new SimulatedCrash(point);
-        }
-    }
-
-    /** Takes the bucket's ownership row FOR UPDATE, waiting for the writes that hold it; false when there is none. */
-    private static boolean lockOwnership(Connection connection, int bucket) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT 1 FROM owned_buckets WHERE bucket = ? FOR UPDATE")) {
-            select.setInt(1, bucket);
-            try (ResultSet rs = select.executeQuery()) {
-                return rs.next();
-            }
         }
     }
 

@@ -23,6 +23,7 @@ import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -251,6 +252,88 @@ class BucketMoverTest {
         }
         try (Database database = Database.open(config); BucketMover again = BucketMover.open(database)) {
             assertThat(again).isNotNull(); // released on close
+        }
+    }
+
+    /**
+     * PostgreSQL grants FOR SHARE on a row that is only share-locked at once, even while a FOR
+     * UPDATE waits for it: with row locks alone, writes that keep overlapping starve the freeze.
+     * Here one write holds the bucket, the move's freeze (the one at START, the same as the one
+     * before the flip) waits for it, and a second write comes: it must wait behind the freeze,
+     * not join the first one.
+     */
+    @Test
+    void aWriteThatComesWhileTheFreezeWaitsQueuesBehindIt() throws Exception {
+        try (Database database = Database.open(config); Database writers = Database.open(config);
+                ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            int bucket = nextBucket();
+            UUID user = seedUser(writers, userInBucket(writers, bucket), 1);
+            UUID firstOrder = UUID.randomUUID();
+            UUID secondOrder = UUID.randomUUID();
+            CountDownLatch firstInside = new CountDownLatch(1);
+            CountDownLatch firstMayCommit = new CountDownLatch(1);
+            AtomicBoolean secondInside = new AtomicBoolean();
+            Future<?> first = threads.submit(() -> writers.write(user, connection -> {
+                firstInside.countDown();
+                awaitUninterruptibly(firstMayCommit);
+                return insertOrder(connection, user, bucket, firstOrder);
+            }));
+            firstInside.await();
+            Future<BucketMover.Result> move;
+            Future<?> second;
+            try (BucketMover mover = BucketMover.open(database)) {
+                move = threads.submit(() -> mover.move(bucket, 1, 2));
+                try {
+                    awaitLockWaiters(database, 1); // the freeze, waiting for the first write
+                    second = threads.submit(() -> writers.write(user, connection -> {
+                        secondInside.set(true);
+                        return insertOrder(connection, user, bucket, secondOrder);
+                    }));
+                    // The second write either goes in beside the first or waits for a lock too.
+                    while (!secondInside.get() && lockWaiters(database) < 2) {
+                        Thread.sleep(5);
+                    }
+                    assertThat(secondInside).as("a write went ahead of the freeze waiting before it").isFalse();
+                } finally {
+                    firstMayCommit.countDown();
+                }
+                first.get();
+                second.get();
+                assertThat(move.get().moved()).isTrue();
+            }
+            assertOwnedOnlyBy(database, bucket, 2);
+            for (UUID order : List.of(firstOrder, secondOrder)) {
+                assertThat(count(shard(database, 2), "SELECT count(*) FROM orders WHERE id = '" + order + "'"))
+                        .isEqualTo(1);
+                assertThat(count(shard(database, 1), "SELECT count(*) FROM orders WHERE id = '" + order + "'"))
+                        .isZero();
+            }
+        }
+    }
+
+    /** Backends of the first server (catalog and shard 1) waiting for a heavyweight lock. */
+    private static long lockWaiters(Database database) {
+        return count(database.catalog(), "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'");
+    }
+
+    private static void awaitLockWaiters(Database database, long waiters) throws InterruptedException {
+        while (lockWaiters(database) < waiters) {
+            Thread.sleep(5);
+        }
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                latch.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
