@@ -7,11 +7,11 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import javax.sql.DataSource;
 
 /**
@@ -31,21 +31,32 @@ import javax.sql.DataSource;
  *     A change logged by a transaction still running when a round looked is read again next round
  *     (log ids are taken in one order and committed in another).
  * <li>FREEZE: S freezes the bucket ({@link Ownership#freeze}: waits for the running writes and
- *     holds new ones), the last changes, then VERIFY: count and an order-independent
+ *     holds new ones), the last changes go to T, then VERIFY: count and an order-independent
  *     checksum of each table's rows of the bucket, equal on S and T, or the move is rolled back.
  * <li>FLIP: S deletes its ownership row and commits (the held writes then find no owner and retry),
- *     T takes ownership, the directory names T. S lets go first, so two shards never own the bucket
- *     at once; writers retry with backoff in the few milliseconds in between. The freeze is measured
- *     from holding the row to the directory naming T.
+ *     then T commits the last changes together with its ownership, while the catalog's directory
+ *     names T. S lets go first, so two shards never own the bucket at once; writers retry with
+ *     backoff in the few milliseconds in between. The freeze is measured from holding the bucket
+ *     to T owning it and the directory naming T.
  * <li>CLEANUP: S deletes the bucket's rows, its log and its mark.
  * </ol>
+ *
+ * <p>The freeze is what writers to the bucket feel, so it holds only what must be done while S
+ * stands still, in as few round trips as the order of the steps allows: one to read the last
+ * changes with their rows; one to T (the changes, T's checksums and T's ownership, uncommitted)
+ * while S sums its own rows and deletes its ownership row, uncommitted too; S's commit; then T's
+ * commit and the directory's at once. The journal needs no step inside it: FREEZE, written before,
+ * already tells a resume to finish the move.
  *
  * <p>Only one mover works at a time: it holds a session advisory lock on the catalog over a
  * connection of its own, released when the mover is closed or its process dies.
  */
 public final class BucketMover implements AutoCloseable {
 
-    /** The steps of a move as the journal records them. */
+    /**
+     * The steps of a move as the journal records them. FLIP is no longer written (the flip happens
+     * inside the freeze, which FREEZE covers); a journal that says FLIP resumes as FREEZE does.
+     */
     public enum Step { START, COPY, CATCHUP, FREEZE, FLIP, CLEANUP, DONE, ROLLED_BACK }
 
     /**
@@ -82,6 +93,13 @@ public final class BucketMover implements AutoCloseable {
         static final Mark ALL = new Mark(0, "0");
     }
 
+    /**
+     * The bucket's changes after a mark, read on S: per table the changed rows as they are now
+     * (JSON objects) and the keys of those now gone; how many keys; and the mark after them.
+     */
+    private record Changes(Map<Table, List<String>> present, Map<Table, List<String>> gone, int keys, Mark mark) {
+    }
+
     // In foreign-key order: accounts before the orders that name them, orders before their trades.
     private static final List<Table> TABLES = List.of(new Table("accounts", List.of("user_id")),
             new Table("orders", List.of("id")), new Table("trades", List.of("id")),
@@ -91,6 +109,8 @@ public final class BucketMover implements AutoCloseable {
     private static final int BATCH = 500;
     private static final int SMALL_ROUND = 20;
     private static final int MAX_ROUNDS = 50;
+    // A row's text depends on the session's time zone (timestamptz): the same on both sides.
+    private static final String UTC = "SET LOCAL TimeZone = 'UTC'";
 
     private final Database database;
     private final Connection lock;
@@ -184,8 +204,7 @@ public final class BucketMover implements AutoCloseable {
         while (rounds < MAX_ROUNDS) {
             rounds++;
             long[] count = new long[1];
-            Mark since = mark;
-            mark = inSnapshot(source, connection -> apply(connection, target, bucket, since, count));
+            mark = catchUp(source, target, bucket, mark, count);
             applied += count[0];
             if (count[0] < SMALL_ROUND) {
                 break;
@@ -195,11 +214,11 @@ public final class BucketMover implements AutoCloseable {
         step(id, Step.FREEZE);
         crash("FREEZE");
         long[] lastChanges = new long[1];
-        double freeze = freezeAndFlip(id, source, target, bucket, to, mark, lastChanges);
+        double freeze = freezeAndFlip(source, target, bucket, to, mark, true, lastChanges);
         applied += lastChanges[0];
         if (Double.isNaN(freeze)) {
             String note = "verification failed: the copy on shard " + to + " differs from shard " + from;
-            rollBack(id, source, target, bucket, note);
+            rollBack(id, source, target, bucket, from, to, false, note);
             return new Result(id, bucket, from, to, false, copied[0], applied, rounds, Double.NaN, note);
         }
         cleanUp(id, source, bucket, copied[0], applied, freeze);
@@ -234,7 +253,7 @@ public final class BucketMover implements AutoCloseable {
             switch (move.step()) {
                 case START, COPY, CATCHUP -> {
                     String note = "rolled back after an interrupted " + move.step();
-                    rollBack(move.id(), source, target, move.bucket(), note);
+                    rollBack(move.id(), source, target, move.bucket(), move.from(), move.to(), false, note);
                     results.add(new Result(move.id(), move.bucket(), move.from(), move.to(), false, 0, 0, 0,
                             Double.NaN, note));
                 }
@@ -242,19 +261,23 @@ public final class BucketMover implements AutoCloseable {
                     double freeze = Double.NaN;
                     long[] applied = new long[1];
                     if (move.step() != Step.CLEANUP) {
-                        if (owns(source, move.bucket())) {
-                            freeze = freezeAndFlip(move.id(), source, target, move.bucket(), move.to(), Mark.ALL,
-                                    applied);
+                        if (owns(target, move.bucket())) {
+                            // T committed the bucket: only the directory may not name it yet.
+                            name(move.bucket(), move.to());
+                        } else {
+                            // S still owns the bucket, or let go of it before T took it (T's last
+                            // changes were then lost with its transaction; S's rows, owned by no one,
+                            // cannot change): either way T gets every change since the start again.
+                            boolean held = owns(source, move.bucket());
+                            freeze = freezeAndFlip(source, target, move.bucket(), move.to(), Mark.ALL, held, applied);
                             if (Double.isNaN(freeze)) {
                                 String note = "verification failed while finishing an interrupted move";
-                                rollBack(move.id(), source, target, move.bucket(), note);
+                                rollBack(move.id(), source, target, move.bucket(), move.from(), move.to(), !held,
+                                        note);
                                 results.add(new Result(move.id(), move.bucket(), move.from(), move.to(), false, 0,
                                         applied[0], 0, Double.NaN, note));
                                 continue;
                             }
-                        } else {
-                            // S let go after verifying: T holds everything; finish the flip.
-                            flipTo(target, move.bucket(), move.to());
                         }
                     }
                     cleanUp(move.id(), source, move.bucket(), null, applied[0], freeze);
@@ -295,12 +318,12 @@ public final class BucketMover implements AutoCloseable {
                             while (rs.next()) {
                                 batch.add(rs.getString(1));
                                 if (batch.size() == BATCH) {
-                                    copied[0] += upsert(t, table, batch);
+                                    copied[0] += upsertNow(t, table, batch);
                                     batch.clear();
                                 }
                             }
                         }
-                        copied[0] += upsert(t, table, batch);
+                        copied[0] += upsertNow(t, table, batch);
                     }
                 }
                 return null;
@@ -309,97 +332,107 @@ public final class BucketMover implements AutoCloseable {
         });
     }
 
-    /**
-     * Reads on {@code s} the changes after {@code since} and writes the changed rows' current
-     * state to T; {@code s} is in a REPEATABLE READ transaction, or frozen. Returns the new mark.
-     */
-    private Mark apply(Connection s, DataSource target, int bucket, Mark since, long[] count) throws SQLException {
-        String xmin;
-        long lastId = since.lastId();
-        Map<String, Set<String>> keys = new LinkedHashMap<>();
-        try (PreparedStatement select = s.prepareStatement("SELECT pg_snapshot_xmin(pg_current_snapshot())::text");
-                ResultSet rs = select.executeQuery()) {
-            rs.next();
-            xmin = rs.getString(1);
-        }
-        try (PreparedStatement select = s.prepareStatement(
-                "SELECT id, tbl, key::text FROM bucket_changes WHERE bucket = ? AND (id > ? OR xid >= ?::xid8)")) {
-            select.setInt(1, bucket);
-            select.setLong(2, since.lastId());
-            select.setString(3, since.xmin());
-            try (ResultSet rs = select.executeQuery()) {
-                while (rs.next()) {
-                    lastId = Math.max(lastId, rs.getLong(1));
-                    keys.computeIfAbsent(rs.getString(2), table -> new LinkedHashSet<>()).add(rs.getString(3));
-                }
+    /** One catch-up round: the changes after {@code since}, read in one snapshot of S, written to T. */
+    private Mark catchUp(DataSource source, DataSource target, int bucket, Mark since, long[] count) {
+        return inSnapshot(source, s -> {
+            Changes changes = changes(s, bucket, since);
+            count[0] += changes.keys();
+            if (changes.keys() > 0) {
+                Transactions.inTransaction(target, t -> {
+                    writes(t, changes).run(t);
+                    return null;
+                });
             }
-        }
-        if (keys.isEmpty()) {
-            return new Mark(lastId, xmin);
+            return changes.mark();
+        });
+    }
+
+    // The changes after a mark, with each changed row as it is now (NULL when gone), in one statement.
+    // The first row is not a change: the snapshot's xmin and the last log id read (the new mark).
+    private static final String CHANGES = """
+            WITH c AS MATERIALIZED (
+                SELECT id, tbl, key FROM bucket_changes WHERE bucket = ? AND (id > ? OR xid >= ?::xid8))
+            SELECT -1 AS t, pg_snapshot_xmin(pg_current_snapshot())::text AS key, (SELECT max(id) FROM c)::text AS row
+            """ + String.join("", TABLES.stream().map(table -> """
+            UNION ALL
+            SELECT %d, k.key::text, CASE WHEN r.bucket IS NULL THEN NULL ELSE to_jsonb(r)::text END
+            FROM (SELECT DISTINCT key FROM c WHERE tbl = '%s') k
+            CROSS JOIN LATERAL jsonb_populate_record(NULL::%s, k.key) p
+            LEFT JOIN %s r ON r.bucket = ? AND %s
+            """.formatted(TABLES.indexOf(table), table.name(), table.name(), table.name(),
+                    String.join(" AND ", table.key().stream().map(c -> "r." + c + " = p." + c).toList())))
+            .toList());
+
+    /**
+     * Reads on {@code s} the changes after {@code since}, in one round trip; {@code s} is in a
+     * REPEATABLE READ transaction, or frozen, or its bucket has no owner (then it cannot change).
+     */
+    private static Changes changes(Connection s, int bucket, Mark since) throws SQLException {
+        Object[] parameters = new Object[3 + TABLES.size()];
+        parameters[0] = bucket;
+        parameters[1] = since.lastId();
+        parameters[2] = since.xmin();
+        for (int i = 0; i < TABLES.size(); i++) {
+            parameters[3 + i] = bucket;
         }
         Map<Table, List<String>> present = new LinkedHashMap<>();
         Map<Table, List<String>> gone = new LinkedHashMap<>();
-        for (Table table : TABLES) {
-            Set<String> changed = keys.getOrDefault(table.name(), Set.of());
-            if (changed.isEmpty()) {
-                continue;
-            }
-            count[0] += changed.size();
-            Set<String> missing = new LinkedHashSet<>(changed);
-            List<String> rows = new ArrayList<>();
-            String keyObject = table.key().stream().map(c -> "'" + c + "', r." + c)
-                    .reduce((a, b) -> a + ", " + b).orElseThrow();
-            try (PreparedStatement select = s.prepareStatement("SELECT to_jsonb(r)::text, jsonb_build_object("
-                    + keyObject + ")::text FROM " + table.name() + " r JOIN jsonb_populate_recordset(NULL::"
-                    + table.name() + ", ?::jsonb) k USING (" + String.join(", ", table.key()) + ") WHERE r.bucket = ?")) {
-                select.setString(1, "[" + String.join(",", changed) + "]");
-                select.setInt(2, bucket);
-                try (ResultSet rs = select.executeQuery()) {
-                    while (rs.next()) {
-                        rows.add(rs.getString(1));
-                        missing.remove(rs.getString(2));
-                    }
-                }
-            }
-            present.put(table, rows);
-            gone.put(table, new ArrayList<>(missing));
-        }
-        Transactions.inTransaction(target, t -> {
-            for (Table table : TABLES.reversed()) {
-                List<String> deleted = gone.getOrDefault(table, List.of());
-                if (!deleted.isEmpty()) {
-                    String match = table.key().stream().map(c -> "r." + c + " = k." + c)
-                            .reduce((a, b) -> a + " AND " + b).orElseThrow();
-                    try (PreparedStatement delete = t.prepareStatement("DELETE FROM " + table.name()
-                            + " r USING jsonb_populate_recordset(NULL::" + table.name() + ", ?::jsonb) k WHERE " + match)) {
-                        delete.setString(1, "[" + String.join(",", deleted) + "]");
-                        delete.executeUpdate();
-                    }
-                }
-            }
-            for (Table table : TABLES) {
-                upsert(t, table, present.getOrDefault(table, List.of()));
+        String[] mark = new String[2];
+        int[] keys = new int[1];
+        new RoundTrip().query(CHANGES, parameters).run(s, rs -> {
+            int table = rs.getInt(1);
+            if (table < 0) {
+                mark[0] = rs.getString(2);
+                mark[1] = rs.getString(3);
+            } else {
+                keys[0]++;
+                String row = rs.getString(3);
+                (row == null ? gone : present).computeIfAbsent(TABLES.get(table), t -> new ArrayList<>())
+                        .add(row == null ? rs.getString(2) : row);
             }
             return null;
         });
-        return new Mark(lastId, xmin);
+        long lastId = mark[1] == null ? since.lastId() : Math.max(since.lastId(), Long.parseLong(mark[1]));
+        return new Changes(present, gone, keys[0], new Mark(lastId, mark[0]));
     }
 
-    /** Inserts or replaces {@code rows} (each a JSON object of a row) in one statement; returns how many. */
-    private int upsert(Connection t, Table table, List<String> rows) throws SQLException {
+    /** The statements that bring T's copy of the changed rows up to date: deletions first, children first. */
+    private RoundTrip writes(Connection t, Changes changes) throws SQLException {
+        RoundTrip writes = new RoundTrip();
+        for (Table table : TABLES.reversed()) {
+            List<String> deleted = changes.gone().getOrDefault(table, List.of());
+            if (!deleted.isEmpty()) {
+                String match = String.join(" AND ", table.key().stream().map(c -> "r." + c + " = k." + c).toList());
+                writes.then("DELETE FROM " + table.name() + " r USING jsonb_populate_recordset(NULL::" + table.name()
+                        + ", ?::jsonb) k WHERE " + match, "[" + String.join(",", deleted) + "]");
+            }
+        }
+        for (Table table : TABLES) {
+            upsert(t, writes, table, changes.present().getOrDefault(table, List.of()));
+        }
+        return writes;
+    }
+
+    /** Adds to {@code writes} the insert-or-replace of {@code rows} (each a JSON object of a row); returns how many. */
+    private int upsert(Connection t, RoundTrip writes, Table table, List<String> rows) throws SQLException {
         if (rows.isEmpty()) {
             return 0;
         }
         List<String> cols = columns(t, table.name());
         String list = String.join(", ", cols);
-        String excluded = cols.stream().map(c -> "excluded." + c).reduce((a, b) -> a + ", " + b).orElseThrow();
-        try (PreparedStatement insert = t.prepareStatement("INSERT INTO " + table.name() + " (" + list + ") SELECT "
-                + list + " FROM jsonb_populate_recordset(NULL::" + table.name() + ", ?::jsonb) ON CONFLICT ("
-                + String.join(", ", table.key()) + ") DO UPDATE SET (" + list + ") = ROW(" + excluded + ")")) {
-            insert.setString(1, "[" + String.join(",", rows) + "]");
-            insert.executeUpdate();
-        }
+        String excluded = String.join(", ", cols.stream().map(c -> "excluded." + c).toList());
+        writes.then("INSERT INTO " + table.name() + " (" + list + ") SELECT " + list
+                + " FROM jsonb_populate_recordset(NULL::" + table.name() + ", ?::jsonb) ON CONFLICT ("
+                + String.join(", ", table.key()) + ") DO UPDATE SET (" + list + ") = ROW(" + excluded + ")",
+                "[" + String.join(",", rows) + "]");
         return rows.size();
+    }
+
+    private int upsertNow(Connection t, Table table, List<String> rows) throws SQLException {
+        RoundTrip upsert = new RoundTrip();
+        int count = upsert(t, upsert, table, rows);
+        upsert.run(t);
+        return count;
     }
 
     private synchronized List<String> columns(Connection connection, String table) throws SQLException {
@@ -423,33 +456,68 @@ public final class BucketMover implements AutoCloseable {
 
     /**
      * FREEZE, VERIFY and FLIP. Returns the freeze in milliseconds, or NaN when the copies differ
-     * (the freeze is then let go and S still owns the bucket).
+     * (nothing is committed then: S still owns the bucket if it did, T does not).
+     *
+     * <p>{@code held}: S owns the bucket and freezes it first. Otherwise S let go of it earlier (a
+     * resume after a crash between S's commit and T's) and its rows of the bucket cannot change.
+     *
+     * <p>Why the copy equals the source when T commits: the verification sums every row of the
+     * bucket on both sides, not only the last changes, after T wrote them and in the transaction
+     * that commits them, while S's rows of the bucket cannot change (frozen: the writes that held
+     * the bucket have ended and new ones wait; or owned by no one). S then commits only the deletion
+     * of its ownership row, and T only what was summed plus its ownership row. So the proof does
+     * not rest on the change log being complete: a change the log missed shows as a difference and
+     * the move is rolled back. (Summing only the last changes under the freeze, trusting an earlier
+     * full sum for the rest, would rest on it; the full sums cost little here, as both sides find a
+     * bucket's rows through its index, and run at the same time.)
      */
-    private double freezeAndFlip(long id, DataSource source, DataSource target, int bucket, int to, Mark mark,
+    private double freezeAndFlip(DataSource source, DataSource target, int bucket, int to, Mark mark, boolean held,
             long[] applied) {
-        try (Connection s = source.getConnection()) {
+        try (Connection s = source.getConnection(); Connection t = target.getConnection()) {
             s.setAutoCommit(false);
+            t.setAutoCommit(false);
+            CompletableFuture<List<long[]>> theirs = null;
             try {
-                if (!Ownership.freeze(s, bucket)) {
+                if (held && !Ownership.freeze(s, bucket)) {
                     throw new IllegalStateException("shard no longer owns bucket " + bucket + " at the freeze");
                 }
                 long frozen = System.nanoTime();
-                apply(s, target, bucket, mark, applied);
-                if (!verify(s, target, bucket)) {
+                Changes changes = changes(s, bucket, mark);
+                applied[0] += changes.keys();
+                // T: the last changes, its sums, and the bucket, uncommitted. S meanwhile: its sums, and
+                // letting go of the bucket, uncommitted too. One round trip each, at the same time.
+                RoundTrip there = writes(t, changes).then(UTC).query(CHECKSUMS, perTable(bucket))
+                        .then("INSERT INTO owned_buckets (bucket) VALUES (?) ON CONFLICT DO NOTHING", bucket);
+                theirs = async("move-target", () -> there.run(t, BucketMover::sums));
+                RoundTrip here = new RoundTrip().then(UTC).query(CHECKSUMS, perTable(bucket));
+                if (held) {
+                    here.then("DELETE FROM owned_buckets WHERE bucket = ?", bucket);
+                }
+                List<long[]> ours = here.run(s, BucketMover::sums);
+                List<long[]> copy = join(theirs);
+                if (!same(ours, copy)) {
                     s.rollback();
+                    t.rollback();
                     return Double.NaN;
                 }
-                step(id, Step.FLIP);
                 crash("FLIP");
-                execute(s, "DELETE FROM owned_buckets WHERE bucket = ?", bucket);
                 s.commit();
                 crash("RELEASED");
-                flipTo(target, bucket, to);
+                CompletableFuture<Void> named = async("move-directory", () -> {
+                    name(bucket, to);
+                    return null;
+                });
+                t.commit();
+                join(named);
                 return (System.nanoTime() - frozen) / 1e6;
             } catch (SimulatedCrash crash) {
-                throw crash; // the connection closes: the server rolls the freeze back, as if the mover had died
+                throw crash; // the connections close: the servers roll back what is open, as if the mover had died
             } catch (SQLException | RuntimeException e) {
-                s.rollback();
+                if (theirs != null) {
+                    theirs.handle((result, failure) -> null).join(); // T's connection is free again
+                }
+                rollbackQuietly(s, e);
+                rollbackQuietly(t, e);
                 throw e;
             }
         } catch (SQLException e) {
@@ -457,43 +525,40 @@ public final class BucketMover implements AutoCloseable {
         }
     }
 
-    /** T owns the bucket, then the directory names T. */
-    private void flipTo(DataSource target, int bucket, int to) {
-        Transactions.inTransaction(target, t -> {
-            execute(t, "INSERT INTO owned_buckets (bucket) VALUES (?) ON CONFLICT DO NOTHING", bucket);
-            return null;
-        });
-        Transactions.inTransaction(database.catalog(), c -> {
-            try (PreparedStatement update = c.prepareStatement("UPDATE bucket_directory SET shard_id = ? WHERE bucket = ?")) {
-                update.setInt(1, to);
-                update.setInt(2, bucket);
-                update.executeUpdate();
-            }
-            return null;
-        });
+    /** The directory names {@code to} for the bucket. */
+    private void name(int bucket, int to) {
+        try (Connection c = database.catalog().getConnection();
+                PreparedStatement update = c.prepareStatement("UPDATE bucket_directory SET shard_id = ? WHERE bucket = ?")) {
+            update.setInt(1, to);
+            update.setInt(2, bucket);
+            update.executeUpdate(); // autocommit: one round trip
+        } catch (SQLException e) {
+            throw Transactions.translate(e);
+        }
     }
 
-    /**
-     * Count and checksum of each table's rows of the bucket, equal on both. Both sides are summed
-     * at once (T's on another thread), each in one statement: this runs inside the freeze.
-     */
-    private static boolean verify(Connection s, DataSource target, int bucket) throws SQLException {
-        var there = java.util.concurrent.CompletableFuture.supplyAsync(
-                () -> Transactions.inTransaction(target, t -> checksums(t, bucket)),
-                task -> Thread.ofVirtual().name("verify-target").start(task));
-        List<long[]> here = checksums(s, bucket);
-        List<long[]> theirs;
+    @FunctionalInterface
+    private interface SqlCall<T> {
+        T call() throws SQLException;
+    }
+
+    /** {@code call} on a thread of its own: two servers work at once inside the freeze. */
+    private static <T> CompletableFuture<T> async(String name, SqlCall<T> call) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return call.call();
+            } catch (SQLException e) {
+                throw Transactions.translate(e);
+            }
+        }, task -> Thread.ofVirtual().name(name).start(task));
+    }
+
+    private static <T> T join(CompletableFuture<T> future) {
         try {
-            theirs = there.join();
-        } catch (java.util.concurrent.CompletionException e) {
+            return future.join();
+        } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
         }
-        for (int i = 0; i < here.size(); i++) {
-            if (here.get(i)[0] != theirs.get(i)[0] || here.get(i)[1] != theirs.get(i)[1]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static final String CHECKSUMS = String.join(" UNION ALL ", TABLES.stream()
@@ -501,23 +566,28 @@ public final class BucketMover implements AutoCloseable {
                     + " 0)::bigint FROM " + table.name() + " r WHERE bucket = ?)")
             .toList()) + " ORDER BY t";
 
-    private static List<long[]> checksums(Connection connection, int bucket) throws SQLException {
-        // A row's text depends on the session's time zone (timestamptz): the same on both sides.
-        try (PreparedStatement set = connection.prepareStatement("SET LOCAL TimeZone = 'UTC'")) {
-            set.execute();
+    private static long[] sums(ResultSet rs) throws SQLException {
+        return new long[] {rs.getLong(2), rs.getLong(3)};
+    }
+
+    /** Count and checksum of each table's rows of the bucket, equal on both sides. */
+    private static boolean same(List<long[]> here, List<long[]> there) {
+        if (here.size() != there.size()) {
+            return false;
         }
-        List<long[]> sums = new ArrayList<>();
-        try (PreparedStatement select = connection.prepareStatement(CHECKSUMS)) {
-            for (int i = 1; i <= TABLES.size(); i++) {
-                select.setInt(i, bucket);
-            }
-            try (ResultSet rs = select.executeQuery()) {
-                while (rs.next()) {
-                    sums.add(new long[] {rs.getLong(2), rs.getLong(3)});
-                }
+        for (int i = 0; i < here.size(); i++) {
+            if (here.get(i)[0] != there.get(i)[0] || here.get(i)[1] != there.get(i)[1]) {
+                return false;
             }
         }
-        return sums;
+        return true;
+    }
+
+    /** The bucket once per table: the parameters of {@link #CHECKSUMS}. */
+    private static Object[] perTable(int bucket) {
+        Object[] values = new Object[TABLES.size()];
+        java.util.Arrays.fill(values, bucket);
+        return values;
     }
 
     private void cleanUp(long id, DataSource source, int bucket, Long copied, long applied, double freeze) {
@@ -554,8 +624,14 @@ public final class BucketMover implements AutoCloseable {
         });
     }
 
-    /** T drops its copy (it must not own the bucket), S stops logging; the journal says so. */
-    private void rollBack(long id, DataSource source, DataSource target, int bucket, String note) {
+    /**
+     * T drops its copy (it must not own the bucket), S stops logging, the directory names S; the
+     * journal says so. {@code reclaim}: S had let go of the bucket (a resume that failed to verify
+     * after S's commit) and takes it back; safe because T does not own it and S's rows are intact
+     * (they are deleted only once T owns the bucket).
+     */
+    private void rollBack(long id, DataSource source, DataSource target, int bucket, int from, int to, boolean reclaim,
+            String note) {
         Transactions.inTransaction(target, t -> {
             try (PreparedStatement select = t.prepareStatement("SELECT 1 FROM owned_buckets WHERE bucket = ?")) {
                 select.setInt(1, bucket);
@@ -572,6 +648,9 @@ public final class BucketMover implements AutoCloseable {
             return null;
         });
         Transactions.inTransaction(source, s -> {
+            if (reclaim) {
+                execute(s, "INSERT INTO owned_buckets (bucket) VALUES (?) ON CONFLICT DO NOTHING", bucket);
+            }
             execute(s, "DELETE FROM moving_buckets WHERE bucket = ?", bucket);
             execute(s, "DELETE FROM bucket_changes WHERE bucket = ?", bucket);
             return null;
@@ -582,6 +661,14 @@ public final class BucketMover implements AutoCloseable {
                     WHERE id = ?""")) {
                 update.setString(1, note);
                 update.setLong(2, id);
+                update.executeUpdate();
+            }
+            // The directory may already name T if T's commit failed after it (both run at once).
+            try (PreparedStatement update = c.prepareStatement(
+                    "UPDATE bucket_directory SET shard_id = ? WHERE bucket = ? AND shard_id = ?")) {
+                update.setInt(1, from);
+                update.setInt(2, bucket);
+                update.setInt(3, to);
                 update.executeUpdate();
             }
             return null;
@@ -640,6 +727,14 @@ public final class BucketMover implements AutoCloseable {
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setInt(1, bucket);
             statement.execute();
+        }
+    }
+
+    private static void rollbackQuietly(Connection connection, Exception failure) {
+        try {
+            connection.rollback();
+        } catch (SQLException rollbackFailure) {
+            failure.addSuppressed(rollbackFailure);
         }
     }
 
