@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,11 +43,11 @@ import javax.sql.DataSource;
  * </ol>
  *
  * <p>The freeze is what writers to the bucket feel, so it holds only what must be done while S
- * stands still, in as few round trips as the order of the steps allows: one to read the last
- * changes with their rows; one to T (the changes, T's checksums and T's ownership, uncommitted)
- * while S sums its own rows and deletes its ownership row, uncommitted too; S's commit; then T's
- * commit and the directory's at once. The journal needs no step inside it: FREEZE, written before,
- * already tells a resume to finish the move.
+ * stands still, in as few round trips as the order of the steps allows ({@link RoundTrip}): one to
+ * S (the freeze itself, the last changes with their rows, S's checksums and the deletion of its
+ * ownership row, uncommitted); one to T (the last changes, T's checksums and T's ownership row,
+ * uncommitted); S's commit; then T's commit and the directory's at once. The journal needs no step
+ * inside it: FREEZE, written before, already tells a resume to finish the move.
  *
  * <p>Only one mover works at a time: it holds a session advisory lock on the catalog over a
  * connection of its own, released when the mover is closed or its process dies.
@@ -94,10 +95,44 @@ public final class BucketMover implements AutoCloseable {
     }
 
     /**
-     * The bucket's changes after a mark, read on S: per table the changed rows as they are now
+     * The bucket's changes after a mark, as read on S: per table the changed rows as they are now
      * (JSON objects) and the keys of those now gone; how many keys; and the mark after them.
      */
-    private record Changes(Map<Table, List<String>> present, Map<Table, List<String>> gone, int keys, Mark mark) {
+    private static final class Changes {
+        final Map<Table, List<String>> present = new LinkedHashMap<>();
+        final Map<Table, List<String>> gone = new LinkedHashMap<>();
+        final Mark since;
+        int keys;
+        Mark mark;
+
+        Changes(Mark since) {
+            this.since = since;
+            this.mark = since;
+        }
+
+        /** Adds {@link #CHANGES} to {@code trip}, its rows to these. */
+        RoundTrip read(RoundTrip trip, int bucket) {
+            Object[] parameters = new Object[3 + TABLES.size()];
+            parameters[0] = bucket;
+            parameters[1] = since.lastId();
+            parameters[2] = since.xmin();
+            Arrays.fill(parameters, 3, parameters.length, bucket);
+            return trip.query(CHANGES, this::row, parameters);
+        }
+
+        private void row(ResultSet rs) throws SQLException {
+            int table = rs.getInt(1);
+            if (table < 0) {
+                String last = rs.getString(3);
+                mark = new Mark(last == null ? since.lastId() : Math.max(since.lastId(), Long.parseLong(last)),
+                        rs.getString(2));
+                return;
+            }
+            keys++;
+            String row = rs.getString(3);
+            (row == null ? gone : present).computeIfAbsent(TABLES.get(table), t -> new ArrayList<>())
+                    .add(row == null ? rs.getString(2) : row);
+        }
     }
 
     // In foreign-key order: accounts before the orders that name them, orders before their trades.
@@ -185,8 +220,11 @@ public final class BucketMover implements AutoCloseable {
         });
         crash("START");
         Transactions.inTransaction(source, connection -> {
-            execute(connection, "INSERT INTO moving_buckets (bucket) VALUES (?) ON CONFLICT DO NOTHING", bucket);
-            if (!Ownership.freeze(connection, bucket)) {
+            boolean[] owned = new boolean[1];
+            RoundTrip start = new RoundTrip()
+                    .then("INSERT INTO moving_buckets (bucket) VALUES (?) ON CONFLICT DO NOTHING", bucket);
+            Ownership.freeze(start, bucket, owned).run(connection);
+            if (!owned[0]) {
                 throw new IllegalArgumentException("shard " + from + " does not own bucket " + bucket);
             }
             return null;
@@ -335,20 +373,23 @@ public final class BucketMover implements AutoCloseable {
     /** One catch-up round: the changes after {@code since}, read in one snapshot of S, written to T. */
     private Mark catchUp(DataSource source, DataSource target, int bucket, Mark since, long[] count) {
         return inSnapshot(source, s -> {
-            Changes changes = changes(s, bucket, since);
-            count[0] += changes.keys();
-            if (changes.keys() > 0) {
+            Changes changes = new Changes(since);
+            changes.read(new RoundTrip(), bucket).run(s);
+            count[0] += changes.keys;
+            if (changes.keys > 0) {
                 Transactions.inTransaction(target, t -> {
                     writes(t, changes).run(t);
                     return null;
                 });
             }
-            return changes.mark();
+            return changes.mark;
         });
     }
 
     // The changes after a mark, with each changed row as it is now (NULL when gone), in one statement.
     // The first row is not a change: the snapshot's xmin and the last log id read (the new mark).
+    // S is in a REPEATABLE READ transaction (a catch-up round), or frozen, or the bucket has no owner
+    // (then its rows cannot change).
     private static final String CHANGES = """
             WITH c AS MATERIALIZED (
                 SELECT id, tbl, key FROM bucket_changes WHERE bucket = ? AND (id > ? OR xid >= ?::xid8))
@@ -363,44 +404,11 @@ public final class BucketMover implements AutoCloseable {
                     String.join(" AND ", table.key().stream().map(c -> "r." + c + " = p." + c).toList())))
             .toList());
 
-    /**
-     * Reads on {@code s} the changes after {@code since}, in one round trip; {@code s} is in a
-     * REPEATABLE READ transaction, or frozen, or its bucket has no owner (then it cannot change).
-     */
-    private static Changes changes(Connection s, int bucket, Mark since) throws SQLException {
-        Object[] parameters = new Object[3 + TABLES.size()];
-        parameters[0] = bucket;
-        parameters[1] = since.lastId();
-        parameters[2] = since.xmin();
-        for (int i = 0; i < TABLES.size(); i++) {
-            parameters[3 + i] = bucket;
-        }
-        Map<Table, List<String>> present = new LinkedHashMap<>();
-        Map<Table, List<String>> gone = new LinkedHashMap<>();
-        String[] mark = new String[2];
-        int[] keys = new int[1];
-        new RoundTrip().query(CHANGES, parameters).run(s, rs -> {
-            int table = rs.getInt(1);
-            if (table < 0) {
-                mark[0] = rs.getString(2);
-                mark[1] = rs.getString(3);
-            } else {
-                keys[0]++;
-                String row = rs.getString(3);
-                (row == null ? gone : present).computeIfAbsent(TABLES.get(table), t -> new ArrayList<>())
-                        .add(row == null ? rs.getString(2) : row);
-            }
-            return null;
-        });
-        long lastId = mark[1] == null ? since.lastId() : Math.max(since.lastId(), Long.parseLong(mark[1]));
-        return new Changes(present, gone, keys[0], new Mark(lastId, mark[0]));
-    }
-
     /** The statements that bring T's copy of the changed rows up to date: deletions first, children first. */
     private RoundTrip writes(Connection t, Changes changes) throws SQLException {
         RoundTrip writes = new RoundTrip();
         for (Table table : TABLES.reversed()) {
-            List<String> deleted = changes.gone().getOrDefault(table, List.of());
+            List<String> deleted = changes.gone.getOrDefault(table, List.of());
             if (!deleted.isEmpty()) {
                 String match = String.join(" AND ", table.key().stream().map(c -> "r." + c + " = k." + c).toList());
                 writes.then("DELETE FROM " + table.name() + " r USING jsonb_populate_recordset(NULL::" + table.name()
@@ -408,7 +416,7 @@ public final class BucketMover implements AutoCloseable {
             }
         }
         for (Table table : TABLES) {
-            upsert(t, writes, table, changes.present().getOrDefault(table, List.of()));
+            upsert(t, writes, table, changes.present.getOrDefault(table, List.of()));
         }
         return writes;
     }
@@ -469,32 +477,42 @@ public final class BucketMover implements AutoCloseable {
      * not rest on the change log being complete: a change the log missed shows as a difference and
      * the move is rolled back. (Summing only the last changes under the freeze, trusting an earlier
      * full sum for the rest, would rest on it; the full sums cost little here, as both sides find a
-     * bucket's rows through its index, and run at the same time.)
+     * bucket's rows through its index, and they travel in round trips the freeze makes anyway.)
      */
     private double freezeAndFlip(DataSource source, DataSource target, int bucket, int to, Mark mark, boolean held,
             long[] applied) {
-        try (Connection s = source.getConnection(); Connection t = target.getConnection()) {
+        // Every connection taken before the freeze: taking one may cost a round trip (the pool checks
+        // a connection idle for a while).
+        try (Connection s = source.getConnection(); Connection t = target.getConnection();
+                Connection c = database.catalog().getConnection()) {
             s.setAutoCommit(false);
             t.setAutoCommit(false);
-            CompletableFuture<List<long[]>> theirs = null;
+            for (Table table : TABLES) {
+                columns(t, table.name()); // known before the freeze, for writing the last changes
+            }
             try {
-                if (held && !Ownership.freeze(s, bucket)) {
-                    throw new IllegalStateException("shard no longer owns bucket " + bucket + " at the freeze");
-                }
+                // From the request on, not from the grant: writes that come while the freeze waits for
+                // the running ones already queue behind it.
                 long frozen = System.nanoTime();
-                Changes changes = changes(s, bucket, mark);
-                applied[0] += changes.keys();
-                // T: the last changes, its sums, and the bucket, uncommitted. S meanwhile: its sums, and
-                // letting go of the bucket, uncommitted too. One round trip each, at the same time.
-                RoundTrip there = writes(t, changes).then(UTC).query(CHECKSUMS, perTable(bucket))
-                        .then("INSERT INTO owned_buckets (bucket) VALUES (?) ON CONFLICT DO NOTHING", bucket);
-                theirs = async("move-target", () -> there.run(t, BucketMover::sums));
-                RoundTrip here = new RoundTrip().then(UTC).query(CHECKSUMS, perTable(bucket));
+                // S, in one round trip: the freeze, the last changes with their rows, S's sums, and letting
+                // go of the bucket, uncommitted.
+                boolean[] owned = {!held};
+                Changes changes = new Changes(mark);
+                List<long[]> ours = new ArrayList<>();
+                RoundTrip here = held ? Ownership.freeze(new RoundTrip(), bucket, owned) : new RoundTrip();
+                changes.read(here, bucket).then(UTC).query(CHECKSUMS, rs -> ours.add(sums(rs)), perTable(bucket));
                 if (held) {
                     here.then("DELETE FROM owned_buckets WHERE bucket = ?", bucket);
                 }
-                List<long[]> ours = here.run(s, BucketMover::sums);
-                List<long[]> copy = join(theirs);
+                here.run(s);
+                if (!owned[0]) {
+                    throw new IllegalStateException("shard no longer owns bucket " + bucket + " at the freeze");
+                }
+                applied[0] += changes.keys;
+                // T, in one round trip: the last changes, T's sums, and the bucket, uncommitted.
+                List<long[]> copy = new ArrayList<>();
+                writes(t, changes).then(UTC).query(CHECKSUMS, rs -> copy.add(sums(rs)), perTable(bucket))
+                        .then("INSERT INTO owned_buckets (bucket) VALUES (?) ON CONFLICT DO NOTHING", bucket).run(t);
                 if (!same(ours, copy)) {
                     s.rollback();
                     t.rollback();
@@ -504,7 +522,7 @@ public final class BucketMover implements AutoCloseable {
                 s.commit();
                 crash("RELEASED");
                 CompletableFuture<Void> named = async("move-directory", () -> {
-                    name(bucket, to);
+                    name(c, bucket, to);
                     return null;
                 });
                 t.commit();
@@ -513,9 +531,6 @@ public final class BucketMover implements AutoCloseable {
             } catch (SimulatedCrash crash) {
                 throw crash; // the connections close: the servers roll back what is open, as if the mover had died
             } catch (SQLException | RuntimeException e) {
-                if (theirs != null) {
-                    theirs.handle((result, failure) -> null).join(); // T's connection is free again
-                }
                 rollbackQuietly(s, e);
                 rollbackQuietly(t, e);
                 throw e;
@@ -527,13 +542,19 @@ public final class BucketMover implements AutoCloseable {
 
     /** The directory names {@code to} for the bucket. */
     private void name(int bucket, int to) {
-        try (Connection c = database.catalog().getConnection();
-                PreparedStatement update = c.prepareStatement("UPDATE bucket_directory SET shard_id = ? WHERE bucket = ?")) {
+        try (Connection c = database.catalog().getConnection()) {
+            name(c, bucket, to);
+        } catch (SQLException e) {
+            throw Transactions.translate(e);
+        }
+    }
+
+    private static void name(Connection catalog, int bucket, int to) throws SQLException {
+        try (PreparedStatement update = catalog.prepareStatement(
+                "UPDATE bucket_directory SET shard_id = ? WHERE bucket = ?")) {
             update.setInt(1, to);
             update.setInt(2, bucket);
             update.executeUpdate(); // autocommit: one round trip
-        } catch (SQLException e) {
-            throw Transactions.translate(e);
         }
     }
 
@@ -542,7 +563,7 @@ public final class BucketMover implements AutoCloseable {
         T call() throws SQLException;
     }
 
-    /** {@code call} on a thread of its own: two servers work at once inside the freeze. */
+    /** {@code call} on a thread of its own: two servers commit at once at the end of the freeze. */
     private static <T> CompletableFuture<T> async(String name, SqlCall<T> call) {
         return CompletableFuture.supplyAsync(() -> {
             try {
@@ -586,7 +607,7 @@ public final class BucketMover implements AutoCloseable {
     /** The bucket once per table: the parameters of {@link #CHECKSUMS}. */
     private static Object[] perTable(int bucket) {
         Object[] values = new Object[TABLES.size()];
-        java.util.Arrays.fill(values, bucket);
+        Arrays.fill(values, bucket);
         return values;
     }
 

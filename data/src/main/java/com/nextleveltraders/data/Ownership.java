@@ -48,37 +48,23 @@ public final class Ownership {
      * {@link StaleDirectoryException} when the shard does not own it (any more).
      */
     public static void check(Connection connection, int bucket, int shard) throws SQLException {
-        if (!lock(connection, bucket, false)) {
+        boolean[] owned = new boolean[1];
+        new RoundTrip().then("SELECT pg_advisory_xact_lock_shared(?, ?)", BUCKET_LOCK_CLASS, bucket)
+                .query("SELECT 1 FROM owned_buckets WHERE bucket = ? FOR SHARE", rs -> owned[0] = true, bucket)
+                .run(connection);
+        if (!owned[0]) {
             throw new StaleDirectoryException(bucket, shard);
         }
     }
 
     /**
-     * Holds the bucket exclusively until the transaction ends, once the writes holding it have
-     * ended; writes that come meanwhile wait. False when the shard does not own it.
+     * Adds to {@code trip} what holds the bucket exclusively until the transaction ends, once the
+     * writes holding it have ended (writes that come meanwhile wait); {@code owned[0]} becomes true
+     * when the shard owns the bucket. Statements after it in the same round trip see every write
+     * that held the bucket.
      */
-    static boolean freeze(Connection connection, int bucket) throws SQLException {
-        return lock(connection, bucket, true);
-    }
-
-    // Both statements go in one round trip (pgjdbc sends them with a single Sync), in this order.
-    private static final String SHARED = "SELECT pg_advisory_xact_lock_shared(?, ?);"
-            + " SELECT 1 FROM owned_buckets WHERE bucket = ? FOR SHARE";
-    private static final String EXCLUSIVE = "SELECT pg_advisory_xact_lock(?, ?);"
-            + " SELECT 1 FROM owned_buckets WHERE bucket = ? FOR UPDATE";
-
-    private static boolean lock(Connection connection, int bucket, boolean exclusive) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement(exclusive ? EXCLUSIVE : SHARED)) {
-            select.setInt(1, BUCKET_LOCK_CLASS);
-            select.setInt(2, bucket);
-            select.setInt(3, bucket);
-            select.execute(); // the advisory lock's result
-            if (!select.getMoreResults()) {
-                throw new SQLException("no result for the ownership row of bucket " + bucket);
-            }
-            try (ResultSet rs = select.getResultSet()) {
-                return rs.next();
-            }
-        }
+    static RoundTrip freeze(RoundTrip trip, int bucket, boolean[] owned) {
+        return trip.then("SELECT pg_advisory_xact_lock(?, ?)", BUCKET_LOCK_CLASS, bucket)
+                .query("SELECT 1 FROM owned_buckets WHERE bucket = ? FOR UPDATE", rs -> owned[0] = true, bucket);
     }
 }

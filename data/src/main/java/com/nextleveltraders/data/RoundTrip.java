@@ -10,72 +10,65 @@ import java.util.List;
 /**
  * Statements sent to the server together, in one round trip (pgjdbc sends the parts of one
  * ';'-separated statement with a single Sync), and run there in order, each seeing what those
- * before it did. At most one of them returns rows. A bucket move uses it where every round trip
- * counts: while writes to the bucket are held, on servers busy with other work, a round trip costs
- * more than the statement it carries.
+ * before it did and each in a snapshot of its own under READ COMMITTED. A bucket move uses it
+ * where every round trip counts: while writes to the bucket are held, on servers busy with other
+ * work, a round trip costs more than the statement it carries.
  */
 final class RoundTrip {
 
-    /** Reads one row of the query. */
+    /** Takes one row of a statement's result. */
     @FunctionalInterface
-    interface Row<T> {
-        T read(ResultSet rs) throws SQLException;
+    interface Rows {
+        void row(ResultSet rs) throws SQLException;
     }
 
-    private final List<String> statements = new ArrayList<>();
-    private final List<Object> parameters = new ArrayList<>();
-    private int query = -1;
+    private record Part(String sql, Rows rows) {
+    }
 
-    /** Adds a statement that returns no rows. */
+    private final List<Part> parts = new ArrayList<>();
+    private final List<Object> parameters = new ArrayList<>();
+
+    /** Adds a statement whose result, if any, is not read. */
     RoundTrip then(String sql, Object... values) {
-        statements.add(sql);
+        return query(sql, null, values);
+    }
+
+    /** Adds a statement that returns rows, each given to {@code rows}. */
+    RoundTrip query(String sql, Rows rows, Object... values) {
+        parts.add(new Part(sql, rows));
         parameters.addAll(List.of(values));
         return this;
     }
 
-    /** Adds the statement whose rows {@link #run(Connection, Row)} returns. */
-    RoundTrip query(String sql, Object... values) {
-        if (query >= 0) {
-            throw new IllegalStateException("one query per round trip");
-        }
-        query = statements.size();
-        return then(sql, values);
-    }
-
     boolean isEmpty() {
-        return statements.isEmpty();
+        return parts.isEmpty();
     }
 
-    /** Runs the statements; returns the query's rows, or none when there is no query. */
-    <T> List<T> run(Connection connection, Row<T> row) throws SQLException {
-        if (statements.isEmpty()) {
-            return List.of();
+    /** Runs the statements, handing each one's rows over as it comes. */
+    void run(Connection connection) throws SQLException {
+        if (parts.isEmpty()) {
+            return;
         }
-        List<T> rows = new ArrayList<>();
-        try (PreparedStatement statement = connection.prepareStatement(String.join(";\n", statements))) {
+        try (PreparedStatement statement = connection.prepareStatement(
+                String.join(";\n", parts.stream().map(Part::sql).toList()))) {
             for (int i = 0; i < parameters.size(); i++) {
                 statement.setObject(i + 1, parameters.get(i));
             }
             boolean rowsNext = statement.execute();
             // One result per statement, in order: rows or an update count.
-            for (int i = 0; i < statements.size(); i++) {
-                if (i == query) {
+            for (Part part : parts) {
+                if (part.rows() != null) {
                     if (!rowsNext) {
-                        throw new SQLException("the query of a round trip returned no rows: " + statements.get(i));
+                        throw new SQLException("no rows from a statement that returns rows: " + part.sql());
                     }
                     try (ResultSet rs = statement.getResultSet()) {
                         while (rs.next()) {
-                            rows.add(row.read(rs));
+                            part.rows().row(rs);
                         }
                     }
                 }
                 rowsNext = statement.getMoreResults();
             }
         }
-        return rows;
-    }
-
-    void run(Connection connection) throws SQLException {
-        run(connection, rs -> null);
     }
 }
