@@ -46,8 +46,9 @@ import javax.sql.DataSource;
  * stands still, in as few round trips as the order of the steps allows ({@link RoundTrip}): one to
  * S (the freeze itself, the last changes with their rows, S's checksums and the deletion of its
  * ownership row, uncommitted); one to T (the last changes, T's checksums and T's ownership row,
- * uncommitted); S's commit; then T's commit and the directory's at once. The journal needs no step
- * inside it: FREEZE, written before, already tells a resume to finish the move.
+ * uncommitted), unless nothing changed since the last catch-up round, which summed T already;
+ * S's commit; then T's commit (or its ownership row) and the directory's at once. The journal needs
+ * no step inside it: FREEZE, written before, already tells a resume to finish the move.
  *
  * <p>Only one mover works at a time: it holds a session advisory lock on the catalog over a
  * connection of its own, released when the mover is closed or its process dies.
@@ -146,6 +147,8 @@ public final class BucketMover implements AutoCloseable {
     private static final int MAX_ROUNDS = 50;
     // A row's text depends on the session's time zone (timestamptz): the same on both sides.
     private static final String UTC = "SET LOCAL TimeZone = 'UTC'";
+    // A shard takes the bucket.
+    private static final String TAKE = "INSERT INTO owned_buckets (bucket) VALUES (?) ON CONFLICT DO NOTHING";
 
     private final Database database;
     private final Connection lock;
@@ -239,20 +242,18 @@ public final class BucketMover implements AutoCloseable {
         crash("CATCHUP");
         long applied = 0;
         int rounds = 0;
-        while (rounds < MAX_ROUNDS) {
+        Round round;
+        do {
             rounds++;
-            long[] count = new long[1];
-            mark = catchUp(source, target, bucket, mark, count);
-            applied += count[0];
-            if (count[0] < SMALL_ROUND) {
-                break;
-            }
-        }
+            round = catchUp(source, target, bucket, mark);
+            mark = round.mark();
+            applied += round.changes();
+        } while (round.changes() >= SMALL_ROUND && rounds < MAX_ROUNDS);
 
         step(id, Step.FREEZE);
         crash("FREEZE");
         long[] lastChanges = new long[1];
-        double freeze = freezeAndFlip(source, target, bucket, to, mark, true, lastChanges);
+        double freeze = freezeAndFlip(source, target, bucket, to, mark, round.copySums(), true, lastChanges);
         applied += lastChanges[0];
         if (Double.isNaN(freeze)) {
             String note = "verification failed: the copy on shard " + to + " differs from shard " + from;
@@ -307,7 +308,8 @@ public final class BucketMover implements AutoCloseable {
                             // changes were then lost with its transaction; S's rows, owned by no one,
                             // cannot change): either way T gets every change since the start again.
                             boolean held = owns(source, move.bucket());
-                            freeze = freezeAndFlip(source, target, move.bucket(), move.to(), Mark.ALL, held, applied);
+                            freeze = freezeAndFlip(source, target, move.bucket(), move.to(), Mark.ALL, null, held,
+                                    applied);
                             if (Double.isNaN(freeze)) {
                                 String note = "verification failed while finishing an interrupted move";
                                 rollBack(move.id(), source, target, move.bucket(), move.from(), move.to(), !held,
@@ -370,19 +372,24 @@ public final class BucketMover implements AutoCloseable {
         });
     }
 
+    /**
+     * What a catch-up round did: the mark after it, how many changed keys it wrote to T, and T's
+     * count and checksum of each table's rows of the bucket once they were written.
+     */
+    private record Round(Mark mark, long changes, List<long[]> copySums) {
+    }
+
     /** One catch-up round: the changes after {@code since}, read in one snapshot of S, written to T. */
-    private Mark catchUp(DataSource source, DataSource target, int bucket, Mark since, long[] count) {
+    private Round catchUp(DataSource source, DataSource target, int bucket, Mark since) {
         return inSnapshot(source, s -> {
             Changes changes = new Changes(since);
             changes.read(new RoundTrip(), bucket).run(s);
-            count[0] += changes.keys;
-            if (changes.keys > 0) {
-                Transactions.inTransaction(target, t -> {
-                    writes(t, changes).run(t);
-                    return null;
-                });
-            }
-            return changes.mark;
+            List<long[]> copySums = new ArrayList<>();
+            Transactions.inTransaction(target, t -> {
+                writes(t, changes).then(UTC).query(CHECKSUMS, rs -> copySums.add(sums(rs)), perTable(bucket)).run(t);
+                return null;
+            });
+            return new Round(changes.mark, changes.keys, copySums);
         });
     }
 
@@ -469,18 +476,24 @@ public final class BucketMover implements AutoCloseable {
      * <p>{@code held}: S owns the bucket and freezes it first. Otherwise S let go of it earlier (a
      * resume after a crash between S's commit and T's) and its rows of the bucket cannot change.
      *
-     * <p>Why the copy equals the source when T commits: the verification sums every row of the
-     * bucket on both sides, not only the last changes, after T wrote them and in the transaction
-     * that commits them, while S's rows of the bucket cannot change (frozen: the writes that held
-     * the bucket have ended and new ones wait; or owned by no one). S then commits only the deletion
-     * of its ownership row, and T only what was summed plus its ownership row. So the proof does
-     * not rest on the change log being complete: a change the log missed shows as a difference and
-     * the move is rolled back. (Summing only the last changes under the freeze, trusting an earlier
-     * full sum for the rest, would rest on it; the full sums cost little here, as both sides find a
-     * bucket's rows through its index, and they travel in round trips the freeze makes anyway.)
+     * <p>Why the copy equals the source when T takes the bucket: the verification compares the
+     * count and checksum of every row of the bucket on both sides, not only of the last changes,
+     * while S's rows of the bucket cannot change (frozen: the writes that held the bucket have
+     * ended and new ones wait; or owned by no one). T's side is summed after T wrote the last
+     * changes, in the transaction that commits them; or, when the freeze finds no change since the
+     * last catch-up round ({@code copySums}), by that round, in the transaction that committed its
+     * writes: from then on nothing writes T's rows of the bucket, as nothing but this mover writes
+     * a bucket's rows on a shard that does not own it (every write checks ownership inside its
+     * transaction, the fence this whole design stands on) and T does not own it until the end of
+     * the freeze. S then commits only the deletion of its ownership row, and T only what was
+     * summed plus its ownership row. So the proof does not rest on the change log being complete:
+     * a change the log missed shows as a difference and the move is rolled back. (Summing only the
+     * last changes under the freeze, trusting an earlier sum for the rest, would rest on the log;
+     * the full sums cost little, as both sides find a bucket's rows through its index, and they
+     * travel in round trips the freeze makes anyway.)
      */
-    private double freezeAndFlip(DataSource source, DataSource target, int bucket, int to, Mark mark, boolean held,
-            long[] applied) {
+    private double freezeAndFlip(DataSource source, DataSource target, int bucket, int to, Mark mark,
+            List<long[]> copySums, boolean held, long[] applied) {
         // Every connection taken before the freeze: taking one may cost a round trip (the pool checks
         // a connection idle for a while).
         try (Connection s = source.getConnection(); Connection t = target.getConnection();
@@ -509,10 +522,18 @@ public final class BucketMover implements AutoCloseable {
                     throw new IllegalStateException("shard no longer owns bucket " + bucket + " at the freeze");
                 }
                 applied[0] += changes.keys;
-                // T, in one round trip: the last changes, T's sums, and the bucket, uncommitted.
-                List<long[]> copy = new ArrayList<>();
-                writes(t, changes).then(UTC).query(CHECKSUMS, rs -> copy.add(sums(rs)), perTable(bucket))
-                        .then("INSERT INTO owned_buckets (bucket) VALUES (?) ON CONFLICT DO NOTHING", bucket).run(t);
+                // Nothing changed since the last catch-up round: T's rows are as that round summed them.
+                boolean unchanged = changes.keys == 0 && copySums != null;
+                List<long[]> copy;
+                if (unchanged) {
+                    copy = copySums;
+                } else {
+                    // T, in one round trip: the last changes, T's sums, and the bucket, uncommitted.
+                    List<long[]> summed = new ArrayList<>();
+                    writes(t, changes).then(UTC).query(CHECKSUMS, rs -> summed.add(sums(rs)), perTable(bucket))
+                            .then(TAKE, bucket).run(t);
+                    copy = summed;
+                }
                 if (!same(ours, copy)) {
                     s.rollback();
                     t.rollback();
@@ -525,7 +546,12 @@ public final class BucketMover implements AutoCloseable {
                     name(c, bucket, to);
                     return null;
                 });
-                t.commit();
+                if (unchanged) {
+                    t.setAutoCommit(true); // no transaction is open on T: one round trip, committed
+                    new RoundTrip().then(TAKE, bucket).run(t);
+                } else {
+                    t.commit();
+                }
                 join(named);
                 return (System.nanoTime() - frozen) / 1e6;
             } catch (SimulatedCrash crash) {
@@ -670,7 +696,7 @@ public final class BucketMover implements AutoCloseable {
         });
         Transactions.inTransaction(source, s -> {
             if (reclaim) {
-                execute(s, "INSERT INTO owned_buckets (bucket) VALUES (?) ON CONFLICT DO NOTHING", bucket);
+                execute(s, TAKE, bucket);
             }
             execute(s, "DELETE FROM moving_buckets WHERE bucket = ?", bucket);
             execute(s, "DELETE FROM bucket_changes WHERE bucket = ?", bucket);

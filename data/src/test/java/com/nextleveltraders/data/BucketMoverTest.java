@@ -288,6 +288,45 @@ class BucketMoverTest {
         }
     }
 
+    /**
+     * A defective copy (here the destination alters the trades it receives) differs from the source
+     * in rows the change log never names: the freeze's verification finds it, though nothing
+     * changed after the catch-up, and the move is rolled back.
+     */
+    @Test
+    void aDefectiveCopyIsRolledBackAtTheFreeze() throws Exception {
+        try (Database database = Database.open(config)) {
+            int bucket = nextBucket();
+            for (int i = 0; i < 3; i++) {
+                seedUser(database, userInBucket(database, bucket), 2);
+            }
+            long[] before = rowsPerTable(shard(database, 1), bucket);
+            execute(shard(database, 2), """
+                    CREATE FUNCTION defective_copy() RETURNS trigger LANGUAGE plpgsql AS $$
+                    BEGIN NEW.price := NEW.price + 1; RETURN NEW; END $$;
+                    CREATE TRIGGER defective_copy BEFORE INSERT ON trades FOR EACH ROW
+                        WHEN (NEW.bucket = %d) EXECUTE FUNCTION defective_copy();""".formatted(bucket));
+            BucketMover.Result result;
+            try (BucketMover mover = BucketMover.open(database)) {
+                result = mover.move(bucket, 1, 2);
+            } finally {
+                execute(shard(database, 2), "DROP TRIGGER defective_copy ON trades; DROP FUNCTION defective_copy()");
+            }
+            assertThat(result.moved()).isFalse();
+            assertThat(result.note()).contains("verification failed");
+            assertThat(result.changesApplied()).isZero();
+            assertOwnedOnlyBy(database, bucket, 1);
+            assertThat(rowsPerTable(shard(database, 1), bucket)).containsExactly(before);
+            assertThat(rowsOfBucket(shard(database, 2), bucket)).as("the copy is dropped").isZero();
+        }
+    }
+
+    private static void execute(DataSource dataSource, String sql) throws SQLException {
+        try (Connection connection = dataSource.getConnection(); var statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
     @Test
     void aSecondMoverIsRefusedWhileOneHoldsTheLock() {
         try (Database database = Database.open(config); BucketMover mover = BucketMover.open(database)) {
