@@ -67,10 +67,23 @@ public final class BucketMover implements AutoCloseable {
      * @param moved whether the bucket now lives on {@code toShard}; false when rolled back ({@code note} says why)
      * @param rowsCopied rows of the bucket copied to the new shard
      * @param changesApplied changed rows read again and written to the new shard after the copy
-     * @param freezeMillis how long writes to the bucket were held, or NaN when it never froze
+     * @param freezeMillis how long writes to the bucket were held, from the freeze's request of the
+     *                     bucket's lock (later writes queue behind it from then on) to T owning the
+     *                     bucket and the directory naming T; NaN when it never froze
+     * @param freezeWaitMillis of {@code freezeMillis}, how long the freeze waited for the writes that
+     *                         held the bucket already (measured on S's clock); NaN when not measured
      */
     public record Result(long journalId, int bucket, int fromShard, int toShard, boolean moved, long rowsCopied,
-            long changesApplied, int catchupRounds, double freezeMillis, String note) {
+            long changesApplied, int catchupRounds, double freezeMillis, double freezeWaitMillis, String note) {
+    }
+
+    /** How long a freeze held writes, and how much of it was waiting for the writes already in; NaN when it never froze. */
+    private record Held(double millis, double waitMillis) {
+        static final Held NOT = new Held(Double.NaN, Double.NaN);
+
+        boolean happened() {
+            return !Double.isNaN(millis);
+        }
     }
 
     /** A rebalance or a move is already running against this catalog. */
@@ -147,6 +160,8 @@ public final class BucketMover implements AutoCloseable {
     private static final int MAX_ROUNDS = 50;
     // A row's text depends on the session's time zone (timestamptz): the same on both sides.
     private static final String UTC = "SET LOCAL TimeZone = 'UTC'";
+    // The server's clock in microseconds.
+    private static final String CLOCK = "SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::bigint";
     // A shard takes the bucket.
     private static final String TAKE = "INSERT INTO owned_buckets (bucket) VALUES (?) ON CONFLICT DO NOTHING";
 
@@ -253,15 +268,16 @@ public final class BucketMover implements AutoCloseable {
         step(id, Step.FREEZE);
         crash("FREEZE");
         long[] lastChanges = new long[1];
-        double freeze = freezeAndFlip(source, target, bucket, to, mark, round.copySums(), true, lastChanges);
+        Held freeze = freezeAndFlip(source, target, bucket, to, mark, round.copySums(), true, lastChanges);
         applied += lastChanges[0];
-        if (Double.isNaN(freeze)) {
+        if (!freeze.happened()) {
             String note = "verification failed: the copy on shard " + to + " differs from shard " + from;
             rollBack(id, source, target, bucket, from, to, false, note);
-            return new Result(id, bucket, from, to, false, copied[0], applied, rounds, Double.NaN, note);
+            return new Result(id, bucket, from, to, false, copied[0], applied, rounds, Double.NaN, Double.NaN, note);
         }
-        cleanUp(id, source, bucket, copied[0], applied, freeze);
-        return new Result(id, bucket, from, to, true, copied[0], applied, rounds, freeze, null);
+        cleanUp(id, source, bucket, copied[0], applied, freeze.millis());
+        return new Result(id, bucket, from, to, true, copied[0], applied, rounds, freeze.millis(), freeze.waitMillis(),
+                null);
     }
 
     /**
@@ -294,10 +310,10 @@ public final class BucketMover implements AutoCloseable {
                     String note = "rolled back after an interrupted " + move.step();
                     rollBack(move.id(), source, target, move.bucket(), move.from(), move.to(), false, note);
                     results.add(new Result(move.id(), move.bucket(), move.from(), move.to(), false, 0, 0, 0,
-                            Double.NaN, note));
+                            Double.NaN, Double.NaN, note));
                 }
                 case FREEZE, FLIP, CLEANUP -> {
-                    double freeze = Double.NaN;
+                    Held freeze = Held.NOT;
                     long[] applied = new long[1];
                     if (move.step() != Step.CLEANUP) {
                         if (owns(target, move.bucket())) {
@@ -310,19 +326,19 @@ public final class BucketMover implements AutoCloseable {
                             boolean held = owns(source, move.bucket());
                             freeze = freezeAndFlip(source, target, move.bucket(), move.to(), Mark.ALL, null, held,
                                     applied);
-                            if (Double.isNaN(freeze)) {
+                            if (!freeze.happened()) {
                                 String note = "verification failed while finishing an interrupted move";
                                 rollBack(move.id(), source, target, move.bucket(), move.from(), move.to(), !held,
                                         note);
                                 results.add(new Result(move.id(), move.bucket(), move.from(), move.to(), false, 0,
-                                        applied[0], 0, Double.NaN, note));
+                                        applied[0], 0, Double.NaN, Double.NaN, note));
                                 continue;
                             }
                         }
                     }
-                    cleanUp(move.id(), source, move.bucket(), null, applied[0], freeze);
+                    cleanUp(move.id(), source, move.bucket(), null, applied[0], freeze.millis());
                     results.add(new Result(move.id(), move.bucket(), move.from(), move.to(), true, 0, applied[0], 0,
-                            freeze, "finished after an interrupted " + move.step()));
+                            freeze.millis(), freeze.waitMillis(), "finished after an interrupted " + move.step()));
                 }
                 default -> throw new IllegalStateException("unfinished move " + move.id() + " at " + move.step());
             }
@@ -492,7 +508,7 @@ public final class BucketMover implements AutoCloseable {
      * the full sums cost little, as both sides find a bucket's rows through its index, and they
      * travel in round trips the freeze makes anyway.)
      */
-    private double freezeAndFlip(DataSource source, DataSource target, int bucket, int to, Mark mark,
+    private Held freezeAndFlip(DataSource source, DataSource target, int bucket, int to, Mark mark,
             List<long[]> copySums, boolean held, long[] applied) {
         // Every connection taken before the freeze: taking one may cost a round trip (the pool checks
         // a connection idle for a while).
@@ -510,9 +526,14 @@ public final class BucketMover implements AutoCloseable {
                 // S, in one round trip: the freeze, the last changes with their rows, S's sums, and letting
                 // go of the bucket, uncommitted.
                 boolean[] owned = {!held};
+                long[] micros = new long[2]; // S's clock before the freeze's request and once it holds the bucket
                 Changes changes = new Changes(mark);
                 List<long[]> ours = new ArrayList<>();
-                RoundTrip here = held ? Ownership.freeze(new RoundTrip(), bucket, owned) : new RoundTrip();
+                RoundTrip here = new RoundTrip();
+                if (held) {
+                    here.query(CLOCK, rs -> micros[0] = rs.getLong(1));
+                    Ownership.freeze(here, bucket, owned).query(CLOCK, rs -> micros[1] = rs.getLong(1));
+                }
                 changes.read(here, bucket).then(UTC).query(CHECKSUMS, rs -> ours.add(sums(rs)), perTable(bucket));
                 if (held) {
                     here.then("DELETE FROM owned_buckets WHERE bucket = ?", bucket);
@@ -537,7 +558,7 @@ public final class BucketMover implements AutoCloseable {
                 if (!same(ours, copy)) {
                     s.rollback();
                     t.rollback();
-                    return Double.NaN;
+                    return Held.NOT;
                 }
                 crash("FLIP");
                 s.commit();
@@ -553,7 +574,7 @@ public final class BucketMover implements AutoCloseable {
                     t.commit();
                 }
                 join(named);
-                return (System.nanoTime() - frozen) / 1e6;
+                return new Held((System.nanoTime() - frozen) / 1e6, held ? (micros[1] - micros[0]) / 1e3 : Double.NaN);
             } catch (SimulatedCrash crash) {
                 throw crash; // the connections close: the servers roll back what is open, as if the mover had died
             } catch (SQLException | RuntimeException e) {

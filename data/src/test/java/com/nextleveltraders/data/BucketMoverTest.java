@@ -146,6 +146,7 @@ class BucketMoverTest {
                     retried.get());
             assertThat(result.moved()).isTrue();
             assertThat(result.freezeMillis()).isPositive();
+            assertThat(result.freezeWaitMillis()).isNotNaN();
             assertThat(result.changesApplied()).as("writes during the move were caught up").isPositive();
             database.refreshDirectory();
             assertThat(database.router().shardFor(moving.getFirst()).id()).isEqualTo(2);
