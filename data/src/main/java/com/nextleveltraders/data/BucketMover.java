@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import javax.sql.DataSource;
 
 /**
@@ -47,8 +49,9 @@ import javax.sql.DataSource;
  * S (the freeze itself, the last changes with their rows, S's checksums and the deletion of its
  * ownership row, uncommitted); one to T (the last changes, T's checksums and T's ownership row,
  * uncommitted), unless nothing changed since the last catch-up round, which summed T already;
- * S's commit; then T's commit (or its ownership row) and the directory's at once. The journal needs
- * no step inside it: FREEZE, written before, already tells a resume to finish the move.
+ * S's commit; then T's commit (or its ownership row) and the catalog's at once, the directory's row
+ * having been written meanwhile on a thread of its own. The journal needs no step inside it:
+ * FREEZE, written before, already tells a resume to finish the move.
  *
  * <p>Only one mover works at a time: it holds a session advisory lock on the catalog over a
  * connection of its own, released when the mover is closed or its process dies.
@@ -167,6 +170,8 @@ public final class BucketMover implements AutoCloseable {
 
     private final Database database;
     private final Connection lock;
+    private final ExecutorService catalogWork = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("move-catalog").daemon().factory());
     private final Map<String, List<String>> columns = new HashMap<>();
     /** Test hook: the crash point at which to stop dead (START, COPY, CATCHUP, FREEZE, FLIP, RELEASED, CLEANUP). */
     volatile String crashAt;
@@ -516,13 +521,19 @@ public final class BucketMover implements AutoCloseable {
                 Connection c = database.catalog().getConnection()) {
             s.setAutoCommit(false);
             t.setAutoCommit(false);
+            c.setAutoCommit(false);
             for (Table table : TABLES) {
                 columns(t, table.name()); // known before the freeze, for writing the last changes
             }
+            CompletableFuture<Void> named = null;
+            CompletableFuture<Void> namedCommitted = null;
             try {
                 // From the request on, not from the grant: writes that come while the freeze waits for
                 // the running ones already queue behind it.
                 long frozen = System.nanoTime();
+                // The catalog's directory names T, uncommitted, on the mover's own thread while S and T work:
+                // it is committed once S has let go, at the same time as T takes the bucket.
+                named = async(() -> name(c, bucket, to));
                 // S, in one round trip: the freeze, the last changes with their rows, S's sums, and letting
                 // go of the bucket, uncommitted.
                 boolean[] owned = {!held};
@@ -556,6 +567,8 @@ public final class BucketMover implements AutoCloseable {
                     copy = summed;
                 }
                 if (!same(ours, copy)) {
+                    settle(named);
+                    c.rollback();
                     s.rollback();
                     t.rollback();
                     return Held.NOT;
@@ -563,9 +576,10 @@ public final class BucketMover implements AutoCloseable {
                 crash("FLIP");
                 s.commit();
                 crash("RELEASED");
-                CompletableFuture<Void> named = async("move-directory", () -> {
-                    name(c, bucket, to);
-                    return null;
+                CompletableFuture<Void> update = named;
+                namedCommitted = async(() -> {
+                    join(update);
+                    c.commit();
                 });
                 if (unchanged) {
                     t.setAutoCommit(true); // no transaction is open on T: one round trip, committed
@@ -573,11 +587,16 @@ public final class BucketMover implements AutoCloseable {
                 } else {
                     t.commit();
                 }
-                join(named);
+                join(namedCommitted);
                 return new Held((System.nanoTime() - frozen) / 1e6, held ? (micros[1] - micros[0]) / 1e3 : Double.NaN);
             } catch (SimulatedCrash crash) {
+                settle(named);
+                settle(namedCommitted);
                 throw crash; // the connections close: the servers roll back what is open, as if the mover had died
             } catch (SQLException | RuntimeException e) {
+                settle(named);
+                settle(namedCommitted);
+                rollbackQuietly(c, e);
                 rollbackQuietly(s, e);
                 rollbackQuietly(t, e);
                 throw e;
@@ -601,31 +620,42 @@ public final class BucketMover implements AutoCloseable {
                 "UPDATE bucket_directory SET shard_id = ? WHERE bucket = ?")) {
             update.setInt(1, to);
             update.setInt(2, bucket);
-            update.executeUpdate(); // autocommit: one round trip
+            update.executeUpdate();
         }
     }
 
     @FunctionalInterface
-    private interface SqlCall<T> {
-        T call() throws SQLException;
+    private interface SqlStep {
+        void run() throws SQLException;
     }
 
-    /** {@code call} on a thread of its own: two servers commit at once at the end of the freeze. */
-    private static <T> CompletableFuture<T> async(String name, SqlCall<T> call) {
-        return CompletableFuture.supplyAsync(() -> {
+    /**
+     * {@code step} on the mover's catalog thread, one step after another: the catalog's part of
+     * the freeze overlaps with the shards' instead of following it. A platform thread kept for the
+     * mover's life, so that no freeze pays for starting one.
+     */
+    private CompletableFuture<Void> async(SqlStep step) {
+        return CompletableFuture.runAsync(() -> {
             try {
-                return call.call();
+                step.run();
             } catch (SQLException e) {
                 throw Transactions.translate(e);
             }
-        }, task -> Thread.ofVirtual().name(name).start(task));
+        }, catalogWork);
     }
 
-    private static <T> T join(CompletableFuture<T> future) {
+    private static void join(CompletableFuture<Void> future) {
         try {
-            return future.join();
+            future.join();
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
+        }
+    }
+
+    /** Waits for {@code future}, if any, whatever its outcome: its connection is then free again. */
+    private static void settle(CompletableFuture<Void> future) {
+        if (future != null) {
+            future.handle((result, failure) -> null).join();
         }
     }
 
@@ -824,6 +854,7 @@ public final class BucketMover implements AutoCloseable {
     /** Lets go of the move lock. */
     @Override
     public void close() {
+        catalogWork.shutdown();
         closeQuietly(lock);
     }
 
