@@ -39,8 +39,9 @@ import javax.sql.DataSource;
  * <li>FLIP: S deletes its ownership row and commits (the held writes then find no owner and retry),
  *     then T commits the last changes together with its ownership, while the catalog's directory
  *     names T. S lets go first, so two shards never own the bucket at once; writers retry with
- *     backoff in the few milliseconds in between. The freeze is measured from holding the bucket
- *     to T owning it and the directory naming T.
+ *     backoff in the few milliseconds in between. The freeze is measured from S's request of the
+ *     bucket's lock (writes that come later wait from then on) to T owning it and the directory
+ *     naming T.
  * <li>CLEANUP: S deletes the bucket's rows, its log and its mark.
  * </ol>
  *

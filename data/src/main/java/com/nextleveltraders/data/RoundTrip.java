@@ -10,9 +10,9 @@ import java.util.List;
 /**
  * Statements sent to the server together, in one round trip (pgjdbc sends the parts of one
  * ';'-separated statement with a single Sync), and run there in order, each seeing what those
- * before it did and each in a snapshot of its own under READ COMMITTED. A bucket move uses it
- * where every round trip counts: while writes to the bucket are held, on servers busy with other
- * work, a round trip costs more than the statement it carries.
+ * before it did and each in a snapshot of its own under READ COMMITTED. Used where every round
+ * trip counts: by a bucket move while writes to the bucket are held (on servers busy with other
+ * work a round trip costs more than the statement it carries), and by every write's fence.
  */
 final class RoundTrip {
 
