@@ -1,6 +1,8 @@
 -- pgbench script: the SQL transaction the API runs for one MARKET BUY without clientOrderId
--- (Database.write -> Ownership.check, Orders.place -> Ledger.lockAccount -> Orders.fillMarket ->
--- Ledger.buy -> Ledger.insertTrade): the same six statements on the same columns, between BEGIN
+-- (Database.write -> Ownership.check (the bucket's advisory lock, 1852601442 = "nltb", then its
+-- ownership row), Orders.place -> Ledger.lockAccount -> Orders.fillMarket ->
+-- Ledger.buy -> Ledger.insertTrade): the same seven statements on the same columns (the API sends
+-- the first two in one round trip), between BEGIN
 -- and COMMIT, then the WAL position the API reads after the commit (Database.recordWrite). Run it with
 -- -M prepared, as pgjdbc uses server-side prepared statements for statements it repeats.
 --
@@ -15,6 +17,7 @@
 \set price_cents random(1000, 100000)
 \set notional_cents (:price_cents + 99) / 100
 BEGIN;
+SELECT pg_advisory_xact_lock_shared(1852601442, :bucket);
 SELECT 1 FROM owned_buckets WHERE bucket = :bucket FOR SHARE;
 SELECT cash, reserved_cash FROM accounts
  WHERE user_id = ('00000000-0000-0000-0000-' || lpad(:n::text, 12, '0'))::uuid FOR UPDATE;

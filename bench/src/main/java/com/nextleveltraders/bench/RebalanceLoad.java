@@ -219,6 +219,12 @@ public final class RebalanceLoad {
 
                 double[] freezes = results.stream().filter(BucketMover.Result::moved)
                         .mapToDouble(BucketMover.Result::freezeMillis).sorted().toArray();
+                // Of each freeze, the wait for the writes already holding the bucket, and the rest (from
+                // the grant on: what the freeze measured before it counted from its request).
+                double[] waits = results.stream().filter(BucketMover.Result::moved)
+                        .mapToDouble(BucketMover.Result::freezeWaitMillis).sorted().toArray();
+                double[] afterGrant = results.stream().filter(BucketMover.Result::moved)
+                        .mapToDouble(r -> r.freezeMillis() - r.freezeWaitMillis()).sorted().toArray();
                 System.out.printf(Locale.ROOT, "rebalance.planned_moves=%d%nrebalance.moves=%d%n"
                         + "rebalance.moved=%d%nrebalance.rows_copied=%d%nrebalance.changes_applied=%d%n"
                         + "rebalance.max_catchup_rounds=%d%nrebalance.run_seconds=%.1f%n"
@@ -229,6 +235,11 @@ public final class RebalanceLoad {
                         results.stream().mapToInt(BucketMover.Result::catchupRounds).max().orElse(0),
                         rebalanceSeconds, percentile(freezes, 50), percentile(freezes, 99),
                         freezes.length == 0 ? Double.NaN : freezes[freezes.length - 1]);
+                System.out.printf(Locale.ROOT, "freeze.wait_p50_ms=%.1f%nfreeze.wait_p99_ms=%.1f%nfreeze.wait_max_ms=%.1f%n"
+                        + "freeze.after_grant_p50_ms=%.1f%nfreeze.after_grant_p99_ms=%.1f%nfreeze.after_grant_max_ms=%.1f%n",
+                        percentile(waits, 50), percentile(waits, 99), waits.length == 0 ? Double.NaN : waits[waits.length - 1],
+                        percentile(afterGrant, 50), percentile(afterGrant, 99),
+                        afterGrant.length == 0 ? Double.NaN : afterGrant[afterGrant.length - 1]);
 
                 // Nothing lost or doubled: the order rows over the three shards against the writes acknowledged.
                 operator.refreshDirectory();

@@ -5,13 +5,16 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import javax.sql.DataSource;
 
 /**
@@ -21,8 +24,8 @@ import javax.sql.DataSource;
  *
  * <ol>
  * <li>START: S starts logging the changes of the bucket's rows ({@code moving_buckets},
- *     {@code bucket_changes}); it takes the bucket's ownership row FOR UPDATE once on the way, so
- *     that every write still running without the log has committed before the copy.
+ *     {@code bucket_changes}); it freezes the bucket once on the way ({@link Ownership#freeze}),
+ *     so that every write still running without the log has committed before the copy.
  * <li>COPY: T drops any leftover rows of the bucket and receives a copy of S's, read in one
  *     REPEATABLE READ snapshot, in batches. The log's position and the oldest running transaction
  *     at that snapshot are the catch-up's starting point.
@@ -30,22 +33,36 @@ import javax.sql.DataSource;
  *     those rows to T, or deleting them there when gone on S, until a round finds few changes.
  *     A change logged by a transaction still running when a round looked is read again next round
  *     (log ids are taken in one order and committed in another).
- * <li>FREEZE: S's ownership row FOR UPDATE (every write holds it FOR SHARE: this waits for running
- *     writes and holds new ones), the last changes, then VERIFY: count and an order-independent
+ * <li>FREEZE: S freezes the bucket ({@link Ownership#freeze}: waits for the running writes and
+ *     holds new ones), the last changes go to T, then VERIFY: count and an order-independent
  *     checksum of each table's rows of the bucket, equal on S and T, or the move is rolled back.
  * <li>FLIP: S deletes its ownership row and commits (the held writes then find no owner and retry),
- *     T takes ownership, the directory names T. S lets go first, so two shards never own the bucket
- *     at once; writers retry with backoff in the few milliseconds in between. The freeze is measured
- *     from holding the row to the directory naming T.
+ *     then T commits the last changes together with its ownership, while the catalog's directory
+ *     names T. S lets go first, so two shards never own the bucket at once; writers retry with
+ *     backoff in the few milliseconds in between. The freeze is measured from S's request of the
+ *     bucket's lock (writes that come later wait from then on) to T owning it and the directory
+ *     naming T.
  * <li>CLEANUP: S deletes the bucket's rows, its log and its mark.
  * </ol>
+ *
+ * <p>The freeze is what writers to the bucket feel, so it holds only what must be done while S
+ * stands still, in as few round trips as the order of the steps allows ({@link RoundTrip}): one to
+ * S (the freeze itself, the last changes with their rows, S's checksums and the deletion of its
+ * ownership row, uncommitted); one to T (the last changes, T's checksums and T's ownership row,
+ * uncommitted), unless nothing changed since the last catch-up round, which summed T already;
+ * S's commit; then T's commit (or its ownership row) and the catalog's at once, the directory's row
+ * having been written meanwhile on a thread of its own. The journal needs no step inside it:
+ * FREEZE, written before, already tells a resume to finish the move.
  *
  * <p>Only one mover works at a time: it holds a session advisory lock on the catalog over a
  * connection of its own, released when the mover is closed or its process dies.
  */
 public final class BucketMover implements AutoCloseable {
 
-    /** The steps of a move as the journal records them. */
+    /**
+     * The steps of a move as the journal records them. FLIP is no longer written (the flip happens
+     * inside the freeze, which FREEZE covers); a journal that says FLIP resumes as FREEZE does.
+     */
     public enum Step { START, COPY, CATCHUP, FREEZE, FLIP, CLEANUP, DONE, ROLLED_BACK }
 
     /**
@@ -54,10 +71,23 @@ public final class BucketMover implements AutoCloseable {
      * @param moved whether the bucket now lives on {@code toShard}; false when rolled back ({@code note} says why)
      * @param rowsCopied rows of the bucket copied to the new shard
      * @param changesApplied changed rows read again and written to the new shard after the copy
-     * @param freezeMillis how long writes to the bucket were held, or NaN when it never froze
+     * @param freezeMillis how long writes to the bucket were held, from the freeze's request of the
+     *                     bucket's lock (later writes queue behind it from then on) to T owning the
+     *                     bucket and the directory naming T; NaN when it never froze
+     * @param freezeWaitMillis of {@code freezeMillis}, how long the freeze waited for the writes that
+     *                         held the bucket already (measured on S's clock); NaN when not measured
      */
     public record Result(long journalId, int bucket, int fromShard, int toShard, boolean moved, long rowsCopied,
-            long changesApplied, int catchupRounds, double freezeMillis, String note) {
+            long changesApplied, int catchupRounds, double freezeMillis, double freezeWaitMillis, String note) {
+    }
+
+    /** How long a freeze held writes, and how much of it was waiting for the writes already in; NaN when it never froze. */
+    private record Held(double millis, double waitMillis) {
+        static final Held NOT = new Held(Double.NaN, Double.NaN);
+
+        boolean happened() {
+            return !Double.isNaN(millis);
+        }
     }
 
     /** A rebalance or a move is already running against this catalog. */
@@ -82,6 +112,47 @@ public final class BucketMover implements AutoCloseable {
         static final Mark ALL = new Mark(0, "0");
     }
 
+    /**
+     * The bucket's changes after a mark, as read on S: per table the changed rows as they are now
+     * (JSON objects) and the keys of those now gone; how many keys; and the mark after them.
+     */
+    private static final class Changes {
+        final Map<Table, List<String>> present = new LinkedHashMap<>();
+        final Map<Table, List<String>> gone = new LinkedHashMap<>();
+        final Mark since;
+        int keys;
+        Mark mark;
+
+        Changes(Mark since) {
+            this.since = since;
+            this.mark = since;
+        }
+
+        /** Adds {@link #CHANGES} to {@code trip}, its rows to these. */
+        RoundTrip read(RoundTrip trip, int bucket) {
+            Object[] parameters = new Object[3 + TABLES.size()];
+            parameters[0] = bucket;
+            parameters[1] = since.lastId();
+            parameters[2] = since.xmin();
+            Arrays.fill(parameters, 3, parameters.length, bucket);
+            return trip.query(CHANGES, this::row, parameters);
+        }
+
+        private void row(ResultSet rs) throws SQLException {
+            int table = rs.getInt(1);
+            if (table < 0) {
+                String last = rs.getString(3);
+                mark = new Mark(last == null ? since.lastId() : Math.max(since.lastId(), Long.parseLong(last)),
+                        rs.getString(2));
+                return;
+            }
+            keys++;
+            String row = rs.getString(3);
+            (row == null ? gone : present).computeIfAbsent(TABLES.get(table), t -> new ArrayList<>())
+                    .add(row == null ? rs.getString(2) : row);
+        }
+    }
+
     // In foreign-key order: accounts before the orders that name them, orders before their trades.
     private static final List<Table> TABLES = List.of(new Table("accounts", List.of("user_id")),
             new Table("orders", List.of("id")), new Table("trades", List.of("id")),
@@ -91,9 +162,17 @@ public final class BucketMover implements AutoCloseable {
     private static final int BATCH = 500;
     private static final int SMALL_ROUND = 20;
     private static final int MAX_ROUNDS = 50;
+    // A row's text depends on the session's time zone (timestamptz): the same on both sides.
+    private static final String UTC = "SET LOCAL TimeZone = 'UTC'";
+    // The server's clock in microseconds.
+    private static final String CLOCK = "SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::bigint";
+    // A shard takes the bucket.
+    private static final String TAKE = "INSERT INTO owned_buckets (bucket) VALUES (?) ON CONFLICT DO NOTHING";
 
     private final Database database;
     private final Connection lock;
+    private final ExecutorService catalogWork = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("move-catalog").daemon().factory());
     private final Map<String, List<String>> columns = new HashMap<>();
     /** Test hook: the crash point at which to stop dead (START, COPY, CATCHUP, FREEZE, FLIP, RELEASED, CLEANUP). */
     volatile String crashAt;
@@ -165,8 +244,11 @@ public final class BucketMover implements AutoCloseable {
         });
         crash("START");
         Transactions.inTransaction(source, connection -> {
-            execute(connection, "INSERT INTO moving_buckets (bucket) VALUES (?) ON CONFLICT DO NOTHING", bucket);
-            if (!lockOwnership(connection, bucket)) {
+            boolean[] owned = new boolean[1];
+            RoundTrip start = new RoundTrip()
+                    .then("INSERT INTO moving_buckets (bucket) VALUES (?) ON CONFLICT DO NOTHING", bucket);
+            Ownership.freeze(start, bucket, owned).run(connection);
+            if (!owned[0]) {
                 throw new IllegalArgumentException("shard " + from + " does not own bucket " + bucket);
             }
             return null;
@@ -181,29 +263,27 @@ public final class BucketMover implements AutoCloseable {
         crash("CATCHUP");
         long applied = 0;
         int rounds = 0;
-        while (rounds < MAX_ROUNDS) {
+        Round round;
+        do {
             rounds++;
-            long[] count = new long[1];
-            Mark since = mark;
-            mark = inSnapshot(source, connection -> apply(connection, target, bucket, since, count));
-            applied += count[0];
-            if (count[0] < SMALL_ROUND) {
-                break;
-            }
-        }
+            round = catchUp(source, target, bucket, mark);
+            mark = round.mark();
+            applied += round.changes();
+        } while (round.changes() >= SMALL_ROUND && rounds < MAX_ROUNDS);
 
         step(id, Step.FREEZE);
         crash("FREEZE");
         long[] lastChanges = new long[1];
-        double freeze = freezeAndFlip(id, source, target, bucket, to, mark, lastChanges);
+        Held freeze = freezeAndFlip(source, target, bucket, to, mark, round.copySums(), true, lastChanges);
         applied += lastChanges[0];
-        if (Double.isNaN(freeze)) {
+        if (!freeze.happened()) {
             String note = "verification failed: the copy on shard " + to + " differs from shard " + from;
-            rollBack(id, source, target, bucket, note);
-            return new Result(id, bucket, from, to, false, copied[0], applied, rounds, Double.NaN, note);
+            rollBack(id, source, target, bucket, from, to, false, note);
+            return new Result(id, bucket, from, to, false, copied[0], applied, rounds, Double.NaN, Double.NaN, note);
         }
-        cleanUp(id, source, bucket, copied[0], applied, freeze);
-        return new Result(id, bucket, from, to, true, copied[0], applied, rounds, freeze, null);
+        cleanUp(id, source, bucket, copied[0], applied, freeze.millis());
+        return new Result(id, bucket, from, to, true, copied[0], applied, rounds, freeze.millis(), freeze.waitMillis(),
+                null);
     }
 
     /**
@@ -234,32 +314,37 @@ public final class BucketMover implements AutoCloseable {
             switch (move.step()) {
                 case START, COPY, CATCHUP -> {
                     String note = "rolled back after an interrupted " + move.step();
-                    rollBack(move.id(), source, target, move.bucket(), note);
+                    rollBack(move.id(), source, target, move.bucket(), move.from(), move.to(), false, note);
                     results.add(new Result(move.id(), move.bucket(), move.from(), move.to(), false, 0, 0, 0,
-                            Double.NaN, note));
+                            Double.NaN, Double.NaN, note));
                 }
                 case FREEZE, FLIP, CLEANUP -> {
-                    double freeze = Double.NaN;
+                    Held freeze = Held.NOT;
                     long[] applied = new long[1];
                     if (move.step() != Step.CLEANUP) {
-                        if (owns(source, move.bucket())) {
-                            freeze = freezeAndFlip(move.id(), source, target, move.bucket(), move.to(), Mark.ALL,
+                        if (owns(target, move.bucket())) {
+                            // T committed the bucket: only the directory may not name it yet.
+                            name(move.bucket(), move.to());
+                        } else {
+                            // S still owns the bucket, or let go of it before T took it (T's last
+                            // changes were then lost with its transaction; S's rows, owned by no one,
+                            // cannot change): either way T gets every change since the start again.
+                            boolean held = owns(source, move.bucket());
+                            freeze = freezeAndFlip(source, target, move.bucket(), move.to(), Mark.ALL, null, held,
                                     applied);
-                            if (Double.isNaN(freeze)) {
+                            if (!freeze.happened()) {
                                 String note = "verification failed while finishing an interrupted move";
-                                rollBack(move.id(), source, target, move.bucket(), note);
+                                rollBack(move.id(), source, target, move.bucket(), move.from(), move.to(), !held,
+                                        note);
                                 results.add(new Result(move.id(), move.bucket(), move.from(), move.to(), false, 0,
-                                        applied[0], 0, Double.NaN, note));
+                                        applied[0], 0, Double.NaN, Double.NaN, note));
                                 continue;
                             }
-                        } else {
-                            // S let go after verifying: T holds everything; finish the flip.
-                            flipTo(target, move.bucket(), move.to());
                         }
                     }
-                    cleanUp(move.id(), source, move.bucket(), null, applied[0], freeze);
+                    cleanUp(move.id(), source, move.bucket(), null, applied[0], freeze.millis());
                     results.add(new Result(move.id(), move.bucket(), move.from(), move.to(), true, 0, applied[0], 0,
-                            freeze, "finished after an interrupted " + move.step()));
+                            freeze.millis(), freeze.waitMillis(), "finished after an interrupted " + move.step()));
                 }
                 default -> throw new IllegalStateException("unfinished move " + move.id() + " at " + move.step());
             }
@@ -295,12 +380,12 @@ public final class BucketMover implements AutoCloseable {
                             while (rs.next()) {
                                 batch.add(rs.getString(1));
                                 if (batch.size() == BATCH) {
-                                    copied[0] += upsert(t, table, batch);
+                                    copied[0] += upsertNow(t, table, batch);
                                     batch.clear();
                                 }
                             }
                         }
-                        copied[0] += upsert(t, table, batch);
+                        copied[0] += upsertNow(t, table, batch);
                     }
                 }
                 return null;
@@ -310,96 +395,81 @@ public final class BucketMover implements AutoCloseable {
     }
 
     /**
-     * Reads on {@code s} the changes after {@code since} and writes the changed rows' current
-     * state to T; {@code s} is in a REPEATABLE READ transaction, or frozen. Returns the new mark.
+     * What a catch-up round did: the mark after it, how many changed keys it wrote to T, and T's
+     * count and checksum of each table's rows of the bucket once they were written.
      */
-    private Mark apply(Connection s, DataSource target, int bucket, Mark since, long[] count) throws SQLException {
-        String xmin;
-        long lastId = since.lastId();
-        Map<String, Set<String>> keys = new LinkedHashMap<>();
-        try (PreparedStatement select = s.prepareStatement("SELECT pg_snapshot_xmin(pg_current_snapshot())::text");
-                ResultSet rs = select.executeQuery()) {
-            rs.next();
-            xmin = rs.getString(1);
-        }
-        try (PreparedStatement select = s.prepareStatement(
-                "SELECT id, tbl, key::text FROM bucket_changes WHERE bucket = ? AND (id > ? OR xid >= ?::xid8)")) {
-            select.setInt(1, bucket);
-            select.setLong(2, since.lastId());
-            select.setString(3, since.xmin());
-            try (ResultSet rs = select.executeQuery()) {
-                while (rs.next()) {
-                    lastId = Math.max(lastId, rs.getLong(1));
-                    keys.computeIfAbsent(rs.getString(2), table -> new LinkedHashSet<>()).add(rs.getString(3));
-                }
-            }
-        }
-        if (keys.isEmpty()) {
-            return new Mark(lastId, xmin);
-        }
-        Map<Table, List<String>> present = new LinkedHashMap<>();
-        Map<Table, List<String>> gone = new LinkedHashMap<>();
-        for (Table table : TABLES) {
-            Set<String> changed = keys.getOrDefault(table.name(), Set.of());
-            if (changed.isEmpty()) {
-                continue;
-            }
-            count[0] += changed.size();
-            Set<String> missing = new LinkedHashSet<>(changed);
-            List<String> rows = new ArrayList<>();
-            String keyObject = table.key().stream().map(c -> "'" + c + "', r." + c)
-                    .reduce((a, b) -> a + ", " + b).orElseThrow();
-            try (PreparedStatement select = s.prepareStatement("SELECT to_jsonb(r)::text, jsonb_build_object("
-                    + keyObject + ")::text FROM " + table.name() + " r JOIN jsonb_populate_recordset(NULL::"
-                    + table.name() + ", ?::jsonb) k USING (" + String.join(", ", table.key()) + ") WHERE r.bucket = ?")) {
-                select.setString(1, "[" + String.join(",", changed) + "]");
-                select.setInt(2, bucket);
-                try (ResultSet rs = select.executeQuery()) {
-                    while (rs.next()) {
-                        rows.add(rs.getString(1));
-                        missing.remove(rs.getString(2));
-                    }
-                }
-            }
-            present.put(table, rows);
-            gone.put(table, new ArrayList<>(missing));
-        }
-        Transactions.inTransaction(target, t -> {
-            for (Table table : TABLES.reversed()) {
-                List<String> deleted = gone.getOrDefault(table, List.of());
-                if (!deleted.isEmpty()) {
-                    String match = table.key().stream().map(c -> "r." + c + " = k." + c)
-                            .reduce((a, b) -> a + " AND " + b).orElseThrow();
-                    try (PreparedStatement delete = t.prepareStatement("DELETE FROM " + table.name()
-                            + " r USING jsonb_populate_recordset(NULL::" + table.name() + ", ?::jsonb) k WHERE " + match)) {
-                        delete.setString(1, "[" + String.join(",", deleted) + "]");
-                        delete.executeUpdate();
-                    }
-                }
-            }
-            for (Table table : TABLES) {
-                upsert(t, table, present.getOrDefault(table, List.of()));
-            }
-            return null;
-        });
-        return new Mark(lastId, xmin);
+    private record Round(Mark mark, long changes, List<long[]> copySums) {
     }
 
-    /** Inserts or replaces {@code rows} (each a JSON object of a row) in one statement; returns how many. */
-    private int upsert(Connection t, Table table, List<String> rows) throws SQLException {
+    /** One catch-up round: the changes after {@code since}, read in one snapshot of S, written to T. */
+    private Round catchUp(DataSource source, DataSource target, int bucket, Mark since) {
+        return inSnapshot(source, s -> {
+            Changes changes = new Changes(since);
+            changes.read(new RoundTrip(), bucket).run(s);
+            List<long[]> copySums = new ArrayList<>();
+            Transactions.inTransaction(target, t -> {
+                writes(t, changes).then(UTC).query(CHECKSUMS, rs -> copySums.add(sums(rs)), perTable(bucket)).run(t);
+                return null;
+            });
+            return new Round(changes.mark, changes.keys, copySums);
+        });
+    }
+
+    // The changes after a mark, with each changed row as it is now (NULL when gone), in one statement.
+    // The first row is not a change: the snapshot's xmin and the last log id read (the new mark).
+    // S is in a REPEATABLE READ transaction (a catch-up round), or frozen, or the bucket has no owner
+    // (then its rows cannot change).
+    private static final String CHANGES = """
+            WITH c AS MATERIALIZED (
+                SELECT id, tbl, key FROM bucket_changes WHERE bucket = ? AND (id > ? OR xid >= ?::xid8))
+            SELECT -1 AS t, pg_snapshot_xmin(pg_current_snapshot())::text AS key, (SELECT max(id) FROM c)::text AS row
+            """ + String.join("", TABLES.stream().map(table -> """
+            UNION ALL
+            SELECT %d, k.key::text, CASE WHEN r.bucket IS NULL THEN NULL ELSE to_jsonb(r)::text END
+            FROM (SELECT DISTINCT key FROM c WHERE tbl = '%s') k
+            CROSS JOIN LATERAL jsonb_populate_record(NULL::%s, k.key) p
+            LEFT JOIN %s r ON r.bucket = ? AND %s
+            """.formatted(TABLES.indexOf(table), table.name(), table.name(), table.name(),
+                    String.join(" AND ", table.key().stream().map(c -> "r." + c + " = p." + c).toList())))
+            .toList());
+
+    /** The statements that bring T's copy of the changed rows up to date: deletions first, children first. */
+    private RoundTrip writes(Connection t, Changes changes) throws SQLException {
+        RoundTrip writes = new RoundTrip();
+        for (Table table : TABLES.reversed()) {
+            List<String> deleted = changes.gone.getOrDefault(table, List.of());
+            if (!deleted.isEmpty()) {
+                String match = String.join(" AND ", table.key().stream().map(c -> "r." + c + " = k." + c).toList());
+                writes.then("DELETE FROM " + table.name() + " r USING jsonb_populate_recordset(NULL::" + table.name()
+                        + ", ?::jsonb) k WHERE " + match, "[" + String.join(",", deleted) + "]");
+            }
+        }
+        for (Table table : TABLES) {
+            upsert(t, writes, table, changes.present.getOrDefault(table, List.of()));
+        }
+        return writes;
+    }
+
+    /** Adds to {@code writes} the insert-or-replace of {@code rows} (each a JSON object of a row); returns how many. */
+    private int upsert(Connection t, RoundTrip writes, Table table, List<String> rows) throws SQLException {
         if (rows.isEmpty()) {
             return 0;
         }
         List<String> cols = columns(t, table.name());
         String list = String.join(", ", cols);
-        String excluded = cols.stream().map(c -> "excluded." + c).reduce((a, b) -> a + ", " + b).orElseThrow();
-        try (PreparedStatement insert = t.prepareStatement("INSERT INTO " + table.name() + " (" + list + ") SELECT "
-                + list + " FROM jsonb_populate_recordset(NULL::" + table.name() + ", ?::jsonb) ON CONFLICT ("
-                + String.join(", ", table.key()) + ") DO UPDATE SET (" + list + ") = ROW(" + excluded + ")")) {
-            insert.setString(1, "[" + String.join(",", rows) + "]");
-            insert.executeUpdate();
-        }
+        String excluded = String.join(", ", cols.stream().map(c -> "excluded." + c).toList());
+        writes.then("INSERT INTO " + table.name() + " (" + list + ") SELECT " + list
+                + " FROM jsonb_populate_recordset(NULL::" + table.name() + ", ?::jsonb) ON CONFLICT ("
+                + String.join(", ", table.key()) + ") DO UPDATE SET (" + list + ") = ROW(" + excluded + ")",
+                "[" + String.join(",", rows) + "]");
         return rows.size();
+    }
+
+    private int upsertNow(Connection t, Table table, List<String> rows) throws SQLException {
+        RoundTrip upsert = new RoundTrip();
+        int count = upsert(t, upsert, table, rows);
+        upsert.run(t);
+        return count;
     }
 
     private synchronized List<String> columns(Connection connection, String table) throws SQLException {
@@ -423,33 +493,113 @@ public final class BucketMover implements AutoCloseable {
 
     /**
      * FREEZE, VERIFY and FLIP. Returns the freeze in milliseconds, or NaN when the copies differ
-     * (the freeze is then let go and S still owns the bucket).
+     * (nothing is committed then: S still owns the bucket if it did, T does not).
+     *
+     * <p>{@code held}: S owns the bucket and freezes it first. Otherwise S let go of it earlier (a
+     * resume after a crash between S's commit and T's) and its rows of the bucket cannot change.
+     *
+     * <p>Why the copy equals the source when T takes the bucket: the verification compares the
+     * count and checksum of every row of the bucket on both sides, not only of the last changes,
+     * while S's rows of the bucket cannot change (frozen: the writes that held the bucket have
+     * ended and new ones wait; or owned by no one). T's side is summed after T wrote the last
+     * changes, in the transaction that commits them; or, when the freeze finds no change since the
+     * last catch-up round ({@code copySums}), by that round, in the transaction that committed its
+     * writes: from then on nothing writes T's rows of the bucket, as nothing but this mover writes
+     * a bucket's rows on a shard that does not own it (every write checks ownership inside its
+     * transaction, the fence this whole design stands on) and T does not own it until the end of
+     * the freeze. S then commits only the deletion of its ownership row, and T only what was
+     * summed plus its ownership row. So the proof does not rest on the change log being complete:
+     * a change the log missed shows as a difference and the move is rolled back. (Summing only the
+     * last changes under the freeze, trusting an earlier sum for the rest, would rest on the log;
+     * the full sums cost little, as both sides find a bucket's rows through its index, and they
+     * travel in round trips the freeze makes anyway.)
      */
-    private double freezeAndFlip(long id, DataSource source, DataSource target, int bucket, int to, Mark mark,
-            long[] applied) {
-        try (Connection s = source.getConnection()) {
+    private Held freezeAndFlip(DataSource source, DataSource target, int bucket, int to, Mark mark,
+            List<long[]> copySums, boolean held, long[] applied) {
+        // Every connection taken before the freeze: taking one may cost a round trip (the pool checks
+        // a connection idle for a while).
+        try (Connection s = source.getConnection(); Connection t = target.getConnection();
+                Connection c = database.catalog().getConnection()) {
             s.setAutoCommit(false);
+            t.setAutoCommit(false);
+            c.setAutoCommit(false);
+            for (Table table : TABLES) {
+                columns(t, table.name()); // known before the freeze, for writing the last changes
+            }
+            CompletableFuture<Void> named = null;
+            CompletableFuture<Void> namedCommitted = null;
             try {
-                if (!lockOwnership(s, bucket)) {
+                // From the request on, not from the grant: writes that come while the freeze waits for
+                // the running ones already queue behind it.
+                long frozen = System.nanoTime();
+                // The catalog's directory names T, uncommitted, on the mover's own thread while S and T work:
+                // it is committed once S has let go, at the same time as T takes the bucket.
+                named = async(() -> name(c, bucket, to));
+                // S, in one round trip: the freeze, the last changes with their rows, S's sums, and letting
+                // go of the bucket, uncommitted.
+                boolean[] owned = {!held};
+                long[] micros = new long[2]; // S's clock before the freeze's request and once it holds the bucket
+                Changes changes = new Changes(mark);
+                List<long[]> ours = new ArrayList<>();
+                RoundTrip here = new RoundTrip();
+                if (held) {
+                    here.query(CLOCK, rs -> micros[0] = rs.getLong(1));
+                    Ownership.freeze(here, bucket, owned).query(CLOCK, rs -> micros[1] = rs.getLong(1));
+                }
+                changes.read(here, bucket).then(UTC).query(CHECKSUMS, rs -> ours.add(sums(rs)), perTable(bucket));
+                if (held) {
+                    here.then("DELETE FROM owned_buckets WHERE bucket = ?", bucket);
+                }
+                here.run(s);
+                if (!owned[0]) {
                     throw new IllegalStateException("shard no longer owns bucket " + bucket + " at the freeze");
                 }
-                long frozen = System.nanoTime();
-                apply(s, target, bucket, mark, applied);
-                if (!verify(s, target, bucket)) {
-                    s.rollback();
-                    return Double.NaN;
+                applied[0] += changes.keys;
+                // Nothing changed since the last catch-up round: T's rows are as that round summed them.
+                boolean unchanged = changes.keys == 0 && copySums != null;
+                List<long[]> copy;
+                if (unchanged) {
+                    copy = copySums;
+                } else {
+                    // T, in one round trip: the last changes, T's sums, and the bucket, uncommitted.
+                    List<long[]> summed = new ArrayList<>();
+                    writes(t, changes).then(UTC).query(CHECKSUMS, rs -> summed.add(sums(rs)), perTable(bucket))
+                            .then(TAKE, bucket).run(t);
+                    copy = summed;
                 }
-                step(id, Step.FLIP);
+                if (!same(ours, copy)) {
+                    settle(named);
+                    c.rollback();
+                    s.rollback();
+                    t.rollback();
+                    return Held.NOT;
+                }
                 crash("FLIP");
-                execute(s, "DELETE FROM owned_buckets WHERE bucket = ?", bucket);
                 s.commit();
                 crash("RELEASED");
-                flipTo(target, bucket, to);
-                return (System.nanoTime() - frozen) / 1e6;
+                CompletableFuture<Void> update = named;
+                namedCommitted = async(() -> {
+                    join(update);
+                    c.commit();
+                });
+                if (unchanged) {
+                    t.setAutoCommit(true); // no transaction is open on T: one round trip, committed
+                    new RoundTrip().then(TAKE, bucket).run(t);
+                } else {
+                    t.commit();
+                }
+                join(namedCommitted);
+                return new Held((System.nanoTime() - frozen) / 1e6, held ? (micros[1] - micros[0]) / 1e3 : Double.NaN);
             } catch (SimulatedCrash crash) {
-                throw crash; // the connection closes: the server rolls the freeze back, as if the mover had died
+                settle(named);
+                settle(namedCommitted);
+                throw crash; // the connections close: the servers roll back what is open, as if the mover had died
             } catch (SQLException | RuntimeException e) {
-                s.rollback();
+                settle(named);
+                settle(namedCommitted);
+                rollbackQuietly(c, e);
+                rollbackQuietly(s, e);
+                rollbackQuietly(t, e);
                 throw e;
             }
         } catch (SQLException e) {
@@ -457,43 +607,57 @@ public final class BucketMover implements AutoCloseable {
         }
     }
 
-    /** T owns the bucket, then the directory names T. */
-    private void flipTo(DataSource target, int bucket, int to) {
-        Transactions.inTransaction(target, t -> {
-            execute(t, "INSERT INTO owned_buckets (bucket) VALUES (?) ON CONFLICT DO NOTHING", bucket);
-            return null;
-        });
-        Transactions.inTransaction(database.catalog(), c -> {
-            try (PreparedStatement update = c.prepareStatement("UPDATE bucket_directory SET shard_id = ? WHERE bucket = ?")) {
-                update.setInt(1, to);
-                update.setInt(2, bucket);
-                update.executeUpdate();
-            }
-            return null;
-        });
+    /** The directory names {@code to} for the bucket. */
+    private void name(int bucket, int to) {
+        try (Connection c = database.catalog().getConnection()) {
+            name(c, bucket, to);
+        } catch (SQLException e) {
+            throw Transactions.translate(e);
+        }
+    }
+
+    private static void name(Connection catalog, int bucket, int to) throws SQLException {
+        try (PreparedStatement update = catalog.prepareStatement(
+                "UPDATE bucket_directory SET shard_id = ? WHERE bucket = ?")) {
+            update.setInt(1, to);
+            update.setInt(2, bucket);
+            update.executeUpdate();
+        }
+    }
+
+    @FunctionalInterface
+    private interface SqlStep {
+        void run() throws SQLException;
     }
 
     /**
-     * Count and checksum of each table's rows of the bucket, equal on both. Both sides are summed
-     * at once (T's on another thread), each in one statement: this runs inside the freeze.
+     * {@code step} on the mover's catalog thread, one step after another: the catalog's part of
+     * the freeze overlaps with the shards' instead of following it. A platform thread kept for the
+     * mover's life, so that no freeze pays for starting one.
      */
-    private static boolean verify(Connection s, DataSource target, int bucket) throws SQLException {
-        var there = java.util.concurrent.CompletableFuture.supplyAsync(
-                () -> Transactions.inTransaction(target, t -> checksums(t, bucket)),
-                task -> Thread.ofVirtual().name("verify-target").start(task));
-        List<long[]> here = checksums(s, bucket);
-        List<long[]> theirs;
+    private CompletableFuture<Void> async(SqlStep step) {
+        return CompletableFuture.runAsync(() -> {
+            try {
+                step.run();
+            } catch (SQLException e) {
+                throw Transactions.translate(e);
+            }
+        }, catalogWork);
+    }
+
+    private static void join(CompletableFuture<Void> future) {
         try {
-            theirs = there.join();
-        } catch (java.util.concurrent.CompletionException e) {
+            future.join();
+        } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
         }
-        for (int i = 0; i < here.size(); i++) {
-            if (here.get(i)[0] != theirs.get(i)[0] || here.get(i)[1] != theirs.get(i)[1]) {
-                return false;
-            }
+    }
+
+    /** Waits for {@code future}, if any, whatever its outcome: its connection is then free again. */
+    private static void settle(CompletableFuture<Void> future) {
+        if (future != null) {
+            future.handle((result, failure) -> null).join();
         }
-        return true;
     }
 
     private static final String CHECKSUMS = String.join(" UNION ALL ", TABLES.stream()
@@ -501,23 +665,28 @@ public final class BucketMover implements AutoCloseable {
                     + " 0)::bigint FROM " + table.name() + " r WHERE bucket = ?)")
             .toList()) + " ORDER BY t";
 
-    private static List<long[]> checksums(Connection connection, int bucket) throws SQLException {
-        // A row's text depends on the session's time zone (timestamptz): the same on both sides.
-        try (PreparedStatement set = connection.prepareStatement("SET LOCAL TimeZone = 'UTC'")) {
-            set.execute();
+    private static long[] sums(ResultSet rs) throws SQLException {
+        return new long[] {rs.getLong(2), rs.getLong(3)};
+    }
+
+    /** Count and checksum of each table's rows of the bucket, equal on both sides. */
+    private static boolean same(List<long[]> here, List<long[]> there) {
+        if (here.size() != there.size()) {
+            return false;
         }
-        List<long[]> sums = new ArrayList<>();
-        try (PreparedStatement select = connection.prepareStatement(CHECKSUMS)) {
-            for (int i = 1; i <= TABLES.size(); i++) {
-                select.setInt(i, bucket);
-            }
-            try (ResultSet rs = select.executeQuery()) {
-                while (rs.next()) {
-                    sums.add(new long[] {rs.getLong(2), rs.getLong(3)});
-                }
+        for (int i = 0; i < here.size(); i++) {
+            if (here.get(i)[0] != there.get(i)[0] || here.get(i)[1] != there.get(i)[1]) {
+                return false;
             }
         }
-        return sums;
+        return true;
+    }
+
+    /** The bucket once per table: the parameters of {@link #CHECKSUMS}. */
+    private static Object[] perTable(int bucket) {
+        Object[] values = new Object[TABLES.size()];
+        Arrays.fill(values, bucket);
+        return values;
     }
 
     private void cleanUp(long id, DataSource source, int bucket, Long copied, long applied, double freeze) {
@@ -554,8 +723,14 @@ public final class BucketMover implements AutoCloseable {
         });
     }
 
-    /** T drops its copy (it must not own the bucket), S stops logging; the journal says so. */
-    private void rollBack(long id, DataSource source, DataSource target, int bucket, String note) {
+    /**
+     * T drops its copy (it must not own the bucket), S stops logging, the directory names S; the
+     * journal says so. {@code reclaim}: S had let go of the bucket (a resume that failed to verify
+     * after S's commit) and takes it back; safe because T does not own it and S's rows are intact
+     * (they are deleted only once T owns the bucket).
+     */
+    private void rollBack(long id, DataSource source, DataSource target, int bucket, int from, int to, boolean reclaim,
+            String note) {
         Transactions.inTransaction(target, t -> {
             try (PreparedStatement select = t.prepareStatement("SELECT 1 FROM owned_buckets WHERE bucket = ?")) {
                 select.setInt(1, bucket);
@@ -572,6 +747,9 @@ public final class BucketMover implements AutoCloseable {
             return null;
         });
         Transactions.inTransaction(source, s -> {
+            if (reclaim) {
+                execute(s, TAKE, bucket);
+            }
             execute(s, "DELETE FROM moving_buckets WHERE bucket = ?", bucket);
             execute(s, "DELETE FROM bucket_changes WHERE bucket = ?", bucket);
             return null;
@@ -582,6 +760,14 @@ public final class BucketMover implements AutoCloseable {
                     WHERE id = ?""")) {
                 update.setString(1, note);
                 update.setLong(2, id);
+                update.executeUpdate();
+            }
+            // The directory may already name T if T's commit failed after it (both run at once).
+            try (PreparedStatement update = c.prepareStatement(
+                    "UPDATE bucket_directory SET shard_id = ? WHERE bucket = ? AND shard_id = ?")) {
+                update.setInt(1, from);
+                update.setInt(2, bucket);
+                update.setInt(3, to);
                 update.executeUpdate();
             }
             return null;
@@ -603,17 +789,6 @@ public final class BucketMover implements AutoCloseable {
     private void crash(String point) {
         if (Objects.equals(crashAt, point)) {
             throw new SimulatedCrash(point);
-        }
-    }
-
-    /** Takes the bucket's ownership row FOR UPDATE, waiting for the writes that hold it; false when there is none. */
-    private static boolean lockOwnership(Connection connection, int bucket) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT 1 FROM owned_buckets WHERE bucket = ? FOR UPDATE")) {
-            select.setInt(1, bucket);
-            try (ResultSet rs = select.executeQuery()) {
-                return rs.next();
-            }
         }
     }
 
@@ -654,6 +829,14 @@ public final class BucketMover implements AutoCloseable {
         }
     }
 
+    private static void rollbackQuietly(Connection connection, Exception failure) {
+        try {
+            connection.rollback();
+        } catch (SQLException rollbackFailure) {
+            failure.addSuppressed(rollbackFailure);
+        }
+    }
+
     private DataSource primary(int shard) {
         for (Shard candidate : database.router().shards()) {
             if (candidate.id() == shard) {
@@ -672,6 +855,7 @@ public final class BucketMover implements AutoCloseable {
     /** Lets go of the move lock. */
     @Override
     public void close() {
+        catalogWork.shutdown();
         closeQuietly(lock);
     }
 

@@ -39,13 +39,12 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource catalog;
     private final DirectoryRouter router;
 
-    private Database(PlatformConfig config, Clock clock, ServerPools pools, HikariDataSource catalog,
-            DirectoryRouter router) {
+    private Database(PlatformConfig config, Clock clock, ServerPools pools, HikariDataSource catalog) {
         this.config = config;
         this.clock = clock;
         this.pools = pools;
         this.catalog = catalog;
-        this.router = router;
+        this.router = new DirectoryRouter(catalog, config.database().sharding().buckets(), pools, this::stopWatching);
     }
 
     /**
@@ -56,8 +55,7 @@ public final class Database implements AutoCloseable {
         ServerPools pools = new ServerPools(config, config.platform().api().instanceId());
         var endpoint = config.platform().postgres();
         HikariDataSource catalog = pools.get(endpoint.host(), endpoint.port(), endpoint.database());
-        return new Database(config, Clock.systemUTC(), pools, catalog, new DirectoryRouter(catalog,
-                config.database().sharding().buckets(), pools));
+        return new Database(config, Clock.systemUTC(), pools, catalog);
     }
 
     PlatformConfig config() {
@@ -265,6 +263,19 @@ public final class Database implements AutoCloseable {
             monitor.pollNow();
             return monitor.start();
         });
+    }
+
+    /** A shard left the directory's view (retired, or on other servers now): its replica is no longer watched. */
+    private void stopWatching(Shard shard) {
+        ReplicaMonitor monitor = monitors.remove(shard.id());
+        if (monitor != null) {
+            monitor.close();
+        }
+    }
+
+    /** The shards whose replica is watched now: for tests. */
+    java.util.Set<Integer> watchedReplicas() {
+        return java.util.Set.copyOf(monitors.keySet());
     }
 
     private static void pause(java.time.Duration duration) {

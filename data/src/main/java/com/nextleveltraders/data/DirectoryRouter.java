@@ -1,9 +1,13 @@
 package com.nextleveltraders.data;
 
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 
 /**
@@ -20,12 +24,18 @@ final class DirectoryRouter implements ShardRouter {
     private final DataSource catalog;
     private final int buckets;
     private final ServerPools pools;
+    private final Consumer<Shard> left;
     private volatile View view = new View(new int[0], Map.of());
 
-    DirectoryRouter(DataSource catalog, int buckets, ServerPools pools) {
+    /**
+     * @param left told of each shard that left the view (retired, or registered again on other
+     *             servers) before the pools only it used are closed
+     */
+    DirectoryRouter(DataSource catalog, int buckets, ServerPools pools, Consumer<Shard> left) {
         this.catalog = catalog;
         this.buckets = buckets;
         this.pools = pools;
+        this.left = left;
     }
 
     @Override
@@ -72,8 +82,39 @@ final class DirectoryRouter implements ShardRouter {
                     ? pools.get(registered.replicaHost(), registered.replicaPort(), registered.database()) : null;
             shards.put(registered.id(), new Shard(registered.id(), primary, replica));
         }
-        View next = new View(ShardRegistry.directory(catalog, buckets), java.util.Collections.unmodifiableMap(shards));
+        View next = new View(ShardRegistry.directory(catalog, buckets), Collections.unmodifiableMap(shards));
+        View previous = view;
         view = next;
+        closeLeft(previous, next);
         return next;
+    }
+
+    /**
+     * A shard retired by {@code nlt shards remove} in another process stays open here until a
+     * refresh shows it gone: then whatever watches it stops, and its pools close unless the catalog
+     * or a shard still in the view uses the same server. Otherwise a running instance would keep
+     * idle connections to servers that may be stopped, and keep polling them.
+     */
+    private void closeLeft(View previous, View next) {
+        Set<DataSource> used = Collections.newSetFromMap(new IdentityHashMap<>());
+        used.add(catalog);
+        for (Shard shard : next.shards().values()) {
+            used.add(shard.primary());
+            if (shard.replica() != null) {
+                used.add(shard.replica());
+            }
+        }
+        for (Shard shard : previous.shards().values()) {
+            Shard now = next.shards().get(shard.id());
+            if (now != null && now.primary() == shard.primary() && now.replica() == shard.replica()) {
+                continue;
+            }
+            left.accept(shard);
+            for (DataSource pool : new DataSource[] {shard.primary(), shard.replica()}) {
+                if (pool != null && !used.contains(pool)) {
+                    pools.close(pool);
+                }
+            }
+        }
     }
 }

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
 
 /**
  * Flyway migrations: the catalog schema on the catalog, the shard schema on every registered
@@ -68,7 +70,11 @@ public final class Migrations {
     }
 
     private static int migrate(DataSource dataSource, String location, String historyTable) {
-        return Flyway.configure()
+        FluentConfiguration configuration = Flyway.configure();
+        // Flyway's own lock as a session advisory lock, not inside a transaction that stays open
+        // during the migration: CREATE INDEX CONCURRENTLY waits for every open transaction.
+        configuration.getConfigurationExtension(PostgreSQLConfigurationExtension.class).setTransactionalLock(false);
+        return configuration
                 .dataSource(dataSource)
                 .locations(location)
                 .table(historyTable)

@@ -32,6 +32,20 @@ final class ServerPools implements AutoCloseable {
         return pool;
     }
 
+    /**
+     * Closes {@code pool}, one of these, when a shard that used it has left (its connections in
+     * use are ended); a later {@link #get} of its server opens a new one.
+     */
+    synchronized void close(javax.sql.DataSource pool) {
+        pools.values().removeIf(open -> {
+            if (open != pool) {
+                return false;
+            }
+            open.close();
+            return true;
+        });
+    }
+
     /** Connections in use and the most allowed, over every pool. */
     synchronized int[] usage() {
         int active = 0;

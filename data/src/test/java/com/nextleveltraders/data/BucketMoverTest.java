@@ -23,6 +23,7 @@ import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -145,6 +146,7 @@ class BucketMoverTest {
                     retried.get());
             assertThat(result.moved()).isTrue();
             assertThat(result.freezeMillis()).isPositive();
+            assertThat(result.freezeWaitMillis()).isNotNaN();
             assertThat(result.changesApplied()).as("writes during the move were caught up").isPositive();
             database.refreshDirectory();
             assertThat(database.router().shardFor(moving.getFirst()).id()).isEqualTo(2);
@@ -242,6 +244,90 @@ class BucketMoverTest {
         }
     }
 
+    /**
+     * The verification sums every row of the bucket on both sides, not only the changes the log
+     * names: a row of the copy that differs where the log says nothing changed is found, and the
+     * move rolled back, whether the source still held the bucket or had already let go of it.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"FREEZE", "RELEASED"})
+    void aCopyThatDiffersFromTheSourceIsNeverFlippedTo(String point) throws Exception {
+        try (Database database = Database.open(config)) {
+            int bucket = nextBucket();
+            List<UUID> users = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                users.add(seedUser(database, userInBucket(database, bucket), 2));
+            }
+            long[] before = rowsPerTable(shard(database, 1), bucket);
+            try (BucketMover mover = BucketMover.open(database)) {
+                mover.crashAt = point;
+                assertThatThrownBy(() -> mover.move(bucket, 1, 2)).isInstanceOf(BucketMover.SimulatedCrash.class);
+            }
+            // A defect the change log cannot see: a copied row changed on the destination alone.
+            try (Connection connection = shard(database, 2).getConnection();
+                    PreparedStatement update = connection.prepareStatement(
+                            "UPDATE trades SET price = price + 1 WHERE user_id = ?")) {
+                update.setObject(1, users.getLast());
+                assertThat(update.executeUpdate()).isEqualTo(2);
+            }
+
+            List<BucketMover.Result> resumed;
+            try (BucketMover mover = BucketMover.open(database)) {
+                resumed = mover.resume();
+            }
+            assertThat(resumed).hasSize(1);
+            assertThat(resumed.getFirst().moved()).isFalse();
+            assertThat(resumed.getFirst().note()).contains("verification failed");
+            assertOwnedOnlyBy(database, bucket, 1);
+            assertThat(rowsPerTable(shard(database, 1), bucket)).containsExactly(before);
+            assertThat(rowsOfBucket(shard(database, 2), bucket)).as("the copy is dropped").isZero();
+            // The bucket is writable where it stayed.
+            UUID order = UUID.randomUUID();
+            database.write(users.getFirst(), connection -> insertOrder(connection, users.getFirst(), bucket, order));
+            assertThat(count(shard(database, 1), "SELECT count(*) FROM orders WHERE id = '" + order + "'"))
+                    .isEqualTo(1);
+        }
+    }
+
+    /**
+     * A defective copy (here the destination alters the trades it receives) differs from the source
+     * in rows the change log never names: the freeze's verification finds it, though nothing
+     * changed after the catch-up, and the move is rolled back.
+     */
+    @Test
+    void aDefectiveCopyIsRolledBackAtTheFreeze() throws Exception {
+        try (Database database = Database.open(config)) {
+            int bucket = nextBucket();
+            for (int i = 0; i < 3; i++) {
+                seedUser(database, userInBucket(database, bucket), 2);
+            }
+            long[] before = rowsPerTable(shard(database, 1), bucket);
+            execute(shard(database, 2), """
+                    CREATE FUNCTION defective_copy() RETURNS trigger LANGUAGE plpgsql AS $$
+                    BEGIN NEW.price := NEW.price + 1; RETURN NEW; END $$;
+                    CREATE TRIGGER defective_copy BEFORE INSERT ON trades FOR EACH ROW
+                        WHEN (NEW.bucket = %d) EXECUTE FUNCTION defective_copy();""".formatted(bucket));
+            BucketMover.Result result;
+            try (BucketMover mover = BucketMover.open(database)) {
+                result = mover.move(bucket, 1, 2);
+            } finally {
+                execute(shard(database, 2), "DROP TRIGGER defective_copy ON trades; DROP FUNCTION defective_copy()");
+            }
+            assertThat(result.moved()).isFalse();
+            assertThat(result.note()).contains("verification failed");
+            assertThat(result.changesApplied()).isZero();
+            assertOwnedOnlyBy(database, bucket, 1);
+            assertThat(rowsPerTable(shard(database, 1), bucket)).containsExactly(before);
+            assertThat(rowsOfBucket(shard(database, 2), bucket)).as("the copy is dropped").isZero();
+        }
+    }
+
+    private static void execute(DataSource dataSource, String sql) throws SQLException {
+        try (Connection connection = dataSource.getConnection(); var statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
     @Test
     void aSecondMoverIsRefusedWhileOneHoldsTheLock() {
         try (Database database = Database.open(config); BucketMover mover = BucketMover.open(database)) {
@@ -251,6 +337,88 @@ class BucketMoverTest {
         }
         try (Database database = Database.open(config); BucketMover again = BucketMover.open(database)) {
             assertThat(again).isNotNull(); // released on close
+        }
+    }
+
+    /**
+     * PostgreSQL grants FOR SHARE on a row that is only share-locked at once, even while a FOR
+     * UPDATE waits for it: with row locks alone, writes that keep overlapping starve the freeze.
+     * Here one write holds the bucket, the move's freeze (the one at START, the same as the one
+     * before the flip) waits for it, and a second write comes: it must wait behind the freeze,
+     * not join the first one.
+     */
+    @Test
+    void aWriteThatComesWhileTheFreezeWaitsQueuesBehindIt() throws Exception {
+        try (Database database = Database.open(config); Database writers = Database.open(config);
+                ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            int bucket = nextBucket();
+            UUID user = seedUser(writers, userInBucket(writers, bucket), 1);
+            UUID firstOrder = UUID.randomUUID();
+            UUID secondOrder = UUID.randomUUID();
+            CountDownLatch firstInside = new CountDownLatch(1);
+            CountDownLatch firstMayCommit = new CountDownLatch(1);
+            AtomicBoolean secondInside = new AtomicBoolean();
+            Future<?> first = threads.submit(() -> writers.write(user, connection -> {
+                firstInside.countDown();
+                awaitUninterruptibly(firstMayCommit);
+                return insertOrder(connection, user, bucket, firstOrder);
+            }));
+            firstInside.await();
+            Future<BucketMover.Result> move;
+            Future<?> second;
+            try (BucketMover mover = BucketMover.open(database)) {
+                move = threads.submit(() -> mover.move(bucket, 1, 2));
+                try {
+                    awaitLockWaiters(database, 1); // the freeze, waiting for the first write
+                    second = threads.submit(() -> writers.write(user, connection -> {
+                        secondInside.set(true);
+                        return insertOrder(connection, user, bucket, secondOrder);
+                    }));
+                    // The second write either goes in beside the first or waits for a lock too.
+                    while (!secondInside.get() && lockWaiters(database) < 2) {
+                        Thread.sleep(5);
+                    }
+                    assertThat(secondInside).as("a write went ahead of the freeze waiting before it").isFalse();
+                } finally {
+                    firstMayCommit.countDown();
+                }
+                first.get();
+                second.get();
+                assertThat(move.get().moved()).isTrue();
+            }
+            assertOwnedOnlyBy(database, bucket, 2);
+            for (UUID order : List.of(firstOrder, secondOrder)) {
+                assertThat(count(shard(database, 2), "SELECT count(*) FROM orders WHERE id = '" + order + "'"))
+                        .isEqualTo(1);
+                assertThat(count(shard(database, 1), "SELECT count(*) FROM orders WHERE id = '" + order + "'"))
+                        .isZero();
+            }
+        }
+    }
+
+    /** Backends of the first server (catalog and shard 1) waiting for a heavyweight lock. */
+    private static long lockWaiters(Database database) {
+        return count(database.catalog(), "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'");
+    }
+
+    private static void awaitLockWaiters(Database database, long waiters) throws InterruptedException {
+        while (lockWaiters(database) < waiters) {
+            Thread.sleep(5);
+        }
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                latch.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 

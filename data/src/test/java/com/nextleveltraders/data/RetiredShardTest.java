@@ -1,0 +1,133 @@
+package com.nextleveltraders.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nextleveltraders.config.ConfigLoader;
+import com.nextleveltraders.config.PlatformConfig;
+import com.nextleveltraders.embedded.EmbeddedPostgres;
+import com.nextleveltraders.embedded.PostgresOptions;
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A running instance (its own {@link Database}) and a shard retired by another process (the
+ * operator's {@code nlt shards remove}): once the instance reads the directory again, it stops
+ * watching the shard's replica and closes the shard's pools, except a pool the catalog or a shard
+ * still in use shares. Two servers: the catalog and shard 1 on the first, shard 2 on the second
+ * (which also stands for shard 2's replica: the watch is what is tested, not the replica).
+ */
+class RetiredShardTest {
+
+    private static Path base;
+    private static EmbeddedPostgres first;
+    private static EmbeddedPostgres second;
+    private static PlatformConfig config;
+
+    @BeforeAll
+    static void start() throws Exception {
+        base = Files.createTempDirectory(Path.of("/tmp"), "nlt-retired-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        first = EmbeddedPostgres.start(PostgresOptions.defaults(base.resolve("first")));
+        Path secondDir = Files.createDirectories(base.resolve("second"));
+        Files.copy(first.passwordFile(), secondDir.resolve("password"));
+        second = EmbeddedPostgres.start(PostgresOptions.defaults(secondDir));
+        config = ConfigLoader.loadYaml("""
+                platform:
+                  api: { instanceId: retired }
+                  postgres: { port: %d, database: %s, user: %s, passwordFile: "%s" }
+                """.formatted(first.port(), first.database(), first.user(), first.passwordFile()));
+        try (Database database = Database.open(config)) {
+            Migrations.apply(database, List.of(
+                    RegisteredShard.primaryOnly(1, first.host(), first.port(), first.database()),
+                    new RegisteredShard(2, second.host(), second.port(), second.host(), second.port(),
+                            second.database(), ShardState.ACTIVE)));
+        }
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        second.close();
+        first.close();
+        try (Stream<Path> files = Files.walk(base)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+    }
+
+    /** Write positions in memory, as Redis keeps them for every instance. */
+    private static final class Positions implements WritePositions {
+        private final Map<UUID, WritePosition> last = new ConcurrentHashMap<>();
+
+        @Override
+        public void remember(UUID user, WritePosition position) {
+            last.put(user, position);
+        }
+
+        @Override
+        public Optional<WritePosition> lastWrite(UUID user) {
+            return Optional.ofNullable(last.get(user));
+        }
+    }
+
+    @Test
+    void aRunningInstanceLetsGoOfTheServersOfAShardRetiredElsewhere() {
+        try (Database running = Database.open(config); Database operator = Database.open(config)) {
+            running.useWritePositions(new Positions());
+            UUID onOne = userOn(running, 1);
+            UUID onTwo = userOn(running, 2);
+            running.read(onTwo, connection -> 1); // starts watching shard 2's replica
+            assertThat(running.watchedReplicas()).containsExactly(2);
+            HikariDataSource one = pool(running, 1);
+            HikariDataSource two = pool(running, 2);
+            assertThat(one).isSameAs(running.catalog());
+
+            // Shard 1 shares its server's pool with the catalog: retired, the pool stays.
+            Rebalancer.removeShard(operator, 1, progress -> { });
+            running.refreshDirectory();
+            assertThat(one.isClosed()).isFalse();
+            assertThat(running.isUp()).isTrue();
+            assertThat(running.watchedReplicas()).containsExactly(2);
+
+            // A new shard on the first server again; then shard 2 retires: its pool closes, its watch stops.
+            Rebalancer.addShard(operator, first.host(), first.port(), first.database(), null, 0);
+            Rebalancer.removeShard(operator, 2, progress -> { });
+            running.refreshDirectory();
+            assertThat(two.isClosed()).isTrue();
+            assertThat(running.watchedReplicas()).isEmpty();
+            assertThat(running.router().shards()).extracting(Shard::id).containsExactly(3);
+
+            // Both users are served by the shard left, through the same instance.
+            for (UUID user : List.of(onOne, onTwo)) {
+                UUID order = UUID.randomUUID();
+                running.write(user, connection -> BucketMoverTest.insertOrder(connection, user,
+                        running.router().bucketOf(user), order));
+                assertThat(BucketMoverTest.count(pool(running, 3), "SELECT count(*) FROM orders WHERE id = '" + order + "'"))
+                        .isEqualTo(1);
+            }
+        }
+    }
+
+    private static UUID userOn(Database database, int shard) {
+        while (true) {
+            UUID user = UUID.randomUUID();
+            if (database.shardFor(user).id() == shard) {
+                return BucketMoverTest.seedUser(database, user, 1);
+            }
+        }
+    }
+
+    private static HikariDataSource pool(Database database, int shard) {
+        return (HikariDataSource) database.router().shards().stream().filter(s -> s.id() == shard).findFirst()
+                .orElseThrow().primary();
+    }
+}
