@@ -37,10 +37,12 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * `nlt shards rebalance` killed with SIGKILL mid-run, several times, against a running `nlt up`
- * with a third, empty shard: the next run finishes or rolls back the interrupted move, and in the
- * end every bucket has exactly one owner (the one the directory names), every acknowledged order
- * is on exactly one shard (its user's), no change log is left, and the API still serves every order.
+ * Crashes during bucket moves against a running `nlt up` with a third, empty shard: the mover
+ * (`nlt shards rebalance`) killed with SIGKILL mid-run, several times; and the whole platform with
+ * its PostgreSQL servers killed during a move. The next run finishes or rolls back the interrupted
+ * move, and in the end every bucket has exactly one owner (the one the directory names), every
+ * acknowledged order is on exactly one shard (its user's), no change log is left, and the API
+ * still serves every order.
  */
 class RebalanceKillProcessTest {
 
@@ -60,36 +62,12 @@ class RebalanceKillProcessTest {
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         Process launcher = null;
         try {
-            // Registration and login are rate limited per client address; this test does 60 of them.
-            Path config = dataDir.resolve("test.yaml");
-            Files.writeString(config, "platform:\n  authRateLimit: { requests: 6000, period: 1m, burst: 1000 }\n");
+            Path config = testConfig(dataDir);
             int port = FreePorts.pick();
             String base = "http://127.0.0.1:" + port;
-            launcher = UpProcess.start(dataDir.resolve("data"), port, "--config", config.toString()).process();
             Path dir = dataDir.resolve("data");
-
-            Map<UUID, String> tokens = new LinkedHashMap<>();
-            Map<UUID, List<UUID>> ordersOf = new LinkedHashMap<>();
-            for (int i = 0; i < USERS; i++) {
-                String email = "kill-" + UUID.randomUUID() + "@example.com";
-                HttpResponse<String> created = send("POST", base + "/api/users", null, "{\"email\":\"" + email
-                        + "\",\"password\":\"" + PASSWORD + "\",\"displayName\":\"K\"}");
-                assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-                UUID user = UUID.fromString(json.readTree(created.body()).get("id").asText());
-                HttpResponse<String> session = send("POST", base + "/api/sessions", null, "{\"email\":\"" + email
-                        + "\",\"password\":\"" + PASSWORD + "\"}");
-                assertThat(session.statusCode()).as(session.body()).isEqualTo(201);
-                String token = json.readTree(session.body()).get("token").asText();
-                tokens.put(user, token);
-                List<UUID> placed = new ArrayList<>();
-                for (int o = 0; o < ORDERS_PER_USER; o++) {
-                    HttpResponse<String> order = send("POST", base + "/api/orders", token, "{\"symbol\":\"AAPL\","
-                            + "\"side\":\"BUY\",\"type\":\"MARKET\",\"quantity\":\"" + (o + 1) + "\"}");
-                    assertThat(order.statusCode()).as(order.body()).isEqualTo(201);
-                    placed.add(UUID.fromString(json.readTree(order.body()).get("id").asText()));
-                }
-                ordersOf.put(user, placed);
-            }
+            launcher = UpProcess.start(dir, port, "--config", config.toString()).process();
+            Trading trading = trade(base);
 
             Run add = nlt("shards", "add", "--data-dir", dir.toString());
             assertThat(add.exitCode()).as(add.output()).isZero();
@@ -98,141 +76,252 @@ class RebalanceKillProcessTest {
             Random random = new Random(0x6b696c6cL);
             List<String> killedAt = new ArrayList<>();
             for (int k = 0; k < KILLS; k++) {
-                String step = killRebalanceMidway(dir, catalog, 100 + random.nextInt(700));
+                Process mover = startRebalance(dir);
+                Thread.sleep(100 + random.nextInt(700));
+                String step = kill(List.of(mover.toHandle()), mover, catalog);
                 System.out.println("kill " + (k + 1) + " landed at step " + step);
                 killedAt.add(step);
             }
 
-            Run finish = null;
-            for (int attempt = 0; attempt < 10; attempt++) {
-                finish = nlt("shards", "rebalance", "--threshold", "0", "--data-dir", dir.toString());
-                // 2: the killed mover's session may still hold the move lock for a moment.
-                if (finish.exitCode() != 2) {
-                    break;
-                }
-                Thread.sleep(500);
-            }
-            assertThat(finish.exitCode()).as(finish.output()).isZero();
-
-            try (Connection c = catalog.connect(catalog.database())) {
-                assertThat(longs(c, "SELECT count(*) FROM bucket_moves WHERE finished_at IS NULL")).containsExactly(0L);
-                Map<Integer, Integer> directory = new HashMap<>();
-                try (Statement s = c.createStatement();
-                        ResultSet rs = s.executeQuery("SELECT bucket, shard_id FROM bucket_directory")) {
-                    while (rs.next()) {
-                        directory.put(rs.getInt(1), rs.getInt(2));
-                    }
-                }
-                assertThat(directory).hasSize(BUCKETS);
-                Map<UUID, Integer> bucketOf = new HashMap<>();
-                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT id, bucket FROM users")) {
-                    while (rs.next()) {
-                        bucketOf.put(rs.getObject(1, UUID.class), rs.getInt(2));
-                    }
-                }
-                Map<Integer, String[]> shards = new LinkedHashMap<>();
-                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                        "SELECT id, primary_host, primary_port, database FROM shards ORDER BY id")) {
-                    while (rs.next()) {
-                        shards.put(rs.getInt(1), new String[] {rs.getString(2), Integer.toString(rs.getInt(3)),
-                                rs.getString(4)});
-                    }
-                }
-                assertThat(shards).hasSize(3);
-
-                Map<Integer, List<Integer>> owners = new HashMap<>();
-                Map<UUID, List<Integer>> orderShards = new HashMap<>();
-                Map<UUID, List<Integer>> accountShards = new HashMap<>();
-                for (var shard : shards.entrySet()) {
-                    String[] where = shard.getValue();
-                    try (Connection p = catalog.connect(where[0], Integer.parseInt(where[1]), where[2])) {
-                        for (long bucket : longs(p, "SELECT bucket FROM owned_buckets")) {
-                            owners.computeIfAbsent((int) bucket, b -> new ArrayList<>()).add(shard.getKey());
-                        }
-                        assertThat(longs(p, "SELECT count(*) FROM moving_buckets")).as("moving_buckets on shard "
-                                + shard.getKey()).containsExactly(0L);
-                        assertThat(longs(p, "SELECT count(*) FROM bucket_changes")).as("bucket_changes on shard "
-                                + shard.getKey()).containsExactly(0L);
-                        for (String table : TABLES) {
-                            assertThat(longs(p, "SELECT count(*) FROM " + table
-                                    + " WHERE bucket NOT IN (SELECT bucket FROM owned_buckets)"))
-                                    .as(table + " rows of buckets shard " + shard.getKey() + " does not own")
-                                    .containsExactly(0L);
-                        }
-                        try (Statement s = p.createStatement(); ResultSet rs = s.executeQuery("SELECT id FROM orders")) {
-                            while (rs.next()) {
-                                orderShards.computeIfAbsent(rs.getObject(1, UUID.class), id -> new ArrayList<>())
-                                        .add(shard.getKey());
-                            }
-                        }
-                        try (Statement s = p.createStatement();
-                                ResultSet rs = s.executeQuery("SELECT user_id FROM accounts")) {
-                            while (rs.next()) {
-                                accountShards.computeIfAbsent(rs.getObject(1, UUID.class), id -> new ArrayList<>())
-                                        .add(shard.getKey());
-                            }
-                        }
-                    }
-                }
-                for (int bucket = 0; bucket < BUCKETS; bucket++) {
-                    assertThat(owners.get(bucket)).as("owners of bucket " + bucket)
-                            .containsExactly(directory.get(bucket));
-                }
-                long onThird = directory.values().stream().filter(shard -> shard == 3).count();
-                assertThat(onThird).as("buckets moved to shard 3").isPositive();
-
-                int acknowledged = 0;
-                for (var entry : ordersOf.entrySet()) {
-                    int home = directory.get(bucketOf.get(entry.getKey()));
-                    assertThat(accountShards.get(entry.getKey())).as("account of " + entry.getKey())
-                            .containsExactly(home);
-                    for (UUID order : entry.getValue()) {
-                        assertThat(orderShards.get(order)).as("order " + order).containsExactly(home);
-                        acknowledged++;
-                    }
-                }
-                assertThat(orderShards).hasSize(acknowledged);
-                assertThat(accountShards).hasSize(USERS);
-            }
-
-            for (var entry : tokens.entrySet()) {
-                HttpResponse<String> listed = send("GET", base + "/api/orders", entry.getValue(), null);
-                assertThat(listed.statusCode()).as(listed.body()).isEqualTo(200);
-                JsonNode items = json.readTree(listed.body()).get("items");
-                List<UUID> ids = new ArrayList<>();
-                items.forEach(item -> ids.add(UUID.fromString(item.get("id").asText())));
-                assertThat(ids).as("orders of " + entry.getKey()).containsExactlyInAnyOrderElementsOf(
-                        ordersOf.get(entry.getKey()));
-            }
+            rebalanceToTheEnd(dir);
+            assertEverythingOnceWhereTheDirectorySays(catalog, trading);
+            assertTheApiServesEveryOrder(base, trading);
             System.out.println("kills landed at steps " + killedAt);
         } finally {
-            if (launcher != null && launcher.isAlive()) {
-                launcher.destroy();
-                if (!launcher.waitFor(60, TimeUnit.SECONDS)) {
-                    launcher.destroyForcibly();
-                }
-            }
+            stop(launcher);
             deleteTree(dataDir);
         }
     }
 
     /**
-     * Starts a rebalance, lets it run {@code afterMillis} past its first line, kills it with
-     * SIGKILL, and returns the step of the journal's open move then ("none" when between moves).
+     * The whole platform dies during a move, as on a power cut: SIGKILL at once to `nlt up`, to
+     * every PostgreSQL server it started (the catalog's, each shard's primary and replica: they go
+     * through crash recovery) and to the mover. The next `nlt up` finishes or rolls back the
+     * interrupted move before it serves, and a rebalance run afterwards completes.
      */
-    private static String killRebalanceMidway(Path dir, Catalog catalog, int afterMillis) throws Exception {
+    @Test
+    void aPlatformKilledDuringAMoveResumesItAtItsNextStart() throws Exception {
+        Path dataDir = Files.createTempDirectory(Path.of("/tmp"), "nlt-platform-kill-test-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        Process launcher = null;
+        try {
+            Path config = testConfig(dataDir);
+            int port = FreePorts.pick();
+            String base = "http://127.0.0.1:" + port;
+            Path dir = dataDir.resolve("data");
+            launcher = UpProcess.start(dir, port, "--config", config.toString()).process();
+            Trading trading = trade(base);
+            Run add = nlt("shards", "add", "--data-dir", dir.toString());
+            assertThat(add.exitCode()).as(add.output()).isZero();
+            Catalog catalog = Catalog.of(dir);
+
+            // Killed once a move is under way (the journal has an open row), not between moves.
+            Process mover = startRebalance(dir);
+            String seen = awaitOpenMove(catalog, mover);
+            List<ProcessHandle> platform = new ArrayList<>();
+            platform.add(launcher.toHandle());
+            platform.add(mover.toHandle());
+            platform.addAll(postmasters(dir));
+            assertThat(platform).as("nlt up, the mover and 7 PostgreSQL servers").hasSize(9);
+            // Whatever else it started (gateway, instances, Redis, watchdogs) must stop by itself.
+            List<ProcessHandle> started = launcher.descendants().toList();
+            kill(platform, mover, null);
+            System.out.println("the platform was killed during a move, last seen at step " + seen);
+            for (ProcessHandle orphan : started) {
+                assertThat(orphan.onExit().completeOnTimeout(null, 90, TimeUnit.SECONDS).get())
+                        .as("process " + orphan.pid() + " " + orphan.info().commandLine().orElse("")
+                                + " still running 90 s after nlt up died").isNotNull();
+            }
+
+            launcher = UpProcess.start(dir, port, "--config", config.toString()).process();
+            catalog = Catalog.of(dir);
+            try (Connection c = catalog.connect(catalog.database())) {
+                assertThat(longs(c, "SELECT count(*) FROM bucket_moves WHERE finished_at IS NULL"))
+                        .as("moves left open after the restart").containsExactly(0L);
+                List<String> last = strings(c, "SELECT step || ' ' || coalesce(note, '') FROM bucket_moves"
+                        + " ORDER BY id DESC LIMIT 1");
+                System.out.println("the interrupted move ended as: " + last);
+            }
+            rebalanceToTheEnd(dir);
+            assertEverythingOnceWhereTheDirectorySays(catalog, trading);
+            assertTheApiServesEveryOrder(base, trading);
+        } finally {
+            stop(launcher);
+            deleteTree(dataDir);
+        }
+    }
+
+    /** Users, their sessions and the ids of the orders acknowledged to them. */
+    private record Trading(Map<UUID, String> tokens, Map<UUID, List<UUID>> ordersOf) {
+    }
+
+    /** Registration and login are rate limited per client address; each test does 60 of them. */
+    private static Path testConfig(Path dataDir) throws IOException {
+        Path config = dataDir.resolve("test.yaml");
+        Files.writeString(config, "platform:\n  authRateLimit: { requests: 6000, period: 1m, burst: 1000 }\n");
+        return config;
+    }
+
+    private Trading trade(String base) throws Exception {
+        Map<UUID, String> tokens = new LinkedHashMap<>();
+        Map<UUID, List<UUID>> ordersOf = new LinkedHashMap<>();
+        for (int i = 0; i < USERS; i++) {
+            String email = "kill-" + UUID.randomUUID() + "@example.com";
+            HttpResponse<String> created = send("POST", base + "/api/users", null, "{\"email\":\"" + email
+                    + "\",\"password\":\"" + PASSWORD + "\",\"displayName\":\"K\"}");
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+            UUID user = UUID.fromString(json.readTree(created.body()).get("id").asText());
+            HttpResponse<String> session = send("POST", base + "/api/sessions", null, "{\"email\":\"" + email
+                    + "\",\"password\":\"" + PASSWORD + "\"}");
+            assertThat(session.statusCode()).as(session.body()).isEqualTo(201);
+            tokens.put(user, json.readTree(session.body()).get("token").asText());
+            List<UUID> placed = new ArrayList<>();
+            for (int o = 0; o < ORDERS_PER_USER; o++) {
+                HttpResponse<String> order = send("POST", base + "/api/orders", tokens.get(user), "{\"symbol\":\"AAPL\","
+                        + "\"side\":\"BUY\",\"type\":\"MARKET\",\"quantity\":\"" + (o + 1) + "\"}");
+                assertThat(order.statusCode()).as(order.body()).isEqualTo(201);
+                placed.add(UUID.fromString(json.readTree(order.body()).get("id").asText()));
+            }
+            ordersOf.put(user, placed);
+        }
+        return new Trading(tokens, ordersOf);
+    }
+
+    private static void rebalanceToTheEnd(Path dir) throws Exception {
+        Run finish = null;
+        for (int attempt = 0; attempt < 10; attempt++) {
+            finish = nlt("shards", "rebalance", "--threshold", "0", "--data-dir", dir.toString());
+            // 2: a killed mover's session may still hold the move lock for a moment.
+            if (finish.exitCode() != 2) {
+                break;
+            }
+            Thread.sleep(500);
+        }
+        assertThat(finish.exitCode()).as(finish.output()).isZero();
+    }
+
+    /**
+     * No open move, no change log, each bucket owned by exactly the shard the directory names and
+     * no row of another bucket on it, shard 3 given buckets, and every acknowledged order and
+     * account on exactly one shard: its user's.
+     */
+    private static void assertEverythingOnceWhereTheDirectorySays(Catalog catalog, Trading trading) throws Exception {
+        Map<UUID, List<UUID>> ordersOf = trading.ordersOf();
+        try (Connection c = catalog.connect(catalog.database())) {
+            assertThat(longs(c, "SELECT count(*) FROM bucket_moves WHERE finished_at IS NULL")).containsExactly(0L);
+            Map<Integer, Integer> directory = new HashMap<>();
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT bucket, shard_id FROM bucket_directory")) {
+                while (rs.next()) {
+                    directory.put(rs.getInt(1), rs.getInt(2));
+                }
+            }
+            assertThat(directory).hasSize(BUCKETS);
+            Map<UUID, Integer> bucketOf = new HashMap<>();
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT id, bucket FROM users")) {
+                while (rs.next()) {
+                    bucketOf.put(rs.getObject(1, UUID.class), rs.getInt(2));
+                }
+            }
+            Map<Integer, String[]> shards = new LinkedHashMap<>();
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                    "SELECT id, primary_host, primary_port, database FROM shards ORDER BY id")) {
+                while (rs.next()) {
+                    shards.put(rs.getInt(1), new String[] {rs.getString(2), Integer.toString(rs.getInt(3)),
+                            rs.getString(4)});
+                }
+            }
+            assertThat(shards).hasSize(3);
+
+            Map<Integer, List<Integer>> owners = new HashMap<>();
+            Map<UUID, List<Integer>> orderShards = new HashMap<>();
+            Map<UUID, List<Integer>> accountShards = new HashMap<>();
+            for (var shard : shards.entrySet()) {
+                String[] where = shard.getValue();
+                try (Connection p = catalog.connect(where[0], Integer.parseInt(where[1]), where[2])) {
+                    for (long bucket : longs(p, "SELECT bucket FROM owned_buckets")) {
+                        owners.computeIfAbsent((int) bucket, b -> new ArrayList<>()).add(shard.getKey());
+                    }
+                    assertThat(longs(p, "SELECT count(*) FROM moving_buckets")).as("moving_buckets on shard "
+                            + shard.getKey()).containsExactly(0L);
+                    assertThat(longs(p, "SELECT count(*) FROM bucket_changes")).as("bucket_changes on shard "
+                            + shard.getKey()).containsExactly(0L);
+                    for (String table : TABLES) {
+                        assertThat(longs(p, "SELECT count(*) FROM " + table
+                                + " WHERE bucket NOT IN (SELECT bucket FROM owned_buckets)"))
+                                .as(table + " rows of buckets shard " + shard.getKey() + " does not own")
+                                .containsExactly(0L);
+                    }
+                    try (Statement s = p.createStatement(); ResultSet rs = s.executeQuery("SELECT id FROM orders")) {
+                        while (rs.next()) {
+                            orderShards.computeIfAbsent(rs.getObject(1, UUID.class), id -> new ArrayList<>())
+                                    .add(shard.getKey());
+                        }
+                    }
+                    try (Statement s = p.createStatement();
+                            ResultSet rs = s.executeQuery("SELECT user_id FROM accounts")) {
+                        while (rs.next()) {
+                            accountShards.computeIfAbsent(rs.getObject(1, UUID.class), id -> new ArrayList<>())
+                                    .add(shard.getKey());
+                        }
+                    }
+                }
+            }
+            for (int bucket = 0; bucket < BUCKETS; bucket++) {
+                assertThat(owners.get(bucket)).as("owners of bucket " + bucket)
+                        .containsExactly(directory.get(bucket));
+            }
+            long onThird = directory.values().stream().filter(shard -> shard == 3).count();
+            assertThat(onThird).as("buckets moved to shard 3").isPositive();
+
+            int acknowledged = 0;
+            for (var entry : ordersOf.entrySet()) {
+                int home = directory.get(bucketOf.get(entry.getKey()));
+                assertThat(accountShards.get(entry.getKey())).as("account of " + entry.getKey())
+                        .containsExactly(home);
+                for (UUID order : entry.getValue()) {
+                    assertThat(orderShards.get(order)).as("order " + order).containsExactly(home);
+                    acknowledged++;
+                }
+            }
+            assertThat(orderShards).hasSize(acknowledged);
+            assertThat(accountShards).hasSize(USERS);
+        }
+    }
+
+    private void assertTheApiServesEveryOrder(String base, Trading trading) throws Exception {
+        Map<UUID, List<UUID>> ordersOf = trading.ordersOf();
+        Map<UUID, String> tokens = trading.tokens();
+        for (var entry : tokens.entrySet()) {
+            HttpResponse<String> listed = send("GET", base + "/api/orders", entry.getValue(), null);
+            assertThat(listed.statusCode()).as(listed.body()).isEqualTo(200);
+            JsonNode items = json.readTree(listed.body()).get("items");
+            List<UUID> ids = new ArrayList<>();
+            items.forEach(item -> ids.add(UUID.fromString(item.get("id").asText())));
+            assertThat(ids).as("orders of " + entry.getKey()).containsExactlyInAnyOrderElementsOf(
+                    ordersOf.get(entry.getKey()));
+        }
+    }
+
+    private static void stop(Process launcher) throws InterruptedException {
+        if (launcher != null && launcher.isAlive()) {
+            launcher.destroy();
+            if (!launcher.waitFor(60, TimeUnit.SECONDS)) {
+                launcher.destroyForcibly();
+            }
+        }
+    }
+
+    /** Starts `nlt shards rebalance` and returns it once it has printed its first line. */
+    private static Process startRebalance(Path dir) throws Exception {
         Process mover = new ProcessBuilder(NltUpProcessTest.javaCommand("shards", "rebalance", "--threshold", "0",
                 "--data-dir", dir.toString())).redirectErrorStream(true).start();
-        StringBuilder output = new StringBuilder();
         CompletableFuture<Boolean> started = new CompletableFuture<>();
         Thread.ofPlatform().daemon().start(() -> {
             try (BufferedReader reader = new BufferedReader(new InputStreamReader(mover.getInputStream(),
                     StandardCharsets.UTF_8))) {
                 int c;
                 while ((c = reader.read()) != -1) {
-                    synchronized (output) {
-                        output.append((char) c);
-                    }
                     if (c == '\n' || c == '\r') {
                         started.complete(true);
                     }
@@ -242,17 +331,32 @@ class RebalanceKillProcessTest {
             }
             started.complete(false);
         });
-        try {
-            assertThat(started.get(60, TimeUnit.SECONDS)).as("rebalance printed nothing").isTrue();
-            Thread.sleep(afterMillis);
-            if (!mover.isAlive()) {
-                assertThat(mover.exitValue()).as(output.toString()).isZero();
-                return "none (the rebalance had finished)";
-            }
-        } finally {
+        boolean printed = started.get(60, TimeUnit.SECONDS);
+        if (!printed) {
             mover.destroyForcibly();
-            assertThat(mover.waitFor(30, TimeUnit.SECONDS)).isTrue();
         }
+        assertThat(printed).as("rebalance printed nothing").isTrue();
+        return mover;
+    }
+
+    /**
+     * SIGKILL to each of {@code processes}, one right after the other; returns the step of the
+     * journal's open move after that ("none" between moves), or, when {@code catalog} is null
+     * (it was killed too), nothing. A mover that had already finished must have succeeded.
+     */
+    private static String kill(List<ProcessHandle> processes, Process mover, Catalog catalog) throws Exception {
+        if (!mover.isAlive()) {
+            assertThat(mover.exitValue()).as("the rebalance's exit code").isZero();
+        }
+        processes.forEach(ProcessHandle::destroyForcibly);
+        assertThat(mover.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        for (ProcessHandle process : processes) {
+            process.onExit().get(30, TimeUnit.SECONDS);
+        }
+        return catalog == null ? "" : openMove(catalog);
+    }
+
+    private static String openMove(Catalog catalog) throws SQLException {
         try (Connection c = catalog.connect(catalog.database());
                 Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT bucket, from_shard, to_shard, step FROM bucket_moves"
@@ -262,6 +366,41 @@ class RebalanceKillProcessTest {
             }
             return rs.getString(4) + " (bucket " + rs.getInt(1) + ": " + rs.getInt(2) + " -> " + rs.getInt(3) + ")";
         }
+    }
+
+    /** Waits until the journal has a move in progress past its start, polling while the mover runs. */
+    private static String awaitOpenMove(Catalog catalog, Process mover) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline && mover.isAlive()) {
+            String step = openMove(catalog);
+            if (!step.equals("none") && !step.startsWith("START")) {
+                return step;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no move under way while the rebalance ran (alive: " + mover.isAlive() + ")");
+    }
+
+    /** The postmaster of every PostgreSQL server under the data directory, from its postmaster.pid. */
+    private static List<ProcessHandle> postmasters(Path dir) throws IOException {
+        List<ProcessHandle> found = new ArrayList<>();
+        try (var files = Files.walk(dir)) {
+            for (Path lock : files.filter(f -> f.getFileName().toString().equals("postmaster.pid")).toList()) {
+                long pid = Long.parseLong(Files.readAllLines(lock).get(0).strip());
+                ProcessHandle.of(pid).ifPresent(found::add);
+            }
+        }
+        return found;
+    }
+
+    private static List<String> strings(Connection connection, String sql) throws SQLException {
+        List<String> values = new ArrayList<>();
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                values.add(rs.getString(1));
+            }
+        }
+        return values;
     }
 
     private static List<Long> longs(Connection connection, String sql) throws SQLException {
