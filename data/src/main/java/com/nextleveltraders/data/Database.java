@@ -27,6 +27,9 @@ public final class Database implements AutoCloseable {
     // right now, which a later retry by the client gets through.
     private static final int MAX_ROUTING_ATTEMPTS = 6;
     private static final java.time.Duration ROUTING_BACKOFF = java.time.Duration.ofMillis(10);
+    // Longer than any request can hold a shard it took from the directory (the gateway gives up
+    // after 15 s, a statement after 10 s): then no request is cut off by its pool closing.
+    private static final java.time.Duration RETIRED_POOLS_CLOSE_AFTER = java.time.Duration.ofMinutes(1);
 
     private final PlatformConfig config;
     private final Clock clock;
@@ -39,12 +42,14 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource catalog;
     private final DirectoryRouter router;
 
-    private Database(PlatformConfig config, Clock clock, ServerPools pools, HikariDataSource catalog) {
+    private Database(PlatformConfig config, Clock clock, ServerPools pools, HikariDataSource catalog,
+            java.time.Duration closeAfter) {
         this.config = config;
         this.clock = clock;
         this.pools = pools;
         this.catalog = catalog;
-        this.router = new DirectoryRouter(catalog, config.database().sharding().buckets(), pools, this::stopWatching);
+        this.router = new DirectoryRouter(catalog, config.database().sharding().buckets(), pools, this::stopWatching,
+                clock, closeAfter);
     }
 
     /**
@@ -52,10 +57,15 @@ public final class Database implements AutoCloseable {
      * directory is first read. Does not migrate ({@link Migrations#apply}).
      */
     public static Database open(PlatformConfig config) {
+        return open(config, RETIRED_POOLS_CLOSE_AFTER);
+    }
+
+    /** As {@link #open(PlatformConfig)}, closing the pools of a shard that left {@code closeAfter} later. */
+    static Database open(PlatformConfig config, java.time.Duration closeAfter) {
         ServerPools pools = new ServerPools(config, config.platform().api().instanceId());
         var endpoint = config.platform().postgres();
         HikariDataSource catalog = pools.get(endpoint.host(), endpoint.port(), endpoint.database());
-        return new Database(config, Clock.systemUTC(), pools, catalog);
+        return new Database(config, Clock.systemUTC(), pools, catalog, closeAfter);
     }
 
     PlatformConfig config() {

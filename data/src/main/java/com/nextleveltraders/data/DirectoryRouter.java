@@ -1,5 +1,8 @@
 package com.nextleveltraders.data;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -25,17 +28,27 @@ final class DirectoryRouter implements ShardRouter {
     private final int buckets;
     private final ServerPools pools;
     private final Consumer<Shard> left;
+    private final Clock clock;
+    private final Duration closeAfter;
+    /** Pools of shards that left the view, and since when: closed once {@link #closeAfter} has passed. */
+    private final Map<DataSource, Instant> leaving = new IdentityHashMap<>(); // guarded by this
     private volatile View view = new View(new int[0], Map.of());
 
     /**
-     * @param left told of each shard that left the view (retired, or registered again on other
-     *             servers) before the pools only it used are closed
+     * @param left       told of each shard that left the view (retired, or registered again on
+     *                   other servers)
+     * @param closeAfter how long the pools only such a shard used stay open after it left: a
+     *                   request that took the shard from the view just before may still be
+     *                   asking them for a connection, and a closed pool would fail it outright
      */
-    DirectoryRouter(DataSource catalog, int buckets, ServerPools pools, Consumer<Shard> left) {
+    DirectoryRouter(DataSource catalog, int buckets, ServerPools pools, Consumer<Shard> left, Clock clock,
+            Duration closeAfter) {
         this.catalog = catalog;
         this.buckets = buckets;
         this.pools = pools;
         this.left = left;
+        this.clock = clock;
+        this.closeAfter = closeAfter;
     }
 
     @Override
@@ -91,9 +104,10 @@ final class DirectoryRouter implements ShardRouter {
 
     /**
      * A shard retired by {@code nlt shards remove} in another process stays open here until a
-     * refresh shows it gone: then whatever watches it stops, and its pools close unless the catalog
-     * or a shard still in the view uses the same server. Otherwise a running instance would keep
-     * idle connections to servers that may be stopped, and keep polling them.
+     * refresh shows it gone: then whatever watches it stops at once, and its pools close at the
+     * first refresh {@code closeAfter} later (the directory is read again at least every few
+     * seconds), unless the catalog or a shard in the view uses the same server again by then.
+     * Otherwise a running instance would keep idle connections to servers that may be stopped.
      */
     private void closeLeft(View previous, View next) {
         Set<DataSource> used = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -104,17 +118,26 @@ final class DirectoryRouter implements ShardRouter {
                 used.add(shard.replica());
             }
         }
+        Instant now = clock.instant();
         for (Shard shard : previous.shards().values()) {
-            Shard now = next.shards().get(shard.id());
-            if (now != null && now.primary() == shard.primary() && now.replica() == shard.replica()) {
+            Shard stillThere = next.shards().get(shard.id());
+            if (stillThere != null && stillThere.primary() == shard.primary() && stillThere.replica() == shard.replica()) {
                 continue;
             }
             left.accept(shard);
             for (DataSource pool : new DataSource[] {shard.primary(), shard.replica()}) {
-                if (pool != null && !used.contains(pool)) {
-                    pools.close(pool);
+                if (pool != null) {
+                    leaving.putIfAbsent(pool, now);
                 }
             }
         }
+        leaving.keySet().removeIf(used::contains);
+        leaving.entrySet().removeIf(entry -> {
+            if (now.isBefore(entry.getValue().plus(closeAfter))) {
+                return false;
+            }
+            pools.close(entry.getKey());
+            return true;
+        });
     }
 }

@@ -8,6 +8,9 @@ import com.nextleveltraders.embedded.EmbeddedPostgres;
 import com.nextleveltraders.embedded.PostgresOptions;
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
@@ -23,9 +26,11 @@ import org.junit.jupiter.api.Test;
 /**
  * A running instance (its own {@link Database}) and a shard retired by another process (the
  * operator's {@code nlt shards remove}): once the instance reads the directory again, it stops
- * watching the shard's replica and closes the shard's pools, except a pool the catalog or a shard
+ * watching the shard's replica and later closes the shard's pools, except a pool the catalog or a shard
  * still in use shares. Two servers: the catalog and shard 1 on the first, shard 2 on the second
- * (which also stands for shard 2's replica: the watch is what is tested, not the replica).
+ * (which also stands for shard 2's replica: the watch is what is tested, not the replica). The
+ * pools close a while after the shard left (at once in this test's instance), so that a request
+ * that took the shard from the directory just before is not cut off.
  */
 class RetiredShardTest {
 
@@ -80,8 +85,9 @@ class RetiredShardTest {
     }
 
     @Test
-    void aRunningInstanceLetsGoOfTheServersOfAShardRetiredElsewhere() {
-        try (Database running = Database.open(config); Database operator = Database.open(config)) {
+    void aRunningInstanceLetsGoOfTheServersOfAShardRetiredElsewhere() throws SQLException {
+        try (Database running = Database.open(config, Duration.ZERO); Database operator = Database.open(config);
+                Database patient = Database.open(config)) {
             running.useWritePositions(new Positions());
             UUID onOne = userOn(running, 1);
             UUID onTwo = userOn(running, 2);
@@ -90,6 +96,10 @@ class RetiredShardTest {
             HikariDataSource one = pool(running, 1);
             HikariDataSource two = pool(running, 2);
             assertThat(one).isSameAs(running.catalog());
+            // An instance with the default delay, holding a connection of shard 2's pool as a
+            // request that took the shard from the directory just before it retired would.
+            HikariDataSource patientTwo = pool(patient, 2);
+            Connection inFlight = patientTwo.getConnection();
 
             // Shard 1 shares its server's pool with the catalog: retired, the pool stays.
             Rebalancer.removeShard(operator, 1, progress -> { });
@@ -102,8 +112,17 @@ class RetiredShardTest {
             Rebalancer.addShard(operator, first.host(), first.port(), first.database(), null, 0);
             Rebalancer.removeShard(operator, 2, progress -> { });
             running.refreshDirectory();
+            patient.refreshDirectory();
             assertThat(two.isClosed()).isTrue();
             assertThat(running.watchedReplicas()).isEmpty();
+            // There the pool stays open for a minute: the request finishes, and a new one gets a connection.
+            assertThat(patientTwo.isClosed()).isFalse();
+            assertThat(inFlight.isValid(1)).isTrue();
+            inFlight.close();
+            try (Connection late = patientTwo.getConnection()) {
+                assertThat(late.isValid(1)).isTrue();
+            }
+            assertThat(patient.router().shards()).extracting(Shard::id).containsExactly(3);
             assertThat(running.router().shards()).extracting(Shard::id).containsExactly(3);
 
             // Both users are served by the shard left, through the same instance.
