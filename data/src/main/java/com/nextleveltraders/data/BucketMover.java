@@ -55,7 +55,8 @@ import javax.sql.DataSource;
  * FREEZE, written before, already tells a resume to finish the move.
  *
  * <p>Only one mover works at a time: it holds a session advisory lock on the catalog over a
- * connection of its own, released when the mover is closed or its process dies.
+ * connection of its own, released when the mover is closed or its process dies, or when that
+ * connection ends; so the mover checks its session before each step and stops if it is gone.
  */
 public final class BucketMover implements AutoCloseable {
 
@@ -159,6 +160,7 @@ public final class BucketMover implements AutoCloseable {
             new Table("positions", List.of("user_id", "symbol")));
     // "nlt move" in ASCII, the key of the catalog advisory lock.
     static final long LOCK_KEY = 0x6e6c74206d6f7665L;
+    private static final int LOCK_CHECK_SECONDS = 2;
     private static final int BATCH = 500;
     private static final int SMALL_ROUND = 20;
     private static final int MAX_ROUNDS = 50;
@@ -219,6 +221,7 @@ public final class BucketMover implements AutoCloseable {
      */
     public Result move(int bucket, int from, int to) {
         new BucketMove(bucket, from, to);
+        requireLock();
         database.refreshDirectory();
         int[] directory = ShardRegistry.directory(database.catalog(), database.config().database().sharding().buckets());
         if (bucket >= directory.length || directory[bucket] != from) {
@@ -294,6 +297,7 @@ public final class BucketMover implements AutoCloseable {
     public List<Result> resume() {
         record Open(long id, int bucket, int from, int to, Step step) {
         }
+        requireLock();
         List<Open> open = Transactions.read(database.catalog(), connection -> {
             List<Open> rows = new ArrayList<>();
             try (PreparedStatement select = connection.prepareStatement(
@@ -731,6 +735,7 @@ public final class BucketMover implements AutoCloseable {
      */
     private void rollBack(long id, DataSource source, DataSource target, int bucket, int from, int to, boolean reclaim,
             String note) {
+        requireLock();
         Transactions.inTransaction(target, t -> {
             try (PreparedStatement select = t.prepareStatement("SELECT 1 FROM owned_buckets WHERE bucket = ?")) {
                 select.setInt(1, bucket);
@@ -775,6 +780,7 @@ public final class BucketMover implements AutoCloseable {
     }
 
     private void step(long id, Step step) {
+        requireLock();
         Transactions.inTransaction(database.catalog(), c -> {
             try (PreparedStatement update = c.prepareStatement(
                     "UPDATE bucket_moves SET step = ?, updated_at = now() WHERE id = ?")) {
@@ -784,6 +790,25 @@ public final class BucketMover implements AutoCloseable {
             }
             return null;
         });
+    }
+
+    /**
+     * The move lock is a session lock: held for as long as its connection lives, and released by
+     * the server if that connection ends (a catalog restart, a dropped link), when another mover
+     * may take it. So before each step of a move this mover checks that its session still answers,
+     * and stops otherwise rather than work beside another; the journal lets the next run resume.
+     */
+    private void requireLock() {
+        boolean held;
+        try {
+            held = lock.isValid(LOCK_CHECK_SECONDS);
+        } catch (SQLException e) {
+            held = false;
+        }
+        if (!held) {
+            throw new DatabaseUnavailableException("lost the catalog's move lock (its connection ended): stopped"
+                    + " before the next step so that no two movers work at once; run the rebalance again", null);
+        }
     }
 
     private void crash(String point) {

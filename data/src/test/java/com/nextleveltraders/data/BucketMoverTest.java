@@ -341,6 +341,37 @@ class BucketMoverTest {
     }
 
     /**
+     * The move lock is a session lock on the catalog: when its session ends (here the server
+     * terminates it), another mover can take the lock, so this one must stop before its next step
+     * rather than move a bucket beside the other. Nothing is changed, and the other takes over.
+     */
+    @Test
+    void aMoverWhoseLockSessionEndedStopsBeforeItsNextStep() throws Exception {
+        try (Database database = Database.open(config)) {
+            int bucket = nextBucket();
+            seedUser(database, userInBucket(database, bucket), 2);
+            long[] before = rowsPerTable(shard(database, 1), bucket);
+            long journal = count(database.catalog(), "SELECT count(*) FROM bucket_moves");
+            try (BucketMover mover = BucketMover.open(database)) {
+                assertThat(count(database.catalog(), """
+                        SELECT count(*) FILTER (WHERE pg_terminate_backend(pid, 5000)) FROM pg_locks
+                        WHERE locktype = 'advisory' AND objsubid = 1
+                          AND ((classid::bigint << 32) | objid::bigint) = %d""".formatted(BucketMover.LOCK_KEY)))
+                        .as("the mover's lock session, terminated").isEqualTo(1);
+                assertThatThrownBy(() -> mover.move(bucket, 1, 2))
+                        .isInstanceOf(DatabaseUnavailableException.class)
+                        .hasMessageContaining("lost the catalog's move lock");
+                try (BucketMover other = BucketMover.open(database)) {
+                    assertThat(other.move(bucket, 1, 2).moved()).isTrue();
+                }
+            }
+            assertThat(count(database.catalog(), "SELECT count(*) FROM bucket_moves")).isEqualTo(journal + 1);
+            assertOwnedOnlyBy(database, bucket, 2);
+            assertThat(rowsPerTable(shard(database, 2), bucket)).containsExactly(before);
+        }
+    }
+
+    /**
      * PostgreSQL grants FOR SHARE on a row that is only share-locked at once, even while a FOR
      * UPDATE waits for it: with row locks alone, writes that keep overlapping starve the freeze.
      * Here one write holds the bucket, the move's freeze (the one at START, the same as the one
