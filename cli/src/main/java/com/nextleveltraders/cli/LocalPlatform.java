@@ -48,6 +48,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * Everything `nlt up` runs on this machine, as real processes: PostgreSQL, Redis, the gateway and
@@ -142,6 +143,7 @@ final class LocalPlatform implements AutoCloseable {
                 null));
         catalog = postgres;
         this.pgSettings = pgSettings;
+        refuseShardIdsTakenElsewhere(postgres, config);
         List<RegisteredShard> shards = startShards(config);
         Map<String, Object> redis = startRedis(config, self);
 
@@ -385,6 +387,39 @@ final class LocalPlatform implements AutoCloseable {
             shards.add(startShard(id).shard());
         }
         return shards;
+    }
+
+    /**
+     * A shard id this run would start as a new local shard (there is no {@code shard-N} dir for it)
+     * while the catalog already names it, on a server that `nlt shards add --port` registered:
+     * starting it would point that id, and the buckets it owns, at a new, empty server. Checked
+     * before any shard server starts, so that nothing is created for it.
+     */
+    private void refuseShardIdsTakenElsewhere(EmbeddedPostgres catalog, PlatformConfig config) throws IOException {
+        Set<Integer> local = existingShardDirs();
+        int wanted = config.database().sharding().shards();
+        PGSimpleDataSource source = new PGSimpleDataSource();
+        source.setUrl(catalog.jdbcUrl());
+        source.setUser(catalog.user());
+        source.setPassword(Secrets.read(catalog.passwordFile()));
+        List<RegisteredShard> taken = ShardRegistry.listIfMigrated(source).stream()
+                .filter(shard -> shard.id() <= wanted && !local.contains(shard.id()))
+                .toList();
+        if (!taken.isEmpty()) {
+            RegisteredShard first = taken.get(0);
+            throw new ShardIdTakenException("database.sharding.shards is " + wanted + ", but shard " + first.id()
+                    + " is already registered on " + first.primaryHost() + ":" + first.primaryPort() + "/"
+                    + first.database() + " (" + first.state() + "), a server added with `nlt shards add --port`;"
+                    + " a local shard " + first.id() + " would take over its id. Set database.sharding.shards to at"
+                    + " most " + (first.id() - 1) + "; `nlt shards add` adds local shards under new ids");
+        }
+    }
+
+    /** The configuration asks for a local shard under an id the catalog gives another server. */
+    static final class ShardIdTakenException extends RuntimeException {
+        ShardIdTakenException(String message) {
+            super(message);
+        }
     }
 
     /** The ids of the {@code shard-N} dirs in the data dir. */

@@ -124,6 +124,11 @@ final class UpCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             platform.start(config, Optional.ofNullable(configFile), apiPort);
+        } catch (LocalPlatform.ShardIdTakenException e) {
+            System.err.println("nlt up: " + e.getMessage());
+            Runtime.getRuntime().removeShutdownHook(hook);
+            platform.close();
+            return Nlt.USAGE;
         } catch (IOException | RuntimeException e) {
             System.err.println("nlt up failed: " + e.getMessage());
             System.err.println("logs: " + platform.logDir());

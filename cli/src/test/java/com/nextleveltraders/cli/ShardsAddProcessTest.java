@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.nextleveltraders.cli.ShardsStatusProcessTest.Run;
 import com.nextleveltraders.embedded.FreePorts;
 import java.net.URI;
@@ -86,6 +87,25 @@ class ShardsAddProcessTest {
             }
             assertThat(again.get(2).get("buckets").asInt()).isEqualTo(after.get(2).get("buckets").asInt());
             assertThat(register("http://127.0.0.1:" + port)).isEqualTo(201);
+
+            // A server registered by its address takes the next id, 4. A configuration that asks for
+            // four local shards would start a new, empty shard 4 in its place: refused, exit 2, before
+            // any shard server starts. (The catalog's own server stands for the external one here.)
+            JsonNode catalog = new ObjectMapper(new YAMLFactory()).readTree(dataDir.resolve("run")
+                    .resolve(LocalPlatform.SERVERS_FILE).toFile()).get("platform").get("postgres");
+            Run external = nlt("shards", "add", "--port", catalog.get("port").asText(), "--database",
+                    catalog.get("database").asText(), "--data-dir", dataDir.toString());
+            assertThat(external.exitCode()).as(external.output()).isZero();
+            assertThat(external.output()).contains("shard 4");
+            launcher.destroy();
+            assertThat(launcher.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            Path four = dataDir.resolve("four-shards.yaml");
+            Files.writeString(four, "database:\n  sharding: { shards: 4 }\n");
+            Run refused = upThatShouldNotStart(dataDir, four);
+            assertThat(refused.exitCode()).as(refused.output()).isEqualTo(2);
+            assertThat(refused.output()).contains("shard 4 is already registered on 127.0.0.1:"
+                    + catalog.get("port").asText() + "/" + catalog.get("database").asText());
+            assertThat(dataDir.resolve("shard-4")).doesNotExist();
         } finally {
             if (launcher != null && launcher.isAlive()) {
                 launcher.destroy();
@@ -108,6 +128,25 @@ class ShardsAddProcessTest {
         } finally {
             deleteTree(empty);
         }
+    }
+
+    /**
+     * `nlt up` expected to refuse: its output goes to a file (a platform that does start never
+     * closes its output), and one that is still running after two minutes is stopped and failed.
+     */
+    private static Run upThatShouldNotStart(Path dataDir, Path config) throws Exception {
+        Path log = Files.createTempFile(dataDir, "refused-up-", ".log");
+        Process up = new ProcessBuilder(NltUpProcessTest.javaCommand("up", "--data-dir", dataDir.toString(), "--port",
+                Integer.toString(FreePorts.pick()), "--config", config.toString()))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        if (!up.waitFor(120, TimeUnit.SECONDS)) {
+            up.destroy();
+            if (!up.waitFor(60, TimeUnit.SECONDS)) {
+                up.destroyForcibly();
+            }
+            throw new AssertionError("nlt up was still running after 120 s:\n" + Files.readString(log));
+        }
+        return new Run(up.exitValue(), Files.readString(log));
     }
 
     private static JsonNode status(Path dataDir) throws Exception {

@@ -75,6 +75,12 @@ public final class ShardRegistry {
         });
     }
 
+    /** As {@link #list}, or none when the catalog has no registry yet (a catalog never migrated). */
+    public static List<RegisteredShard> listIfMigrated(DataSource catalog) {
+        boolean migrated = Transactions.read(catalog, connection -> hasTable(connection, "shards"));
+        return migrated ? list(catalog) : List.of();
+    }
+
     /** The directory: index bucket → owning shard id, or 0 for a bucket not assigned yet. */
     static int[] directory(DataSource catalog, int buckets) {
         return Transactions.read(catalog, connection -> {
