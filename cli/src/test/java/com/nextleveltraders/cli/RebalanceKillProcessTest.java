@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.nextleveltraders.cli.ShardsStatusProcessTest.Run;
+import com.nextleveltraders.data.BucketMover;
 import com.nextleveltraders.embedded.FreePorts;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -76,6 +77,7 @@ class RebalanceKillProcessTest {
             Random random = new Random(0x6b696c6cL);
             List<String> killedAt = new ArrayList<>();
             for (int k = 0; k < KILLS; k++) {
+                awaitMoveLockReleased(catalog);
                 Process mover = startRebalance(dir);
                 Thread.sleep(100 + random.nextInt(700));
                 String step = kill(List.of(mover.toHandle()), mover, catalog);
@@ -379,6 +381,28 @@ class RebalanceKillProcessTest {
             Thread.sleep(20);
         }
         throw new AssertionError("no move under way while the rebalance ran (alive: " + mover.isAlive() + ")");
+    }
+
+    /**
+     * Until the server has ended the killed mover's session, its move lock is held and a new
+     * rebalance is refused (exit 2, as it should be): wait for that first.
+     */
+    private static void awaitMoveLockReleased(Catalog catalog) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try (Connection c = catalog.connect(catalog.database())) {
+                List<Long> holders = longs(c, """
+                        SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 1
+                          AND ((classid::bigint << 32) | objid::bigint) = %d""".formatted(BucketMover.LOCK_KEY));
+                if (holders.equals(List.of(0L))) {
+                    return;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the killed mover's move lock was still held after 30 s");
+            }
+            Thread.sleep(50);
+        }
     }
 
     /** The postmaster of every PostgreSQL server under the data directory, from its postmaster.pid. */

@@ -158,8 +158,8 @@ public final class BucketMover implements AutoCloseable {
     private static final List<Table> TABLES = List.of(new Table("accounts", List.of("user_id")),
             new Table("orders", List.of("id")), new Table("trades", List.of("id")),
             new Table("positions", List.of("user_id", "symbol")));
-    // "nlt move" in ASCII, the key of the catalog advisory lock.
-    static final long LOCK_KEY = 0x6e6c74206d6f7665L;
+    /** The key of the catalog's session advisory lock a mover holds: "nlt move" in ASCII. */
+    public static final long LOCK_KEY = 0x6e6c74206d6f7665L;
     private static final int LOCK_CHECK_SECONDS = 2;
     private static final int BATCH = 500;
     private static final int SMALL_ROUND = 20;
@@ -178,6 +178,8 @@ public final class BucketMover implements AutoCloseable {
     private final Map<String, List<String>> columns = new HashMap<>();
     /** Test hook: the crash point at which to stop dead (START, COPY, CATCHUP, FREEZE, FLIP, RELEASED, CLEANUP). */
     volatile String crashAt;
+    /** Test hook: at {@link #crashAt}, fail as a lost connection would, the mover living on, instead of dying. */
+    volatile boolean survivesCrash;
 
     private BucketMover(Database database, Connection lock) {
         this.database = database;
@@ -264,20 +266,30 @@ public final class BucketMover implements AutoCloseable {
 
         step(id, Step.CATCHUP);
         crash("CATCHUP");
-        long applied = 0;
-        int rounds = 0;
-        Round round;
-        do {
-            rounds++;
-            round = catchUp(source, target, bucket, mark);
-            mark = round.mark();
-            applied += round.changes();
-        } while (round.changes() >= SMALL_ROUND && rounds < MAX_ROUNDS);
+        CaughtUp caughtUp = catchUpRounds(source, target, bucket, mark);
+        Round round = caughtUp.last();
+        long applied = caughtUp.applied();
+        int rounds = caughtUp.rounds();
 
         step(id, Step.FREEZE);
         crash("FREEZE");
         long[] lastChanges = new long[1];
-        Held freeze = freezeAndFlip(source, target, bucket, to, mark, round.copySums(), true, lastChanges);
+        Held freeze;
+        try {
+            freeze = freezeAndFlip(source, target, bucket, to, round.mark(), round.copySums(), true, lastChanges);
+        } catch (SimulatedCrash crash) {
+            throw crash;
+        } catch (RuntimeException failure) {
+            // Past S's commit the bucket may be owned by no one (T's commit or the directory's failed,
+            // say the catalog's session ended): finish or roll back now, as the next run would,
+            // rather than leave the bucket's users waiting for that run.
+            try {
+                resume();
+            } catch (RuntimeException again) {
+                failure.addSuppressed(again);
+            }
+            throw failure;
+        }
         applied += lastChanges[0];
         if (!freeze.happened()) {
             String note = "verification failed: the copy on shard " + to + " differs from shard " + from;
@@ -334,7 +346,17 @@ public final class BucketMover implements AutoCloseable {
                             // changes were then lost with its transaction; S's rows, owned by no one,
                             // cannot change): either way T gets every change since the start again.
                             boolean held = owns(source, move.bucket());
-                            freeze = freezeAndFlip(source, target, move.bucket(), move.to(), Mark.ALL, null, held,
+                            Mark since = Mark.ALL;
+                            List<long[]> copySums = null;
+                            if (held) {
+                                // S still takes writes: bring T up to date outside the freeze first, so
+                                // that what the freeze applies is small however long the mover was gone.
+                                CaughtUp caughtUp = catchUpRounds(source, target, move.bucket(), Mark.ALL);
+                                since = caughtUp.last().mark();
+                                copySums = caughtUp.last().copySums();
+                                applied[0] += caughtUp.applied();
+                            }
+                            freeze = freezeAndFlip(source, target, move.bucket(), move.to(), since, copySums, held,
                                     applied);
                             if (!freeze.happened()) {
                                 String note = "verification failed while finishing an interrupted move";
@@ -403,6 +425,24 @@ public final class BucketMover implements AutoCloseable {
      * count and checksum of each table's rows of the bucket once they were written.
      */
     private record Round(Mark mark, long changes, List<long[]> copySums) {
+    }
+
+    /** Catch-up rounds from {@code since}, until one finds few changes: what is left for the freeze is small. */
+    private record CaughtUp(Round last, long applied, int rounds) {
+    }
+
+    private CaughtUp catchUpRounds(DataSource source, DataSource target, int bucket, Mark since) {
+        long applied = 0;
+        int rounds = 0;
+        Mark mark = since;
+        Round round;
+        do {
+            rounds++;
+            round = catchUp(source, target, bucket, mark);
+            mark = round.mark();
+            applied += round.changes();
+        } while (round.changes() >= SMALL_ROUND && rounds < MAX_ROUNDS);
+        return new CaughtUp(round, applied, rounds);
     }
 
     /** One catch-up round: the changes after {@code since}, read in one snapshot of S, written to T. */
@@ -813,6 +853,10 @@ public final class BucketMover implements AutoCloseable {
 
     private void crash(String point) {
         if (Objects.equals(crashAt, point)) {
+            if (survivesCrash) {
+                crashAt = null; // once
+                throw new DatabaseUnavailableException("injected failure at " + point, null);
+            }
             throw new SimulatedCrash(point);
         }
     }

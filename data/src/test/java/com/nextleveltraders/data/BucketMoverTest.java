@@ -245,6 +245,37 @@ class BucketMoverTest {
     }
 
     /**
+     * A failure inside the flip that the mover lives through (a connection lost, not the process):
+     * before S commits, S still owns the bucket; after, no one may own it. Either way the mover
+     * settles the move at once, as a resume would, so the bucket is not left without an owner until
+     * the next run.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"FLIP", "RELEASED"})
+    void aFailureDuringTheFlipIsSettledBeforeTheMoverGivesUp(String point) throws Exception {
+        try (Database database = Database.open(config)) {
+            int bucket = nextBucket();
+            for (int i = 0; i < 3; i++) {
+                seedUser(database, userInBucket(database, bucket), 3);
+            }
+            long[] before = rowsPerTable(shard(database, 1), bucket);
+            try (BucketMover mover = BucketMover.open(database)) {
+                mover.crashAt = point;
+                mover.survivesCrash = true;
+                assertThatThrownBy(() -> mover.move(bucket, 1, 2))
+                        .isInstanceOf(DatabaseUnavailableException.class)
+                        .hasMessageContaining("injected failure at " + point);
+            }
+            assertOwnedOnlyBy(database, bucket, 2);
+            assertThat(rowsPerTable(shard(database, 2), bucket)).containsExactly(before);
+            assertThat(rowsOfBucket(shard(database, 1), bucket)).as("the old copy is cleaned up").isZero();
+            try (BucketMover mover = BucketMover.open(database)) {
+                assertThat(mover.resume()).as("nothing left to resume").isEmpty();
+            }
+        }
+    }
+
+    /**
      * The verification sums every row of the bucket on both sides, not only the changes the log
      * names: a row of the copy that differs where the log says nothing changed is found, and the
      * move rolled back, whether the source still held the bucket or had already let go of it.
