@@ -59,39 +59,22 @@ class RebalanceKillProcessTest {
 
     @Test
     void aRebalanceKilledAtAnyStepIsResumedOrRolledBackAndLosesOrDuplicatesNothing() throws Exception {
-        Path dataDir = Files.createTempDirectory(Path.of("/tmp"), "nlt-rebalance-kill-test-",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-        Process launcher = null;
-        try {
-            Path config = testConfig(dataDir);
-            int port = FreePorts.pick();
-            String base = "http://127.0.0.1:" + port;
-            Path dir = dataDir.resolve("data");
-            launcher = UpProcess.start(dir, port, "--config", config.toString()).process();
-            Trading trading = trade(base);
-
-            Run add = nlt("shards", "add", "--data-dir", dir.toString());
-            assertThat(add.exitCode()).as(add.output()).isZero();
-
-            Catalog catalog = Catalog.of(dir);
+        try (Platform platform = new Platform("nlt-rebalance-kill-test-")) {
             Random random = new Random(0x6b696c6cL);
             List<String> killedAt = new ArrayList<>();
             for (int k = 0; k < KILLS; k++) {
-                awaitMoveLockReleased(catalog);
-                Process mover = startRebalance(dir);
+                awaitMoveLockReleased(platform.catalog);
+                Process mover = startRebalance(platform.dir);
                 Thread.sleep(100 + random.nextInt(700));
-                String step = kill(List.of(mover.toHandle()), mover, catalog);
+                String step = kill(List.of(mover.toHandle()), mover, platform.catalog);
                 System.out.println("kill " + (k + 1) + " landed at step " + step);
                 killedAt.add(step);
             }
 
-            rebalanceToTheEnd(dir);
-            assertEverythingOnceWhereTheDirectorySays(catalog, trading);
-            assertTheApiServesEveryOrder(base, trading);
+            rebalanceToTheEnd(platform.dir);
+            assertEverythingOnceWhereTheDirectorySays(platform.catalog, platform.trading);
+            assertTheApiServesEveryOrder(platform.base, platform.trading);
             System.out.println("kills landed at steps " + killedAt);
-        } finally {
-            stop(launcher);
-            deleteTree(dataDir);
         }
     }
 
@@ -103,31 +86,18 @@ class RebalanceKillProcessTest {
      */
     @Test
     void aPlatformKilledDuringAMoveResumesItAtItsNextStart() throws Exception {
-        Path dataDir = Files.createTempDirectory(Path.of("/tmp"), "nlt-platform-kill-test-",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-        Process launcher = null;
-        try {
-            Path config = testConfig(dataDir);
-            int port = FreePorts.pick();
-            String base = "http://127.0.0.1:" + port;
-            Path dir = dataDir.resolve("data");
-            launcher = UpProcess.start(dir, port, "--config", config.toString()).process();
-            Trading trading = trade(base);
-            Run add = nlt("shards", "add", "--data-dir", dir.toString());
-            assertThat(add.exitCode()).as(add.output()).isZero();
-            Catalog catalog = Catalog.of(dir);
-
+        try (Platform platform = new Platform("nlt-platform-kill-test-")) {
             // Killed once a move is under way (the journal has an open row), not between moves.
-            Process mover = startRebalance(dir);
-            String seen = awaitOpenMove(catalog, mover);
-            List<ProcessHandle> platform = new ArrayList<>();
-            platform.add(launcher.toHandle());
-            platform.add(mover.toHandle());
-            platform.addAll(postmasters(dir));
-            assertThat(platform).as("nlt up, the mover and 7 PostgreSQL servers").hasSize(9);
+            Process mover = startRebalance(platform.dir);
+            String seen = awaitOpenMove(platform.catalog, mover);
+            List<ProcessHandle> killed = new ArrayList<>();
+            killed.add(platform.launcher.toHandle());
+            killed.add(mover.toHandle());
+            killed.addAll(postmasters(platform.dir));
+            assertThat(killed).as("nlt up, the mover and 7 PostgreSQL servers").hasSize(9);
             // Whatever else it started (gateway, instances, Redis, watchdogs) must stop by itself.
-            List<ProcessHandle> started = launcher.descendants().toList();
-            kill(platform, mover, null);
+            List<ProcessHandle> started = platform.launcher.descendants().toList();
+            kill(killed, mover, null);
             System.out.println("the platform was killed during a move, last seen at step " + seen);
             for (ProcessHandle orphan : started) {
                 assertThat(orphan.onExit().completeOnTimeout(null, 90, TimeUnit.SECONDS).get())
@@ -135,19 +105,59 @@ class RebalanceKillProcessTest {
                                 + " still running 90 s after nlt up died").isNotNull();
             }
 
-            launcher = UpProcess.start(dir, port, "--config", config.toString()).process();
-            catalog = Catalog.of(dir);
-            try (Connection c = catalog.connect(catalog.database())) {
+            platform.startAgain();
+            try (Connection c = platform.catalog.connect(platform.catalog.database())) {
                 assertThat(longs(c, "SELECT count(*) FROM bucket_moves WHERE finished_at IS NULL"))
                         .as("moves left open after the restart").containsExactly(0L);
                 List<String> last = strings(c, "SELECT step || ' ' || coalesce(note, '') FROM bucket_moves"
                         + " ORDER BY id DESC LIMIT 1");
                 System.out.println("the interrupted move ended as: " + last);
             }
-            rebalanceToTheEnd(dir);
-            assertEverythingOnceWhereTheDirectorySays(catalog, trading);
-            assertTheApiServesEveryOrder(base, trading);
-        } finally {
+            rebalanceToTheEnd(platform.dir);
+            assertEverythingOnceWhereTheDirectorySays(platform.catalog, platform.trading);
+            assertTheApiServesEveryOrder(platform.base, platform.trading);
+        }
+    }
+
+    /**
+     * `nlt up` on a new data dir, with users who placed orders through the API and a third shard,
+     * added empty: what both tests start from. Closing it stops the platform and removes the dir.
+     */
+    private final class Platform implements AutoCloseable {
+        final Path dataDir;
+        final Path dir;
+        final int port = FreePorts.pick();
+        final String base = "http://127.0.0.1:" + port;
+        Path config;
+        Process launcher;
+        Trading trading;
+        Catalog catalog;
+
+        Platform(String prefix) throws Exception {
+            dataDir = Files.createTempDirectory(Path.of("/tmp"), prefix,
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+            dir = dataDir.resolve("data");
+            try {
+                config = testConfig(dataDir);
+                launcher = UpProcess.start(dir, port, "--config", config.toString()).process();
+                trading = trade(base);
+                Run add = nlt("shards", "add", "--data-dir", dir.toString());
+                assertThat(add.exitCode()).as(add.output()).isZero();
+                catalog = Catalog.of(dir);
+            } catch (Exception | AssertionError e) {
+                close();
+                throw e;
+            }
+        }
+
+        /** `nlt up` again on the same dir and port (the catalog may listen elsewhere now). */
+        void startAgain() throws Exception {
+            launcher = UpProcess.start(dir, port, "--config", config.toString()).process();
+            catalog = Catalog.of(dir);
+        }
+
+        @Override
+        public void close() throws IOException, InterruptedException {
             stop(launcher);
             deleteTree(dataDir);
         }

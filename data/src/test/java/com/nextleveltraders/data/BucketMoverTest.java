@@ -3,13 +3,7 @@ package com.nextleveltraders.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.nextleveltraders.config.ConfigLoader;
 import com.nextleveltraders.config.PlatformConfig;
-import com.nextleveltraders.embedded.EmbeddedPostgres;
-import com.nextleveltraders.embedded.PostgresOptions;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -31,7 +25,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,38 +41,19 @@ class BucketMoverTest {
     private static final List<String> TABLES = List.of("accounts", "orders", "trades", "positions");
     private static final AtomicInteger NEXT_BUCKET = new AtomicInteger(2); // even buckets start on shard 1
 
-    private static Path base;
-    private static EmbeddedPostgres first;
-    private static EmbeddedPostgres second;
+    private static TestServers servers;
     private static PlatformConfig config;
 
     @BeforeAll
     static void start() throws Exception {
-        base = Files.createTempDirectory(Path.of("/tmp"), "nlt-mover-",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-        first = EmbeddedPostgres.start(PostgresOptions.defaults(base.resolve("first")));
-        Path secondDir = Files.createDirectories(base.resolve("second"));
-        Files.copy(first.passwordFile(), secondDir.resolve("password"));
-        second = EmbeddedPostgres.start(PostgresOptions.defaults(secondDir));
-        config = ConfigLoader.loadYaml("""
-                platform:
-                  api: { instanceId: mover }
-                  postgres: { port: %d, database: %s, user: %s, passwordFile: "%s" }
-                """.formatted(first.port(), first.database(), first.user(), first.passwordFile()));
-        try (Database database = Database.open(config)) {
-            Migrations.apply(database, List.of(
-                    RegisteredShard.primaryOnly(1, first.host(), first.port(), first.database()),
-                    RegisteredShard.primaryOnly(2, second.host(), second.port(), second.database())));
-        }
+        servers = TestServers.start("mover", 2);
+        config = servers.config();
+        servers.migrateWithShards(2);
     }
 
     @AfterAll
-    static void stop() throws Exception {
-        second.close();
-        first.close();
-        try (Stream<Path> files = Files.walk(base)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        }
+    static void stop() {
+        servers.close();
     }
 
     @Test

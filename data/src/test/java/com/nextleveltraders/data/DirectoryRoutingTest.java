@@ -14,7 +14,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
@@ -29,38 +28,19 @@ import org.junit.jupiter.api.Test;
  */
 class DirectoryRoutingTest {
 
-    private static Path base;
-    private static EmbeddedPostgres first;
-    private static EmbeddedPostgres second;
+    private static TestServers servers;
     private static PlatformConfig config;
 
     @BeforeAll
     static void start() throws Exception {
-        base = Files.createTempDirectory(Path.of("/tmp"), "nlt-routing-",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-        first = EmbeddedPostgres.start(PostgresOptions.defaults(base.resolve("first")));
-        Path secondDir = Files.createDirectories(base.resolve("second"));
-        Files.copy(first.passwordFile(), secondDir.resolve("password")); // one password for every server
-        second = EmbeddedPostgres.start(PostgresOptions.defaults(secondDir));
-        config = ConfigLoader.loadYaml("""
-                platform:
-                  api: { instanceId: routing }
-                  postgres: { port: %d, database: %s, user: %s, passwordFile: "%s" }
-                """.formatted(first.port(), first.database(), first.user(), first.passwordFile()));
-        try (Database database = Database.open(config)) {
-            Migrations.apply(database, List.of(
-                    RegisteredShard.primaryOnly(1, first.host(), first.port(), first.database()),
-                    RegisteredShard.primaryOnly(2, second.host(), second.port(), second.database())));
-        }
+        servers = TestServers.start("routing", 2);
+        config = servers.config();
+        servers.migrateWithShards(2);
     }
 
     @AfterAll
-    static void stop() throws Exception {
-        second.close();
-        first.close();
-        try (Stream<Path> files = Files.walk(base)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        }
+    static void stop() {
+        servers.close();
     }
 
     @Test

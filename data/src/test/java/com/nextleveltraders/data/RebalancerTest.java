@@ -3,18 +3,12 @@ package com.nextleveltraders.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.nextleveltraders.config.ConfigLoader;
 import com.nextleveltraders.config.PlatformConfig;
 import com.nextleveltraders.embedded.EmbeddedPostgres;
-import com.nextleveltraders.embedded.PostgresOptions;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,45 +20,21 @@ import org.junit.jupiter.api.Test;
  */
 class RebalancerTest {
 
-    private static Path base;
-    private static EmbeddedPostgres first;
-    private static EmbeddedPostgres second;
+    private static TestServers servers;
     private static EmbeddedPostgres third;
     private static PlatformConfig config;
 
     @BeforeAll
     static void start() throws Exception {
-        base = Files.createTempDirectory(Path.of("/tmp"), "nlt-rebalance-",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-        first = EmbeddedPostgres.start(PostgresOptions.defaults(base.resolve("first")));
-        second = EmbeddedPostgres.start(PostgresOptions.defaults(withPassword(base.resolve("second"))));
-        third = EmbeddedPostgres.start(PostgresOptions.defaults(withPassword(base.resolve("third"))));
-        config = ConfigLoader.loadYaml("""
-                platform:
-                  api: { instanceId: rebalance }
-                  postgres: { port: %d, database: %s, user: %s, passwordFile: "%s" }
-                """.formatted(first.port(), first.database(), first.user(), first.passwordFile()));
-        try (Database database = Database.open(config)) {
-            Migrations.apply(database, List.of(
-                    RegisteredShard.primaryOnly(1, first.host(), first.port(), first.database()),
-                    RegisteredShard.primaryOnly(2, second.host(), second.port(), second.database())));
-        }
-    }
-
-    private static Path withPassword(Path dir) throws Exception {
-        Files.createDirectories(dir);
-        Files.copy(first.passwordFile(), dir.resolve("password")); // one password for every server
-        return dir;
+        servers = TestServers.start("rebalance", 3);
+        third = servers.server(3);
+        config = servers.config();
+        servers.migrateWithShards(2);
     }
 
     @AfterAll
-    static void stop() throws Exception {
-        third.close();
-        second.close();
-        first.close();
-        try (Stream<Path> files = Files.walk(base)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        }
+    static void stop() {
+        servers.close();
     }
 
     @Test

@@ -2,23 +2,17 @@ package com.nextleveltraders.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.nextleveltraders.config.ConfigLoader;
 import com.nextleveltraders.config.PlatformConfig;
 import com.nextleveltraders.embedded.EmbeddedPostgres;
-import com.nextleveltraders.embedded.PostgresOptions;
 import com.zaxxer.hikari.HikariDataSource;
-import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,39 +28,26 @@ import org.junit.jupiter.api.Test;
  */
 class RetiredShardTest {
 
-    private static Path base;
+    private static TestServers servers;
     private static EmbeddedPostgres first;
     private static EmbeddedPostgres second;
     private static PlatformConfig config;
 
     @BeforeAll
     static void start() throws Exception {
-        base = Files.createTempDirectory(Path.of("/tmp"), "nlt-retired-",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-        first = EmbeddedPostgres.start(PostgresOptions.defaults(base.resolve("first")));
-        Path secondDir = Files.createDirectories(base.resolve("second"));
-        Files.copy(first.passwordFile(), secondDir.resolve("password"));
-        second = EmbeddedPostgres.start(PostgresOptions.defaults(secondDir));
-        config = ConfigLoader.loadYaml("""
-                platform:
-                  api: { instanceId: retired }
-                  postgres: { port: %d, database: %s, user: %s, passwordFile: "%s" }
-                """.formatted(first.port(), first.database(), first.user(), first.passwordFile()));
-        try (Database database = Database.open(config)) {
-            Migrations.apply(database, List.of(
-                    RegisteredShard.primaryOnly(1, first.host(), first.port(), first.database()),
-                    new RegisteredShard(2, second.host(), second.port(), second.host(), second.port(),
-                            second.database(), ShardState.ACTIVE)));
-        }
+        servers = TestServers.start("retired", 2);
+        first = servers.server(1);
+        second = servers.server(2);
+        config = servers.config();
+        servers.migrate(List.of(
+                RegisteredShard.primaryOnly(1, first.host(), first.port(), first.database()),
+                new RegisteredShard(2, second.host(), second.port(), second.host(), second.port(),
+                        second.database(), ShardState.ACTIVE)));
     }
 
     @AfterAll
-    static void stop() throws Exception {
-        second.close();
-        first.close();
-        try (Stream<Path> files = Files.walk(base)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        }
+    static void stop() {
+        servers.close();
     }
 
     /** Write positions in memory, as Redis keeps them for every instance. */
