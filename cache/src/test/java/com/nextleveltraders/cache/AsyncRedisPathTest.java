@@ -32,7 +32,9 @@ class AsyncRedisPathTest {
 
     // One request per 6 minutes, 5 back to back: no refill can happen while a test runs.
     private static final RatePolicy SLOW = new RatePolicy(10, Duration.ofHours(1), 5, Duration.ofHours(1));
-    private static final Duration COMMAND_TIMEOUT = Duration.ofMillis(300);
+    // The platform's default; the test of timeouts sets a short one of its own.
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration SHORT_TIMEOUT = Duration.ofMillis(300);
     private static final Pattern CALLS = Pattern.compile("cmdstat_(\\w+):calls=(\\d+)");
 
     private Path base;
@@ -43,7 +45,7 @@ class AsyncRedisPathTest {
     void startRedis() throws IOException {
         base = Files.createTempDirectory("nlt-cache-test-");
         redis = startRedis(0);
-        connections = RedisConnections.open(config(redis));
+        connections = RedisConnections.open(config(redis, COMMAND_TIMEOUT));
     }
 
     @AfterEach
@@ -169,20 +171,20 @@ class AsyncRedisPathTest {
 
     @Test
     void aRedisThatDoesNotAnswerWithinTheCommandTimeoutCountsAsGone() {
-        RateLimiters limiter = RateLimiters.create(connections, SLOW, Clock.systemUTC());
-        assertThat(join(limiter.acquireAsync("user:a")).shared()).isTrue();
-        try (RedisConnections other = RedisConnections.open(config(redis))) {
-            // Every client's commands wait, ours included: each times out after COMMAND_TIMEOUT.
-            other.sync().clientPause(COMMAND_TIMEOUT.multipliedBy(5).toMillis());
+        try (RedisConnections impatient = RedisConnections.open(config(redis, SHORT_TIMEOUT))) {
+            RateLimiters limiter = RateLimiters.create(impatient, SLOW, Clock.systemUTC());
+            assertThat(waitForShared(limiter)).isTrue();
+            // Every client's commands wait, ours included: each times out after SHORT_TIMEOUT.
+            connections.sync().clientPause(SHORT_TIMEOUT.multipliedBy(5).toMillis());
+            long started = System.nanoTime();
+            RateDecision local = join(limiter.acquireAsync("user:a"));
+            Duration waited = Duration.ofNanos(System.nanoTime() - started);
+            assertThat(local.shared()).isFalse();
+            assertThat(limiter.isDegraded()).isTrue();
+            assertThat(waited).isGreaterThanOrEqualTo(SHORT_TIMEOUT.minusMillis(50));
+            assertThat(waitForShared(limiter)).isTrue();
+            assertThat(limiter.isDegraded()).isFalse();
         }
-        long started = System.nanoTime();
-        RateDecision local = join(limiter.acquireAsync("user:a"));
-        Duration waited = Duration.ofNanos(System.nanoTime() - started);
-        assertThat(local.shared()).isFalse();
-        assertThat(limiter.isDegraded()).isTrue();
-        assertThat(waited).isGreaterThanOrEqualTo(COMMAND_TIMEOUT.minusMillis(50));
-        assertThat(waitForShared(limiter)).isTrue();
-        assertThat(limiter.isDegraded()).isFalse();
     }
 
     private EmbeddedRedis startRedis(int port) {
@@ -190,13 +192,13 @@ class AsyncRedisPathTest {
                 port, ProcessHandle.current().pid(), Map.of()));
     }
 
-    private static PlatformConfig config(EmbeddedRedis redis) {
+    private static PlatformConfig config(EmbeddedRedis redis, Duration commandTimeout) {
         return ConfigLoader.loadYaml("""
                 redis: { mode: standalone, nodes: [ { host: 127.0.0.1, port: %d, role: master } ] }
                 database: { pool: { connectionTimeout: %dms } }
                 platform:
                   redis: { passwordFile: "%s" }
-                """.formatted(redis.port(), COMMAND_TIMEOUT.toMillis(), redis.passwordFile()));
+                """.formatted(redis.port(), commandTimeout.toMillis(), redis.passwordFile()));
     }
 
     /** Polls for up to 20 s (Lettuce reconnects with a growing delay) until a decision is shared again. */
