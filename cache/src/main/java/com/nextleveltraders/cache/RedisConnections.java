@@ -175,9 +175,11 @@ public final class RedisConnections implements AutoCloseable {
 
     /**
      * The commands of {@link #sync()}, on the same connection(s), answering with futures: for callers
-     * on an event loop, which must not wait. A future fails with Lettuce's {@code RedisException}
-     * where the blocking call would throw it (command timeout included, from the client options);
-     * a command may also throw it at once (rejected while disconnected, no master for a slot).
+     * on an event loop, which must not wait. A future fails where the blocking call would throw
+     * (command timeout included, from the client options), but not always with a
+     * {@code RedisException}: a reset connection fails the commands in flight with its
+     * {@code IOException}, which the blocking call wraps. A command may also throw at once (no
+     * master for a slot).
      */
     public RedisClusterAsyncCommands<String, String> async() {
         return topology.primaryAsync();

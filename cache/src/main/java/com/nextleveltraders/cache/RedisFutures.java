@@ -35,14 +35,21 @@ final class RedisFutures {
     }
 
     /**
-     * {@code stage}, its Redis failures (timeouts included) turned into {@link CacheUnavailableException},
-     * as the blocking calls' callers catch them; any other failure passes unchanged.
+     * {@code stage}, its Redis failures turned into {@link CacheUnavailableException}, as the blocking
+     * calls' callers catch them; any other failure passes unchanged. A Redis failure is what the
+     * blocking call would throw as Lettuce's {@code RedisException}: one already (a timeout, an error
+     * reply, a rejected command), or a checked exception it would wrap in one, such as the
+     * {@code IOException} that fails the commands in flight when a master's connection is reset.
      */
     static <T> CompletableFuture<T> unavailableOnFailure(CompletionStage<T> stage, String message) {
         return stage.toCompletableFuture().exceptionallyCompose(failure -> {
             Throwable cause = cause(failure);
-            return CompletableFuture.failedFuture(cause instanceof RedisException redis
-                    ? new CacheUnavailableException(message, redis) : cause);
+            return CompletableFuture.failedFuture(isRedisFailure(cause)
+                    ? new CacheUnavailableException(message, cause) : cause);
         });
+    }
+
+    static boolean isRedisFailure(Throwable cause) {
+        return cause instanceof RedisException || !(cause instanceof RuntimeException || cause instanceof Error);
     }
 }
