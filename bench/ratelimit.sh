@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Rate-limit decisions per second through the platform's limiter (one EVALSHA of the GCRA script
-# per decision) against redis-benchmark running the same script with the same arguments on the
-# same Redis server, in one run; and round trips per decision, from Redis's own counters.
+# per decision; blocking calls, then the asynchronous ones the API makes) against redis-benchmark
+# running the same script with the same arguments on the same Redis server, in one run; and round
+# trips per decision, from Redis's own counters.
 #
 #   bench/ratelimit.sh            (CLIENTS=32 DURATION=20 KEYS=100000)
 #

@@ -125,8 +125,7 @@ public final class ApiInstance implements AutoCloseable {
         // Blocking JDBC and Redis calls run on virtual threads: since JDK 24 they no longer pin
         // their carrier inside synchronized blocks (JEP 491), so pgjdbc and HikariCP are safe here.
         ExecutorService requestThreads = Executors.newVirtualThreadPerTaskExecutor();
-        RateLimiting rateLimiting = RateLimiting.of(config, redis, sessions, clock, requestThreads,
-                gatewaySecret(config));
+        RateLimiting rateLimiting = RateLimiting.of(config, redis, sessions, clock, gatewaySecret(config));
         Routes routes = new Routes(database, redis, sessions, users, orders, trades, portfolios, market, rateLimiting,
                 retryAfter);
         ErrorMapping errors = new ErrorMapping(retryAfter);

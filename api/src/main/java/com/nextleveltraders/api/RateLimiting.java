@@ -6,6 +6,7 @@ import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.RequestContext;
 import com.linecorp.armeria.common.ResponseHeadersBuilder;
 import com.linecorp.armeria.server.DecoratingHttpServiceFunction;
 import com.linecorp.armeria.server.HttpService;
@@ -16,6 +17,7 @@ import com.nextleveltraders.cache.RateLimiters;
 import com.nextleveltraders.cache.RatePolicy;
 import com.nextleveltraders.cache.SessionStore;
 import com.linecorp.armeria.common.ResponseHeaders;
+import io.netty.channel.EventLoop;
 import io.netty.util.AttributeKey;
 import com.nextleveltraders.cache.RedisConnections;
 import com.nextleveltraders.config.PlatformConfig;
@@ -30,7 +32,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 
 /**
  * The strategy's rate limit on every API request: per authenticated user (per client address
@@ -61,7 +65,6 @@ public final class RateLimiting implements DecoratingHttpServiceFunction {
     private final RateLimiters limiter;
     private final RateLimiters authLimiter;
     private final SessionStore sessions;
-    private final ExecutorService executor;
     private final String policyHeader;
     private final String authPolicyHeader;
     private final byte[] gatewaySecret; // empty: every request is limited here
@@ -73,7 +76,7 @@ public final class RateLimiting implements DecoratingHttpServiceFunction {
      * @param gatewaySecret requests carrying this secret were limited by the gateway; empty: none were
      */
     public static RateLimiting of(PlatformConfig config, RedisConnections redis, SessionStore sessions, Clock clock,
-            ExecutorService executor, Optional<String> gatewaySecret) {
+            Optional<String> gatewaySecret) {
         var rateLimit = config.loadBalancer().rateLimit();
         RatePolicy policy = new RatePolicy(rateLimit.requests(), rateLimit.period(), rateLimit.burst(),
                 config.caching().redis().rateLimit());
@@ -81,17 +84,16 @@ public final class RateLimiting implements DecoratingHttpServiceFunction {
         RatePolicy authPolicy = new RatePolicy(auth.requests(), auth.period(), auth.burst(),
                 config.caching().redis().rateLimit());
         return new RateLimiting(RateLimiters.create(redis, policy, clock), policy,
-                RateLimiters.create(redis, authPolicy, clock), authPolicy, sessions, executor, gatewaySecret);
+                RateLimiters.create(redis, authPolicy, clock), authPolicy, sessions, gatewaySecret);
     }
 
     RateLimiting(RateLimiters limiter, RatePolicy policy, RateLimiters authLimiter, RatePolicy authPolicy,
-            SessionStore sessions, ExecutorService executor, Optional<String> gatewaySecret) {
+            SessionStore sessions, Optional<String> gatewaySecret) {
         this.gatewaySecret = gatewaySecret.map(secret -> secret.getBytes(StandardCharsets.UTF_8))
                 .orElse(new byte[0]);
         this.limiter = limiter;
         this.authLimiter = authLimiter;
         this.sessions = sessions;
-        this.executor = executor;
         // draft-ietf-httpapi-ratelimit-headers, quota q per window w seconds. What GCRA enforces is
         // the burst (q requests, refilled over w = burst × interval); the sustained rate it implies
         // is listed too. RateLimit reports the burst policy, the one that binds.
@@ -107,34 +109,51 @@ public final class RateLimiting implements DecoratingHttpServiceFunction {
         if (UNLIMITED.contains(ctx.path()) || fromGateway(req)) {
             return delegate.serve(ctx, req);
         }
-        CompletableFuture<HttpResponse> decided = CompletableFuture.supplyAsync(() -> {
-            RateDecision general = limiter.acquire(client(ctx, req));
-            if (!general.allowed()) {
-                return refuse(general, POLICY_NAME, policyHeader);
-            }
-            RateDecision decision = general;
-            String name = POLICY_NAME;
-            String header = policyHeader;
-            if (req.method() == HttpMethod.POST && AUTH_ROUTES.contains(ctx.path())) {
-                decision = authLimiter.acquire("auth:" + clientAddress(ctx.clientAddress()));
-                name = AUTH_POLICY_NAME;
-                header = authPolicyHeader;
-                if (!decision.allowed()) {
-                    return refuse(decision, name, header);
-                }
-            }
-            RateDecision binding = decision;
-            String bindingName = name;
-            String bindingHeader = header;
-            try {
-                // Not on responses shared caches may keep: a CDN would replay one client's budget to all.
-                return delegate.serve(ctx, req).mapHeaders(headers -> isPublic(headers) ? headers
-                        : withRateHeaders(headers.toBuilder(), binding, bindingName, bindingHeader).build());
-            } catch (Exception e) {
-                return HttpResponse.ofFailure(e);
-            }
-        }, ctx.makeContextAware(executor));
+        boolean authRoute = req.method() == HttpMethod.POST && AUTH_ROUTES.contains(ctx.path());
+        // Nothing here blocks: the session lookup and the decisions are Lettuce futures, completed on
+        // Lettuce's I/O thread, and the request goes on from its own event loop once they are in.
+        CompletableFuture<HttpResponse> decided = client(ctx, req)
+                .thenCompose(limiter::acquireAsync)
+                .thenCompose(general -> !general.allowed() || !authRoute
+                        ? CompletableFuture.completedFuture(new Binding(general, POLICY_NAME, policyHeader))
+                        : authLimiter.acquireAsync("auth:" + clientAddress(ctx.clientAddress()))
+                                .thenApply(auth -> new Binding(auth, AUTH_POLICY_NAME, authPolicyHeader)))
+                .thenApplyAsync(binding -> binding.decision().allowed() ? forward(delegate, ctx, req, binding)
+                        : refuse(binding.decision(), binding.name(), binding.header()), onEventLoop(ctx))
+                .toCompletableFuture();
         return HttpResponse.of(decided);
+    }
+
+    /** The decision that binds the request, and the policy it comes from (named in the RateLimit header). */
+    private record Binding(RateDecision decision, String name, String header) {
+    }
+
+    private static HttpResponse forward(HttpService delegate, ServiceRequestContext ctx, HttpRequest req,
+            Binding binding) {
+        try {
+            // Not on responses shared caches may keep: a CDN would replay one client's budget to all.
+            return delegate.serve(ctx, req).mapHeaders(headers -> isPublic(headers) ? headers
+                    : withRateHeaders(headers.toBuilder(), binding.decision(), binding.name(), binding.header())
+                            .build());
+        } catch (Exception e) {
+            return HttpResponse.ofFailure(e);
+        }
+    }
+
+    /**
+     * Runs on the request's event loop, in its context: at once when already there (the decision
+     * was ready when asked for, e.g. made locally while Redis is away), else queued to it from
+     * Lettuce's thread. Services expect to be called from their event loop, as without a limiter.
+     */
+    private static Executor onEventLoop(ServiceRequestContext ctx) {
+        EventLoop loop = ctx.eventLoop();
+        return task -> {
+            if (loop.inEventLoop() && RequestContext.currentOrNull() == ctx) {
+                task.run();
+            } else {
+                loop.execute(task);
+            }
+        };
     }
 
     /** The limiter of this instance's RateLimiters, for the health endpoint. */
@@ -150,20 +169,28 @@ public final class RateLimiting implements DecoratingHttpServiceFunction {
     }
 
     /** "user:&lt;id&gt;" for a valid session, else "ip:&lt;address&gt;"; the handler still answers 401 to a bad token. */
-    private String client(ServiceRequestContext ctx, HttpRequest req) {
+    private CompletionStage<String> client(ServiceRequestContext ctx, HttpRequest req) {
         Optional<String> token = Routes.bearer(req.headers());
-        if (token.isPresent()) {
-            try {
-                Optional<SessionStore.Lookup> session = sessions.lookup(token.get());
+        if (token.isEmpty()) {
+            return CompletableFuture.completedFuture(clientAddress(ctx.clientAddress()));
+        }
+        return sessions.lookupAsync(token.get()).handle((session, failure) -> {
+            if (failure == null) {
                 if (session.isPresent()) {
+                    // Handlers reuse it instead of looking the session up again.
                     ctx.setAttr(SESSION, session.get());
                     return "user:" + session.get().userId();
                 }
-            } catch (RedisTierException e) {
-                // No session store: the handler will answer 503; limit by address meanwhile.
+                return clientAddress(ctx.clientAddress());
             }
-        }
-        return clientAddress(ctx.clientAddress());
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            if (cause instanceof RedisTierException) {
+                // No session store: the handler will answer 503; limit by address meanwhile.
+                return clientAddress(ctx.clientAddress());
+            }
+            throw failure instanceof CompletionException completion ? completion : new CompletionException(cause);
+        });
     }
 
     static String clientAddress(InetAddress address) {

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -24,7 +25,10 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Rate-limit decisions per second through the platform's limiter (RateLimiters: one EVALSHA of
  * the GCRA script per decision over one multiplexed Lettuce connection) against redis-benchmark
- * running the same script with the same arguments on the same Redis server, in one run.
+ * running the same script with the same arguments on the same Redis server, in one run. The
+ * limiter runs twice: blocking calls from {@code clients} threads (as a virtual thread per request
+ * would make them), and the asynchronous calls the API's request path makes, {@code clients}
+ * decisions in flight, each completion sending the next.
  *
  * <p>Usage: {@code RateLimitLoad <work dir> <clients> <seconds> <keys>}. Prints {@code key=value}
  * lines for the script to tabulate.
@@ -59,6 +63,7 @@ public final class RateLimitLoad {
                 String sha = connections.sync().scriptLoad(scriptText());
 
                 run(limiter, clients, Duration.ofSeconds(Math.max(1, seconds / 4)), keys); // JIT warm-up
+                runAsync(limiter, clients, Duration.ofSeconds(Math.max(1, seconds / 4)), keys);
                 Map<String, Long> before = stats(connections);
                 long decisions = run(limiter, clients, Duration.ofSeconds(seconds), keys);
                 Map<String, Long> after = stats(connections);
@@ -70,6 +75,14 @@ public final class RateLimitLoad {
                 System.out.printf("ours.decisions=%d%nours.per_second=%.0f%nours.round_trips_per_decision=%.3f%n"
                         + "ours.redis_commands_per_decision=%.3f%n", decisions, ours, evalshas / (double) decisions,
                         commands / (double) decisions);
+
+                Map<String, Long> beforeAsync = stats(connections);
+                long asyncDecisions = runAsync(limiter, clients, Duration.ofSeconds(seconds), keys);
+                Map<String, Long> afterAsync = stats(connections);
+                System.out.printf("async.decisions=%d%nasync.per_second=%.0f%nasync.round_trips_per_decision=%.3f%n"
+                        + "async.local_decisions=%s%n", asyncDecisions, asyncDecisions / (double) seconds,
+                        (afterAsync.get("evalsha") - beforeAsync.get("evalsha")) / (double) asyncDecisions,
+                        limiter.isDegraded() ? "some" : "none");
 
                 long requests = Math.max(10_000, (long) (ours * seconds));
                 String password = Secrets.read(redis.passwordFile());
@@ -107,6 +120,32 @@ public final class RateLimitLoad {
             thread.join();
         }
         return done.sum();
+    }
+
+    /** Keeps {@code inFlight} asynchronous decisions going until {@code duration} is over. */
+    private static long runAsync(RateLimiters limiter, int inFlight, Duration duration, int keys)
+            throws InterruptedException {
+        LongAdder done = new LongAdder();
+        long deadline = System.nanoTime() + duration.toNanos();
+        CountDownLatch stopped = new CountDownLatch(inFlight);
+        for (int c = 0; c < inFlight; c++) {
+            decideNext(limiter, keys, deadline, done, stopped);
+        }
+        stopped.await();
+        return done.sum();
+    }
+
+    private static void decideNext(RateLimiters limiter, int keys, long deadline, LongAdder done,
+            CountDownLatch stopped) {
+        limiter.acquireAsync("bench:" + ThreadLocalRandom.current().nextInt(keys)).whenComplete((decision, failure) -> {
+            done.increment();
+            // Sent from Lettuce's I/O thread, as the request path does: the next command is only queued.
+            if (failure == null && System.nanoTime() < deadline) {
+                decideNext(limiter, keys, deadline, done, stopped);
+            } else {
+                stopped.countDown();
+            }
+        });
     }
 
     /** evalsha calls and all commands processed, from INFO: round trips are commands here. */

@@ -5,6 +5,7 @@ import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.cluster.models.partitions.ClusterPartitionParser;
 import io.lettuce.core.cluster.models.partitions.Partitions;
@@ -53,6 +54,11 @@ final class ClusterTopology implements RedisTopology {
     @Override
     public RedisClusterCommands<String, String> primary() {
         return primary.sync();
+    }
+
+    @Override
+    public RedisClusterAsyncCommands<String, String> primaryAsync() {
+        return primary.async();
     }
 
     @Override

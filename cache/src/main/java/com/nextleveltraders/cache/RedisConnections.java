@@ -13,6 +13,7 @@ import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
@@ -170,6 +171,18 @@ public final class RedisConnections implements AutoCloseable {
     /** Commands on the master(s); safe to call from many (virtual) threads at once. */
     public RedisClusterCommands<String, String> sync() {
         return topology.primary();
+    }
+
+    /**
+     * The commands of {@link #sync()}, on the same connection(s), answering with futures: for callers
+     * on an event loop, which must not wait. A future fails where the blocking call would throw
+     * (command timeout included, from the client options), but not always with a
+     * {@code RedisException}: a reset connection fails the commands in flight with its
+     * {@code IOException}, which the blocking call wraps. A command may also throw at once (no
+     * master for a slot).
+     */
+    public RedisClusterAsyncCommands<String, String> async() {
+        return topology.primaryAsync();
     }
 
     /**

@@ -4,6 +4,7 @@ import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The shared limiter: GCRA in one Lua script on Redis, so every instance (and later every gateway)
@@ -11,6 +12,8 @@ import java.util.List;
  * once and again only if Redis lost it).
  */
 final class RedisRateLimiter implements RateLimiter {
+
+    private static final String UNAVAILABLE = "rate limiter unavailable";
 
     private final RedisScript script;
     private final String[] args;
@@ -35,8 +38,21 @@ final class RedisRateLimiter implements RateLimiter {
         try {
             result = script.run(ScriptOutputType.MULTI, keys, args);
         } catch (RedisException e) {
-            throw new CacheUnavailableException("rate limiter unavailable", e);
+            throw new CacheUnavailableException(UNAVAILABLE, e);
         }
+        return decision(result);
+    }
+
+    /** The same decision without blocking; fails with {@link CacheUnavailableException} where acquire throws it. */
+    @Override
+    public CompletionStage<RateDecision> acquireAsync(String client) {
+        String[] keys = {prefix + client};
+        return RedisFutures.unavailableOnFailure(script.<List<Long>>runAsync(ScriptOutputType.MULTI, keys, args),
+                UNAVAILABLE).thenApply(RedisRateLimiter::decision);
+    }
+
+    /** The script's answer: allowed (1/0), remaining, reset and retry-after in microseconds. */
+    private static RateDecision decision(List<Long> result) {
         return new RateDecision(result.get(0) == 1, result.get(1), Duration.ofNanos(result.get(2) * 1000),
                 Duration.ofNanos(result.get(3) * 1000), true);
     }

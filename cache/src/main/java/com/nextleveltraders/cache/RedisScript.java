@@ -2,6 +2,7 @@ package com.nextleveltraders.cache;
 
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A Lua script from the classpath, run with EVALSHA (one round trip), and with EVAL where Redis
@@ -46,6 +48,20 @@ final class RedisScript {
         } catch (RedisNoScriptException e) {
             return commands.eval(text, type, keys, args);
         }
+    }
+
+    /**
+     * As {@link #run(ScriptOutputType, String[], String...)} without blocking: EVALSHA, and EVAL on
+     * the same connection when the answer is NOSCRIPT. The future fails with Lettuce's exception
+     * where the blocking call would throw it. The EVAL is sent from the thread that completed the
+     * EVALSHA (Lettuce's I/O thread), which only queues it.
+     */
+    <T> CompletableFuture<T> runAsync(ScriptOutputType type, String[] keys, String... args) {
+        RedisClusterAsyncCommands<String, String> commands = redis.async();
+        return RedisFutures.<T>send(() -> commands.evalsha(sha, type, keys, args))
+                .exceptionallyCompose(failure -> RedisFutures.cause(failure) instanceof RedisNoScriptException
+                        ? RedisFutures.<T>send(() -> commands.eval(text, type, keys, args))
+                        : CompletableFuture.failedFuture(RedisFutures.cause(failure)));
     }
 
     /** What Redis names a script by: the hex SHA-1 of its text. */

@@ -1,5 +1,6 @@
 package com.nextleveltraders.cache;
 
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.util.List;
 import java.util.function.Function;
@@ -9,6 +10,9 @@ interface RedisTopology extends AutoCloseable {
 
     /** Commands routed to the master owning each key. */
     RedisClusterCommands<String, String> primary();
+
+    /** The same routing as {@link #primary()}, over the same connection, without blocking the caller. */
+    RedisClusterAsyncCommands<String, String> primaryAsync();
 
     /** Commands whose reads may be answered by a replica (so may lag); writes still go to the master. */
     RedisClusterCommands<String, String> replicaReads();

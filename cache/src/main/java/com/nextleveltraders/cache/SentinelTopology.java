@@ -3,6 +3,7 @@ package com.nextleveltraders.cache;
 import io.lettuce.core.ReadFrom;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.masterreplica.MasterReplica;
@@ -147,6 +148,12 @@ final class SentinelTopology implements RedisTopology {
     @Override
     public RedisClusterCommands<String, String> primary() {
         return connections.primary().sync();
+    }
+
+    @Override
+    public RedisClusterAsyncCommands<String, String> primaryAsync() {
+        // Read once per call, like primary(): after a failover the next command goes to the new master.
+        return connections.primary().async();
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.nextleveltraders.data.WritePosition;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.SetArgs;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -16,6 +17,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.regex.Pattern;
 
 /**
@@ -34,6 +37,7 @@ public final class SessionStore {
     private static final int SECRET_BYTES = 32;
     private static final Pattern TOKEN = Pattern.compile("[0-9a-f]{32}\\.[A-Za-z0-9_-]{43}");
     private static final String PREFIX = "session:";
+    private static final String CANNOT_READ = "cannot read the session";
 
     /**
      * A live session's user and, when asked for, the generation of the user's cached data and the
@@ -107,18 +111,63 @@ public final class SessionStore {
             List<KeyValue<String, String>> values = writePositions
                     ? redis.sync().mget(sessionKey, generationKey, RedisWritePositions.key(userId))
                     : redis.sync().mget(sessionKey, generationKey);
-            if (!values.get(0).hasValue() || !userId.toString().equals(values.get(0).getValue())) {
+            if (!isSessionOf(userId, values)) {
                 return Optional.empty();
             }
             // A generation not there yet (or lost) is started by the cache's own script.
             long generation = parseNumber(values.get(1))
                     .orElseGet(() -> userCache.currentGeneration(userId.toString()));
-            Optional<WritePosition> position = writePositions
-                    ? WritePosition.parse(values.get(2).getValueOrElse(null)) : Optional.empty();
-            return Optional.of(new Lookup(userId, OptionalLong.of(generation), position));
+            return Optional.of(new Lookup(userId, OptionalLong.of(generation), writePosition(values)));
         } catch (RedisException e) {
-            throw new CacheUnavailableException("cannot read the session", e);
+            throw new CacheUnavailableException(CANNOT_READ, e);
         }
+    }
+
+    /**
+     * As {@link #lookup} without blocking, for a caller on an event loop: the same commands (GET, or
+     * the one MGET, and the cache's script when the generation is missing) with Lettuce's futures.
+     * Fails with {@link CacheUnavailableException} where lookup throws it. Continuations run on
+     * Lettuce's I/O thread; they only parse answers or queue the next command.
+     */
+    public CompletionStage<Optional<Lookup>> lookupAsync(String token) {
+        Optional<UUID> claimed = claimedUser(token);
+        if (claimed.isEmpty()) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        UUID userId = claimed.get();
+        String sessionKey = key(userId, token);
+        RedisClusterAsyncCommands<String, String> commands = redis.async();
+        CompletableFuture<Optional<Lookup>> found;
+        if (userCache == null) {
+            found = RedisFutures.send(() -> commands.get(sessionKey)).thenApply(stored -> userId.toString().equals(stored)
+                    ? Optional.of(new Lookup(userId, OptionalLong.empty(), Optional.empty())) : Optional.empty());
+        } else {
+            String generationKey = userCache.generationKey(userId.toString());
+            found = RedisFutures.send(() -> writePositions
+                    ? commands.mget(sessionKey, generationKey, RedisWritePositions.key(userId))
+                    : commands.mget(sessionKey, generationKey)).thenCompose(values -> {
+                        if (!isSessionOf(userId, values)) {
+                            return CompletableFuture.completedFuture(Optional.empty());
+                        }
+                        OptionalLong known = parseNumber(values.get(1));
+                        CompletableFuture<Long> generation = known.isPresent()
+                                ? CompletableFuture.completedFuture(known.getAsLong())
+                                : userCache.currentGenerationAsync(userId.toString());
+                        Optional<WritePosition> position = writePosition(values);
+                        return generation.thenApply(current ->
+                                Optional.of(new Lookup(userId, OptionalLong.of(current), position)));
+                    });
+        }
+        return RedisFutures.unavailableOnFailure(found, CANNOT_READ);
+    }
+
+    /** The MGET's first value names the token's user: the session is live and the token's claim true. */
+    private static boolean isSessionOf(UUID userId, List<KeyValue<String, String>> values) {
+        return values.get(0).hasValue() && userId.toString().equals(values.get(0).getValue());
+    }
+
+    private Optional<WritePosition> writePosition(List<KeyValue<String, String>> values) {
+        return writePositions ? WritePosition.parse(values.get(2).getValueOrElse(null)) : Optional.empty();
     }
 
     /** Ends a session; true when it existed. */

@@ -3,6 +3,7 @@ package com.nextleveltraders.cache;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.util.List;
 import java.util.function.Function;
@@ -27,6 +28,11 @@ final class StandaloneTopology implements RedisTopology {
     @Override
     public RedisClusterCommands<String, String> primary() {
         return connection.sync();
+    }
+
+    @Override
+    public RedisClusterAsyncCommands<String, String> primaryAsync() {
+        return connection.async();
     }
 
     @Override

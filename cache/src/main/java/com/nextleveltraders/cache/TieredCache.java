@@ -7,6 +7,7 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import java.time.Duration;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -168,6 +169,11 @@ public final class TieredCache<V> {
     long currentGeneration(String id) {
         Long current = generations.run(ScriptOutputType.INTEGER, new String[] {generationKey(id)}, "read");
         return current;
+    }
+
+    /** As {@link #currentGeneration} without blocking; fails with Lettuce's exception where it throws. */
+    CompletableFuture<Long> currentGenerationAsync(String id) {
+        return generations.runAsync(ScriptOutputType.INTEGER, new String[] {generationKey(id)}, "read");
     }
 
     /** The Redis key of {@code id}'s generation. */

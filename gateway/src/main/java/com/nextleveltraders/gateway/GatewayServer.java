@@ -30,7 +30,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.random.RandomGenerator;
@@ -58,20 +57,17 @@ public final class GatewayServer implements AutoCloseable {
     private final GatewayMetrics metrics;
     private final ClientFactory clients;
     private final ScheduledExecutorService scheduler;
-    private final ExecutorService limiterThreads;
     private final RedisConnections redis;
     private final Duration drainTimeout;
 
     private GatewayServer(Server server, Server admin, BackendPool pool, GatewayMetrics metrics, ClientFactory clients,
-            ScheduledExecutorService scheduler, ExecutorService limiterThreads, RedisConnections redis,
-            Duration drainTimeout) {
+            ScheduledExecutorService scheduler, RedisConnections redis, Duration drainTimeout) {
         this.server = server;
         this.admin = admin;
         this.pool = pool;
         this.metrics = metrics;
         this.clients = clients;
         this.scheduler = scheduler;
-        this.limiterThreads = limiterThreads;
         this.redis = redis;
         this.drainTimeout = drainTimeout;
     }
@@ -95,12 +91,11 @@ public final class GatewayServer implements AutoCloseable {
         LeastConnections balancer = new LeastConnections(clock, gateway.slowStart());
         BackendPool pool = new BackendPool(balancer, config.loadBalancer().healthCheck(), gateway.fastCheckInterval(),
                 gateway.responseTimeout(), clock, RandomGenerator.getDefault(), clients, scheduler, metrics::transition);
-        ExecutorService limiterThreads = Executors.newVirtualThreadPerTaskExecutor();
         RedisConnections redis = null;
         try {
             redis = RedisConnections.open(config);
             SessionStore sessions = new SessionStore(redis, config.caching().redis().session(), clock);
-            RateLimiting rateLimiting = RateLimiting.of(config, redis, sessions, clock, limiterThreads, Optional.empty());
+            RateLimiting rateLimiting = RateLimiting.of(config, redis, sessions, clock, Optional.empty());
             Duration retryAfter = config.loadBalancer().healthCheck().interval();
             Optional<String> secret = Optional.ofNullable(gateway.secretFile()).map(Secrets::read);
             ProxyService proxy = new ProxyService(pool, secret, gateway.retries(), retryAfter, metrics);
@@ -164,11 +159,10 @@ public final class GatewayServer implements AutoCloseable {
             LOG.info("gateway listening on {}:{} ({}), admin on loopback:{}", gateway.host(), server.activeLocalPort(),
                     ssl.enabled() ? "HTTPS " + List.of(protocols(ssl.minVersion())) + " and loopback HTTP" : "HTTP",
                     adminServer.activeLocalPort());
-            return new GatewayServer(server, adminServer, pool, metrics, clients, scheduler, limiterThreads, redis,
+            return new GatewayServer(server, adminServer, pool, metrics, clients, scheduler, redis,
                     gateway.drainTimeout());
         } catch (RuntimeException e) {
             scheduler.shutdownNow();
-            limiterThreads.shutdownNow();
             clients.close();
             if (redis != null) {
                 redis.close();
@@ -239,7 +233,6 @@ public final class GatewayServer implements AutoCloseable {
         admin.stop().join();
         pool.close();
         scheduler.shutdownNow();
-        limiterThreads.shutdown();
         clients.close();
         redis.close();
         metrics.close();
