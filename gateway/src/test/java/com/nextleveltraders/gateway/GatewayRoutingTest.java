@@ -157,12 +157,15 @@ class GatewayRoutingTest {
         awaitUp("a", "b");
         a.delay.set(Duration.ofMillis(800));
         b.delay.set(Duration.ofMillis(800));
+        int arrivedBefore = a.served.get() + b.served.get();
         try (ExecutorService clients = Executors.newFixedThreadPool(4)) {
             List<Future<HttpResponse<String>>> inFlight = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
                 inFlight.add(clients.submit(() -> get("/echo")));
             }
             await(() -> gateway.backends().stream().mapToInt(GatewayServer.BackendView::inFlight).sum() == 4);
+            // Forwarded is not yet arrived: a's count is read below only once every request is in.
+            await(() -> a.served.get() + b.served.get() == arrivedBefore + 4);
             int onA = gateway.backends().stream().filter(v -> v.id().equals("a")).findFirst().orElseThrow().inFlight();
             assertThat(onA).isPositive();
             var drained = gateway.drainBackend("a");
