@@ -19,8 +19,10 @@ import com.nextleveltraders.cache.TieredCache;
 import com.nextleveltraders.config.PlatformConfig;
 import com.nextleveltraders.config.Secrets;
 import com.nextleveltraders.data.Database;
+import com.nextleveltraders.edge.ErrorMapping;
+import com.nextleveltraders.edge.RateLimiting;
 import com.nextleveltraders.trading.FillEngine;
-import com.nextleveltraders.trading.Market;
+import com.nextleveltraders.trading.MarketSimulator;
 import com.nextleveltraders.trading.Orders;
 import com.nextleveltraders.trading.PortfolioCache;
 import com.nextleveltraders.trading.Portfolios;
@@ -35,8 +37,8 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
-import java.time.Clock;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -109,7 +111,7 @@ public final class ApiInstance implements AutoCloseable {
 
     private static ApiInstance start(PlatformConfig config, Clock clock, boolean runFillEngine, Database database,
             RedisConnections redis) {
-        Market market = new Market(config, clock);
+        MarketSimulator market = new MarketSimulator(config, clock);
         database.useWritePositions(new RedisWritePositions(redis, config.platform().replicaReads().maxLag()));
         database.refreshDirectoryEvery(DIRECTORY_REFRESH);
         Users users = new Users(database, config, clock);
@@ -128,7 +130,7 @@ public final class ApiInstance implements AutoCloseable {
         RateLimiting rateLimiting = RateLimiting.of(config, redis, sessions, clock, gatewaySecret(config));
         Routes routes = new Routes(database, redis, sessions, users, orders, trades, portfolios, market, rateLimiting,
                 retryAfter);
-        ErrorMapping errors = new ErrorMapping(retryAfter);
+        ErrorMapping errors = new ErrorMapping(retryAfter, new TradingProblems());
 
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new ProcessorMetrics().bindTo(registry);

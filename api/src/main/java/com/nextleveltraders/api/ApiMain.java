@@ -3,6 +3,7 @@ package com.nextleveltraders.api;
 import com.nextleveltraders.config.ConfigException;
 import com.nextleveltraders.config.ConfigLoader;
 import com.nextleveltraders.config.PlatformConfig;
+import com.nextleveltraders.edge.ChildProcess;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;

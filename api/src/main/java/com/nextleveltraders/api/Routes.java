@@ -13,9 +13,13 @@ import com.linecorp.armeria.server.ServiceRequestContext;
 import com.nextleveltraders.cache.RedisConnections;
 import com.nextleveltraders.cache.Session;
 import com.nextleveltraders.cache.SessionStore;
+import com.nextleveltraders.cache.WritePositions;
 import com.nextleveltraders.data.Database;
-import com.nextleveltraders.data.WritePositions;
-import com.nextleveltraders.trading.Market;
+import com.nextleveltraders.edge.BearerToken;
+import com.nextleveltraders.edge.HttpProblem;
+import com.nextleveltraders.edge.Json;
+import com.nextleveltraders.edge.RateLimiting;
+import com.nextleveltraders.trading.MarketSimulator;
 import com.nextleveltraders.trading.NewOrder;
 import com.nextleveltraders.trading.NewUser;
 import com.nextleveltraders.trading.Orders;
@@ -41,8 +45,6 @@ import java.util.UUID;
 /** The handlers of the trading API. Each runs on a virtual thread and may block on JDBC and Redis. */
 final class Routes {
 
-    private static final String BEARER = "bearer ";
-
     /** Credentials as sent; never logged, never echoed. */
     record Credentials(String email, String password) {
         @Override
@@ -64,12 +66,12 @@ final class Routes {
     private final Orders orders;
     private final Trades trades;
     private final Portfolios portfolios;
-    private final Market market;
+    private final MarketSimulator market;
     private final RateLimiting limiter;
     private final Duration retryAfter;
 
     Routes(Database database, RedisConnections redis, SessionStore sessions, Users users, Orders orders, Trades trades,
-            Portfolios portfolios, Market market, RateLimiting limiter, Duration retryAfter) {
+            Portfolios portfolios, MarketSimulator market, RateLimiting limiter, Duration retryAfter) {
         this.limiter = limiter;
         this.database = database;
         this.redis = redis;
@@ -91,16 +93,16 @@ final class Routes {
     AggregatedHttpResponse createSession(ServiceRequestContext ctx, AggregatedHttpRequest request) {
         Credentials credentials = body(request, Credentials.class);
         UUID userId = users.authenticate(credentials.email(), credentials.password())
-                .orElseThrow(() -> new ApiException(HttpStatus.UNAUTHORIZED, "invalid-credentials",
+                .orElseThrow(() -> new HttpProblem(HttpStatus.UNAUTHORIZED, "invalid-credentials",
                         "email or password is wrong", List.of()));
         Session session = sessions.create(userId);
         return json(HttpStatus.CREATED, new SessionView(session.token(), session.expiresAt()));
     }
 
     AggregatedHttpResponse deleteSession(ServiceRequestContext ctx, AggregatedHttpRequest request) {
-        String token = bearer(request.headers()).orElseThrow(ApiException::unauthorized);
+        String token = BearerToken.of(request.headers()).orElseThrow(HttpProblem::unauthorized);
         if (!sessions.delete(token)) {
-            throw ApiException.unauthorized();
+            throw HttpProblem.unauthorized();
         }
         return AggregatedHttpResponse.of(HttpStatus.NO_CONTENT);
     }
@@ -204,17 +206,8 @@ final class Routes {
         if (known != null) {
             return known;
         }
-        String token = bearer(request.headers()).orElseThrow(ApiException::unauthorized);
-        return sessions.lookup(token).orElseThrow(ApiException::unauthorized);
-    }
-
-    static Optional<String> bearer(RequestHeaders headers) {
-        String header = headers.get(HttpHeaderNames.AUTHORIZATION);
-        if (header == null || header.length() <= BEARER.length()
-                || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            return Optional.empty();
-        }
-        return Optional.of(header.substring(BEARER.length()).strip());
+        String token = BearerToken.of(request.headers()).orElseThrow(HttpProblem::unauthorized);
+        return sessions.lookup(token).orElseThrow(HttpProblem::unauthorized);
     }
 
     private static UUID pathId(ServiceRequestContext ctx) {
@@ -238,11 +231,11 @@ final class Routes {
     private static <T> T body(AggregatedHttpRequest request, Class<T> type) {
         MediaType contentType = request.contentType();
         if (contentType == null || !contentType.isJson()) {
-            throw new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type",
+            throw new HttpProblem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type",
                     "the body must be application/json", List.of());
         }
         if (request.content().isEmpty()) {
-            throw ApiException.badRequest("malformed-json", "a JSON object body is required", null);
+            throw HttpProblem.badRequest("malformed-json", "a JSON object body is required", null);
         }
         T value;
         try {
@@ -251,7 +244,7 @@ final class Routes {
             throw new UncheckedIOException(e);
         }
         if (value == null) {
-            throw ApiException.badRequest("malformed-json", "a JSON object body is required", null);
+            throw HttpProblem.badRequest("malformed-json", "a JSON object body is required", null);
         }
         return value;
     }

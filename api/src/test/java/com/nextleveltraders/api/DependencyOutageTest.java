@@ -12,7 +12,7 @@ import com.nextleveltraders.embedded.EmbeddedPostgres;
 import com.nextleveltraders.embedded.EmbeddedRedis;
 import com.nextleveltraders.embedded.FreePorts;
 import com.nextleveltraders.embedded.PostgresOptions;
-import com.nextleveltraders.embedded.RedisOptions;
+import com.nextleveltraders.embedded.RedisServerOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -27,7 +27,7 @@ class DependencyOutageTest {
         Path base = Files.createTempDirectory(Path.of("/tmp"), "nlt-outage-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         EmbeddedPostgres postgres = EmbeddedPostgres.start(PostgresOptions.defaults(base.resolve("postgres")));
-        EmbeddedRedis redis = EmbeddedRedis.start(RedisOptions.defaults(base.resolve("redis")));
+        EmbeddedRedis redis = EmbeddedRedis.start(RedisServerOptions.defaults(base.resolve("redis")));
         PlatformConfig config = ConfigLoader.loadYaml("""
                 redis: { mode: standalone, nodes: [ { host: 127.0.0.1, port: %d, role: master } ] }
                 platform:

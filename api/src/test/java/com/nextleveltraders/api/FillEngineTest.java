@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nextleveltraders.api.ApiClient.Trader;
-import com.nextleveltraders.trading.Market;
+import com.nextleveltraders.trading.MarketSimulator;
 import com.nextleveltraders.trading.Quote;
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -143,13 +143,13 @@ class FillEngineTest {
         assertThat(platform.api.fillEngine().runOnce()).isGreaterThanOrEqualTo(0);
     }
 
-    private static Market market(TestPlatform platform) {
-        return new Market(platform.config, platform.clock);
+    private static MarketSimulator market(TestPlatform platform) {
+        return new MarketSimulator(platform.config, platform.clock);
     }
 
     /** The first quote after {@code from} (within a day of ticks) that satisfies {@code wanted}. */
     private static Quote firstQuoteAfter(TestPlatform platform, String symbol, Instant from, Predicate<Quote> wanted) {
-        Market market = market(platform);
+        MarketSimulator market = market(platform);
         for (int tick = 1; tick <= 86_400; tick++) {
             Quote quote = market.quoteAt(symbol, from.plus(Duration.ofSeconds(tick))).orElseThrow();
             if (wanted.test(quote)) {

@@ -7,6 +7,7 @@ import com.nextleveltraders.api.ApiClient.Response;
 import com.nextleveltraders.api.ApiClient.Trader;
 import com.nextleveltraders.cache.RedisConnections;
 import com.nextleveltraders.config.PlatformConfig;
+import com.nextleveltraders.edge.RateLimiting;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;

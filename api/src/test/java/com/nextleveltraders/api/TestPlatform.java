@@ -6,7 +6,7 @@ import com.nextleveltraders.data.Migrations;
 import com.nextleveltraders.embedded.EmbeddedPostgres;
 import com.nextleveltraders.embedded.EmbeddedRedis;
 import com.nextleveltraders.embedded.PostgresOptions;
-import com.nextleveltraders.embedded.RedisOptions;
+import com.nextleveltraders.embedded.RedisServerOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -96,7 +96,7 @@ final class TestPlatform {
         try {
             postgres = EmbeddedPostgres.start(new PostgresOptions(base.resolve("postgres"),
                     base.resolve("postgres.log"), 0, "nlt", "nlt", self, Map.of()));
-            redis = EmbeddedRedis.start(new RedisOptions(base.resolve("redis"), base.resolve("redis.log"),
+            redis = EmbeddedRedis.start(new RedisServerOptions(base.resolve("redis"), base.resolve("redis.log"),
                     0, self, Map.of()));
             // Every test here comes from one address and some from one user in bursts: the rate
             // limit has its own test (RateLimitTest) with the strategy's values.

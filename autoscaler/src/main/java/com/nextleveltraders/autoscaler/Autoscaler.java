@@ -203,18 +203,18 @@ public final class Autoscaler {
         List<String> up = new ArrayList<>();
         int increment = 0;
         if (cpuAbove.compareTo(cpuUp.duration()) >= 0) {
-            up.add("cpu above " + cpuUp.threshold() + " % for " + Text.duration(cpuUp.duration()) + " (now "
-                    + Text.percent(cpu.average().orElseThrow()) + ")");
+            up.add("cpu above " + cpuUp.threshold() + " % for " + ReasonFigures.duration(cpuUp.duration()) + " (now "
+                    + ReasonFigures.percent(cpu.average().orElseThrow()) + ")");
             increment = Math.max(increment, cpuUp.increment());
         }
         if (memoryAbove.compareTo(memoryUp.duration()) >= 0) {
-            up.add("memory above " + memoryUp.threshold() + " % for " + Text.duration(memoryUp.duration()) + " (now "
-                    + Text.percent(memory.average().orElseThrow()) + ")");
+            up.add("memory above " + memoryUp.threshold() + " % for " + ReasonFigures.duration(memoryUp.duration()) + " (now "
+                    + ReasonFigures.percent(memory.average().orElseThrow()) + ")");
             increment = Math.max(increment, memoryUp.increment());
         }
         if (p99Above.compareTo(latencyUp.duration()) >= 0) {
-            up.add("response time p99 above " + Text.duration(latencyUp.threshold()) + " for "
-                    + Text.duration(latencyUp.duration()) + " (now " + Text.millis(p99.orElseThrow()) + ")");
+            up.add("response time p99 above " + ReasonFigures.duration(latencyUp.threshold()) + " for "
+                    + ReasonFigures.duration(latencyUp.duration()) + " (now " + ReasonFigures.millis(p99.orElseThrow()) + ")");
             increment = Math.max(increment, latencyUp.increment());
         }
         if (!up.isEmpty()) {
@@ -223,7 +223,7 @@ public final class Autoscaler {
                 return verdict.hold(why + ", but " + n + " running is scaling.maxInstances");
             }
             if (cooldown.isPositive()) {
-                return verdict.hold(why + ", but the cooldown after the last change has " + Text.duration(cooldown)
+                return verdict.hold(why + ", but the cooldown after the last change has " + ReasonFigures.duration(cooldown)
                         + " left");
             }
             int to = Math.min(max, n + increment);
@@ -235,10 +235,10 @@ public final class Autoscaler {
         boolean downHolds = cpuBelow.compareTo(cpuDown.duration()) >= 0
                 && memoryBelow.compareTo(memoryDown.duration()) >= 0;
         if (downHolds) {
-            String why = "cpu below " + cpuDown.threshold() + " % for " + Text.duration(cpuDown.duration()) + " (now "
-                    + Text.percent(cpu.average().orElseThrow()) + ") and memory below " + memoryDown.threshold()
-                    + " % for " + Text.duration(memoryDown.duration()) + " (now "
-                    + Text.percent(memory.average().orElseThrow()) + ")";
+            String why = "cpu below " + cpuDown.threshold() + " % for " + ReasonFigures.duration(cpuDown.duration()) + " (now "
+                    + ReasonFigures.percent(cpu.average().orElseThrow()) + ") and memory below " + memoryDown.threshold()
+                    + " % for " + ReasonFigures.duration(memoryDown.duration()) + " (now "
+                    + ReasonFigures.percent(memory.average().orElseThrow()) + ")";
             Optional<String> crossed = upThresholdCrossed(cpu, memory, p99);
             if (crossed.isPresent()) {
                 return verdict.hold(why + ", but " + crossed.get());
@@ -247,7 +247,7 @@ public final class Autoscaler {
                 return verdict.hold(why + ", but " + n + " running is scaling.minInstances");
             }
             if (cooldown.isPositive()) {
-                return verdict.hold(why + ", but the cooldown after the last change has " + Text.duration(cooldown)
+                return verdict.hold(why + ", but the cooldown after the last change has " + ReasonFigures.duration(cooldown)
                         + " left");
             }
             int decrement = Math.min(cpuDown.decrement(), memoryDown.decrement());
@@ -297,17 +297,17 @@ public final class Autoscaler {
 
     private Optional<String> upThresholdCrossed(Reading cpu, Reading memory, Optional<Duration> p99) {
         if (above(cpu, rules.scaleUp().cpu().threshold())) {
-            return Optional.of("cpu " + Text.percent(cpu.average().orElseThrow()) + " is above "
+            return Optional.of("cpu " + ReasonFigures.percent(cpu.average().orElseThrow()) + " is above "
                     + rules.scaleUp().cpu().threshold() + " % now");
         }
         if (above(memory, rules.scaleUp().memory().threshold())) {
-            return Optional.of("memory " + Text.percent(memory.average().orElseThrow()) + " is above "
+            return Optional.of("memory " + ReasonFigures.percent(memory.average().orElseThrow()) + " is above "
                     + rules.scaleUp().memory().threshold() + " % now");
         }
         Duration threshold = rules.scaleUp().responseTime().threshold();
         if (slower(p99, threshold)) {
-            return Optional.of("response time p99 " + Text.millis(p99.orElseThrow()) + " is above "
-                    + Text.duration(threshold) + " now");
+            return Optional.of("response time p99 " + ReasonFigures.millis(p99.orElseThrow()) + " is above "
+                    + ReasonFigures.duration(threshold) + " now");
         }
         return Optional.empty();
     }
@@ -319,17 +319,17 @@ public final class Autoscaler {
             return "no instance is out of its warm-up yet";
         }
         return "cpu " + figure(cpu.average()) + " (above " + rules.scaleUp().cpu().threshold() + " % for "
-                + Text.duration(cpuAbove) + ", below " + rules.scaleDown().cpu().threshold() + " % for "
-                + Text.duration(cpuBelow) + "), memory " + figure(memory.average()) + " (above "
-                + rules.scaleUp().memory().threshold() + " % for " + Text.duration(memoryAbove) + ", below "
-                + rules.scaleDown().memory().threshold() + " % for " + Text.duration(memoryBelow) + "), p99 "
-                + p99.map(Text::millis).orElse("unknown") + " (above "
-                + Text.duration(rules.scaleUp().responseTime().threshold()) + " for " + Text.duration(p99Above) + "), "
+                + ReasonFigures.duration(cpuAbove) + ", below " + rules.scaleDown().cpu().threshold() + " % for "
+                + ReasonFigures.duration(cpuBelow) + "), memory " + figure(memory.average()) + " (above "
+                + rules.scaleUp().memory().threshold() + " % for " + ReasonFigures.duration(memoryAbove) + ", below "
+                + rules.scaleDown().memory().threshold() + " % for " + ReasonFigures.duration(memoryBelow) + "), p99 "
+                + p99.map(ReasonFigures::millis).orElse("unknown") + " (above "
+                + ReasonFigures.duration(rules.scaleUp().responseTime().threshold()) + " for " + ReasonFigures.duration(p99Above) + "), "
                 + fleet.reporting(now) + " of " + usable + " usable instances reporting";
     }
 
     private static String figure(OptionalDouble value) {
-        return value.isPresent() ? Text.percent(value.getAsDouble()) : "unknown";
+        return value.isPresent() ? ReasonFigures.percent(value.getAsDouble()) : "unknown";
     }
 
     private static boolean above(Reading reading, int threshold) {

@@ -10,8 +10,8 @@ import com.nextleveltraders.data.Migrations;
 import com.nextleveltraders.embedded.EmbeddedPostgres;
 import com.nextleveltraders.embedded.EmbeddedRedis;
 import com.nextleveltraders.embedded.PostgresOptions;
-import com.nextleveltraders.embedded.RedisOptions;
-import com.nextleveltraders.trading.Market;
+import com.nextleveltraders.embedded.RedisServerOptions;
+import com.nextleveltraders.trading.MarketSimulator;
 import com.nextleveltraders.trading.PortfolioCache;
 import com.nextleveltraders.trading.Portfolios;
 import java.nio.file.Path;
@@ -49,7 +49,7 @@ public final class PortfolioReadLoad {
         double exponent = Double.parseDouble(args[4]);
         double writeShare = Double.parseDouble(args[5]);
         try (EmbeddedPostgres postgres = EmbeddedPostgres.start(PostgresOptions.defaults(work.resolve("postgres")));
-                EmbeddedRedis redis = EmbeddedRedis.start(RedisOptions.defaults(work.resolve("redis")))) {
+                EmbeddedRedis redis = EmbeddedRedis.start(RedisServerOptions.defaults(work.resolve("redis")))) {
             PlatformConfig config = ConfigLoader.loadYaml("""
                     redis: { mode: standalone, nodes: [ { host: 127.0.0.1, port: %d, role: master } ] }
                     platform:
@@ -60,7 +60,7 @@ public final class PortfolioReadLoad {
             try (Database database = Database.open(config); RedisConnections connections = RedisConnections.open(config)) {
                 Migrations.apply(database);
                 UUID[] ids = seed(database, users);
-                Market market = new Market(config, Clock.systemUTC());
+                MarketSimulator market = new MarketSimulator(config, Clock.systemUTC());
                 Zipf zipf = new Zipf(users, exponent);
                 PortfolioCache cache = new PortfolioCache(connections, config);
                 Portfolios direct = new Portfolios(database, market, Clock.systemUTC(), PortfolioCache.disabled());

@@ -7,7 +7,7 @@ import com.nextleveltraders.config.ConfigLoader;
 import com.nextleveltraders.config.PlatformConfig;
 import com.nextleveltraders.config.Secrets;
 import com.nextleveltraders.embedded.EmbeddedRedis;
-import com.nextleveltraders.embedded.RedisOptions;
+import com.nextleveltraders.embedded.RedisServerOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -48,7 +48,7 @@ public final class RateLimitLoad {
             System.err.println("needs redis-benchmark on PATH (Debian: apt-get install redis-tools)");
             System.exit(2);
         }
-        try (EmbeddedRedis redis = EmbeddedRedis.start(RedisOptions.defaults(work.resolve("redis")))) {
+        try (EmbeddedRedis redis = EmbeddedRedis.start(RedisServerOptions.defaults(work.resolve("redis")))) {
             PlatformConfig config = ConfigLoader.loadYaml("""
                     redis: { mode: standalone, nodes: [ { host: 127.0.0.1, port: %d, role: master } ] }
                     platform:

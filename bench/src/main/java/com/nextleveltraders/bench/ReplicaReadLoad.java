@@ -2,18 +2,18 @@ package com.nextleveltraders.bench;
 
 import com.nextleveltraders.cache.RedisConnections;
 import com.nextleveltraders.cache.RedisWritePositions;
+import com.nextleveltraders.cache.WritePositions;
 import com.nextleveltraders.config.ConfigLoader;
 import com.nextleveltraders.config.PlatformConfig;
 import com.nextleveltraders.data.Database;
 import com.nextleveltraders.data.Migrations;
 import com.nextleveltraders.data.RegisteredShard;
 import com.nextleveltraders.data.ShardState;
-import com.nextleveltraders.data.WritePositions;
 import com.nextleveltraders.embedded.EmbeddedPostgres;
 import com.nextleveltraders.embedded.EmbeddedPostgresReplica;
 import com.nextleveltraders.embedded.EmbeddedRedis;
 import com.nextleveltraders.embedded.PostgresOptions;
-import com.nextleveltraders.embedded.RedisOptions;
+import com.nextleveltraders.embedded.RedisServerOptions;
 import com.nextleveltraders.embedded.ReplicaOptions;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
@@ -52,7 +52,7 @@ public final class ReplicaReadLoad {
         try (EmbeddedPostgres primary = EmbeddedPostgres.start(PostgresOptions.defaults(work.resolve("primary")));
                 EmbeddedPostgresReplica replica = EmbeddedPostgresReplica.start(
                         ReplicaOptions.of(work.resolve("replica"), primary));
-                EmbeddedRedis redis = EmbeddedRedis.start(RedisOptions.defaults(work.resolve("redis")))) {
+                EmbeddedRedis redis = EmbeddedRedis.start(RedisServerOptions.defaults(work.resolve("redis")))) {
             PlatformConfig config = ConfigLoader.loadYaml("""
                     redis: { mode: standalone, nodes: [ { host: 127.0.0.1, port: %d, role: master } ] }
                     platform:

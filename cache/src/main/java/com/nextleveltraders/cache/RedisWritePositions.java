@@ -1,7 +1,5 @@
 package com.nextleveltraders.cache;
 
-import com.nextleveltraders.data.WritePosition;
-import com.nextleveltraders.data.WritePositions;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
 import java.time.Duration;

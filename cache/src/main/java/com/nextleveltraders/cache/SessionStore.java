@@ -1,8 +1,7 @@
 package com.nextleveltraders.cache;
 
-import com.nextleveltraders.data.WritePosition;
-import io.lettuce.core.RedisException;
 import io.lettuce.core.KeyValue;
+import io.lettuce.core.RedisException;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.nio.charset.StandardCharsets;

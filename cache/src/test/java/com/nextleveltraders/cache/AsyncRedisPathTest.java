@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.nextleveltraders.config.ConfigLoader;
 import com.nextleveltraders.config.PlatformConfig;
 import com.nextleveltraders.embedded.EmbeddedRedis;
-import com.nextleveltraders.embedded.RedisOptions;
+import com.nextleveltraders.embedded.RedisServerOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -188,7 +188,7 @@ class AsyncRedisPathTest {
     }
 
     private EmbeddedRedis startRedis(int port) {
-        return EmbeddedRedis.start(new RedisOptions(base.resolve("redis"), base.resolve("redis-" + port + ".log"),
+        return EmbeddedRedis.start(new RedisServerOptions(base.resolve("redis"), base.resolve("redis-" + port + ".log"),
                 port, ProcessHandle.current().pid(), Map.of()));
     }
 

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.nextleveltraders.api.ApiMain;
 import com.nextleveltraders.autoscaler.Instance;
 import com.nextleveltraders.autoscaler.InstanceProvider;
-import com.nextleveltraders.embedded.Sessions;
+import com.nextleveltraders.embedded.SetsidPrefix;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -162,7 +162,7 @@ final class LocalInstances implements InstanceProvider, AutoCloseable {
     }
 
     private Process start(List<Path> files, Path portFile, Path log) throws IOException {
-        List<String> command = new ArrayList<>(Sessions.detached());
+        List<String> command = new ArrayList<>(SetsidPrefix.detached());
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.add(HEAP);
         command.add("-Dnlt.dataDir=" + dataDir); // names the data dir, so that leftovers can be told apart

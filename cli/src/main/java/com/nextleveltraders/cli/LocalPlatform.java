@@ -4,13 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.nextleveltraders.autoscaler.Instance;
 import com.nextleveltraders.autoscaler.RegionSpread;
-import com.nextleveltraders.config.Secrets;
-import com.nextleveltraders.gateway.GatewayMain;
-import com.nextleveltraders.gateway.SelfSignedCertificate;
 import com.nextleveltraders.config.ConfigLoader;
 import com.nextleveltraders.config.PlatformConfig;
-import com.nextleveltraders.data.ConnectionBudget;
+import com.nextleveltraders.config.Secrets;
 import com.nextleveltraders.data.BucketMover;
+import com.nextleveltraders.data.ConnectionBudget;
 import com.nextleveltraders.data.Database;
 import com.nextleveltraders.data.DatabaseUnavailableException;
 import com.nextleveltraders.data.Migrations;
@@ -26,11 +24,13 @@ import com.nextleveltraders.embedded.EmbeddedRedisGroup;
 import com.nextleveltraders.embedded.EmbeddedSentinel;
 import com.nextleveltraders.embedded.Passwords;
 import com.nextleveltraders.embedded.PostgresOptions;
-import com.nextleveltraders.embedded.ReplicaOptions;
 import com.nextleveltraders.embedded.RedisClusterOptions;
 import com.nextleveltraders.embedded.RedisGroupOptions;
-import com.nextleveltraders.embedded.RedisOptions;
-import com.nextleveltraders.embedded.Sessions;
+import com.nextleveltraders.embedded.RedisServerOptions;
+import com.nextleveltraders.embedded.ReplicaOptions;
+import com.nextleveltraders.embedded.SetsidPrefix;
+import com.nextleveltraders.gateway.GatewayMain;
+import com.nextleveltraders.gateway.SelfSignedCertificate;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -265,7 +265,7 @@ final class LocalPlatform implements AutoCloseable {
 
     private Process launchGateway(List<Path> files, Path portFile, Path log) throws IOException {
         Files.deleteIfExists(portFile);
-        List<String> command = new ArrayList<>(Sessions.detached());
+        List<String> command = new ArrayList<>(SetsidPrefix.detached());
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.add(GATEWAY_HEAP);
         command.add("-Dnlt.dataDir=" + dataDir);
@@ -319,7 +319,7 @@ final class LocalPlatform implements AutoCloseable {
         gateway.put("adminTokenFile", adminToken.toString());
         if (effective.platform().gateway().certificate() == null && effective.loadBalancer().ssl().enabled()) {
             try {
-                SelfSignedCertificate.Files2 made = SelfSignedCertificate.ensure(dataDir.resolve("tls"),
+                SelfSignedCertificate.PemFiles made = SelfSignedCertificate.ensure(dataDir.resolve("tls"),
                         effective.loadBalancer().ssl().certificates());
                 gateway.put("certificate", made.certificate().toString());
                 gateway.put("privateKey", made.privateKey().toString());
@@ -497,7 +497,7 @@ final class LocalPlatform implements AutoCloseable {
         switch (redis.mode()) {
             case STANDALONE -> {
                 System.out.println("starting Redis...");
-                EmbeddedRedis node = EmbeddedRedis.start(new RedisOptions(dataDir.resolve("redis"),
+                EmbeddedRedis node = EmbeddedRedis.start(new RedisServerOptions(dataDir.resolve("redis"),
                         logDir().resolve("redis.log"), 0, self, settings));
                 track(node, new Child("Redis", handle(node.pid()), node.logFile(), null));
                 nodes.add(node(node.host(), node.port(), "master"));

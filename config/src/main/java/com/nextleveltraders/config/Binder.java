@@ -35,14 +35,14 @@ final class Binder {
     private static final int MAX_NUMBER_CHARS = 40;
     private static final int MAX_SUGGESTION_DISTANCE = 2;
 
-    private final Problems problems;
+    private final ConfigProblems problems;
 
-    private Binder(Problems problems) {
+    private Binder(ConfigProblems problems) {
         this.problems = problems;
     }
 
     /** The bound record, or {@code null} if a problem was added. */
-    static <T extends Record> T bind(YamlNode node, Class<T> type, Problems problems) {
+    static <T extends Record> T bind(YamlNode node, Class<T> type, ConfigProblems problems) {
         Object value = new Binder(problems).value(node, type, "");
         return value == FAILED ? null : type.cast(value);
     }
@@ -85,7 +85,7 @@ final class Binder {
         }
         for (String key : mapping.entries().keySet()) {
             if (!byKey.containsKey(key)) {
-                problems.add(Problems.key(path, key), "unknown key" + suggestion(key, byKey.keySet()));
+                problems.add(ConfigProblems.key(path, key), "unknown key" + suggestion(key, byKey.keySet()));
             }
         }
         Object[] arguments = new Object[components.length];
@@ -94,8 +94,8 @@ final class Binder {
             String key = keyOf(components[i]);
             YamlNode child = mapping.entries().get(key);
             arguments[i] = child == null
-                    ? fail(Problems.key(path, key), "missing")
-                    : value(child, components[i].getGenericType(), Problems.key(path, key));
+                    ? fail(ConfigProblems.key(path, key), "missing")
+                    : value(child, components[i].getGenericType(), ConfigProblems.key(path, key));
             complete &= arguments[i] != FAILED;
         }
         if (!complete) {
@@ -117,7 +117,7 @@ final class Binder {
         List<Object> elements = new ArrayList<>();
         boolean complete = true;
         for (YamlNode item : sequence.items()) {
-            Object element = value(item, elementType, Problems.index(path, elements.size()));
+            Object element = value(item, elementType, ConfigProblems.index(path, elements.size()));
             complete &= element != FAILED;
             elements.add(element);
         }
@@ -159,7 +159,7 @@ final class Binder {
 
     private static long integer(String text, long min, long max) {
         if (!INTEGER.matcher(text).matches()) {
-            throw new IllegalArgumentException("not an integer: " + Problems.quote(text));
+            throw new IllegalArgumentException("not an integer: " + ConfigProblems.quote(text));
         }
         try {
             long value = Long.parseLong(text);
@@ -169,16 +169,16 @@ final class Binder {
         } catch (NumberFormatException tooManyDigits) {
             // reported below, like a value outside [min, max]
         }
-        throw new IllegalArgumentException("not an integer: " + Problems.quote(text) + " (out of range)");
+        throw new IllegalArgumentException("not an integer: " + ConfigProblems.quote(text) + " (out of range)");
     }
 
     private static double number(String text) {
         if (text.length() > MAX_NUMBER_CHARS || !NUMBER.matcher(text).matches()) {
-            throw new IllegalArgumentException("not a number: " + Problems.quote(text));
+            throw new IllegalArgumentException("not a number: " + ConfigProblems.quote(text));
         }
         double value = Double.parseDouble(text);
         if (!Double.isFinite(value)) {
-            throw new IllegalArgumentException("not a number: " + Problems.quote(text) + " (out of range)");
+            throw new IllegalArgumentException("not a number: " + ConfigProblems.quote(text) + " (out of range)");
         }
         return value;
     }
@@ -186,7 +186,7 @@ final class Binder {
     // Exponents are refused: 1e999999999 is a tiny BigDecimal whose plain text would not fit in memory.
     private static BigDecimal decimal(String text) {
         if (text.length() > MAX_NUMBER_CHARS || !DECIMAL.matcher(text).matches()) {
-            throw new IllegalArgumentException("not a decimal number: " + Problems.quote(text));
+            throw new IllegalArgumentException("not a decimal number: " + ConfigProblems.quote(text));
         }
         return new BigDecimal(text);
     }
@@ -197,7 +197,7 @@ final class Binder {
         } else if (text.equalsIgnoreCase("false")) {
             return false;
         }
-        throw new IllegalArgumentException("not a boolean: " + Problems.quote(text) + " (use true or false)");
+        throw new IllegalArgumentException("not a boolean: " + ConfigProblems.quote(text) + " (use true or false)");
     }
 
     // An empty value (`ca:`) means "no file", like null: YAML gives both `ca:` and `ca: ""` as empty text.
@@ -208,7 +208,7 @@ final class Binder {
         try {
             return Path.of(text);
         } catch (InvalidPathException e) {
-            throw new IllegalArgumentException("not a path: " + Problems.quote(text));
+            throw new IllegalArgumentException("not a path: " + ConfigProblems.quote(text));
         }
     }
 
@@ -218,7 +218,7 @@ final class Binder {
                 return constant;
             }
         }
-        throw new IllegalArgumentException("must be one of " + spellings(type) + " (got " + Problems.quote(text) + ")");
+        throw new IllegalArgumentException("must be one of " + spellings(type) + " (got " + ConfigProblems.quote(text) + ")");
     }
 
     private static String spellings(Class<?> enumType) {

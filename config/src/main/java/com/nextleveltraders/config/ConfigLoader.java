@@ -39,7 +39,7 @@ public final class ConfigLoader {
      *     configuration
      */
     public static PlatformConfig load(List<Path> overrideFiles) {
-        Problems problems = new Problems();
+        ConfigProblems problems = new ConfigProblems();
         List<YamlNode.Mapping> overrides = new ArrayList<>();
         for (Path file : List.copyOf(Objects.requireNonNull(overrideFiles, "overrideFiles"))) {
             String text = read(file, problems);
@@ -58,7 +58,7 @@ public final class ConfigLoader {
      * @throws ConfigException as {@link #load(List)} does
      */
     public static PlatformConfig loadYaml(String yaml) {
-        Problems problems = new Problems();
+        ConfigProblems problems = new ConfigProblems();
         YamlNode.Mapping tree = YamlReader.read(Objects.requireNonNull(yaml, "yaml"), "YAML text", problems);
         problems.throwIfAny();
         return merge(List.of(tree));
@@ -84,7 +84,7 @@ public final class ConfigLoader {
     }
 
     private static PlatformConfig bind(YamlNode tree) {
-        Problems problems = new Problems();
+        ConfigProblems problems = new ConfigProblems();
         PlatformConfig config = Binder.bind(tree, PlatformConfig.class, problems);
         problems.throwIfAny();
         Validator.validate(config, problems);
@@ -92,7 +92,7 @@ public final class ConfigLoader {
         return config;
     }
 
-    private static String read(Path file, Problems problems) {
+    private static String read(Path file, ConfigProblems problems) {
         String source = file.toString();
         try (InputStream in = Files.newInputStream(file)) {
             byte[] bytes = in.readNBytes(YamlReader.MAX_INPUT_CHARS + 1);
@@ -133,7 +133,7 @@ public final class ConfigLoader {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + DEFAULTS_RESOURCE, e);
             }
-            Problems problems = new Problems();
+            ConfigProblems problems = new ConfigProblems();
             YamlNode.Mapping tree = YamlReader.read(text, DEFAULTS_RESOURCE, problems);
             problems.throwIfAny();
             return tree;

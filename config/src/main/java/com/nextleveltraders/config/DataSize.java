@@ -33,21 +33,21 @@ public record DataSize(long bytes) {
     public static DataSize parse(String text) {
         Matcher m = FORMAT.matcher(text);
         if (!m.matches()) {
-            throw new IllegalArgumentException("not a size: " + Problems.quote(text));
+            throw new IllegalArgumentException("not a size: " + ConfigProblems.quote(text));
         }
         String unit = m.group(3).equals("kB") ? "KB" : m.group(3).isEmpty() ? "B" : m.group(3);
         Long multiplier = UNITS.get(unit);
         if (multiplier == null) {
-            throw new IllegalArgumentException("not a size: " + Problems.quote(text)
+            throw new IllegalArgumentException("not a size: " + ConfigProblems.quote(text)
                     + " (units: B, KB, MB, GB, TB, KiB, MiB, GiB, TiB)");
         }
         if (!m.group(1).isEmpty()) {
-            throw new IllegalArgumentException("not a size: " + Problems.quote(text) + " (must not be negative)");
+            throw new IllegalArgumentException("not a size: " + ConfigProblems.quote(text) + " (must not be negative)");
         }
         try {
             return new DataSize(Math.multiplyExact(Long.parseLong(m.group(2)), multiplier));
         } catch (NumberFormatException | ArithmeticException e) {
-            throw new IllegalArgumentException("not a size: " + Problems.quote(text) + " (too large)");
+            throw new IllegalArgumentException("not a size: " + ConfigProblems.quote(text) + " (too large)");
         }
     }
 

@@ -35,10 +35,10 @@ final class Durations {
     static Duration parse(String text) {
         Matcher m = FORMAT.matcher(text);
         if (!m.matches()) {
-            throw new IllegalArgumentException("not a duration: " + Problems.quote(text));
+            throw new IllegalArgumentException("not a duration: " + ConfigProblems.quote(text));
         }
         if (!m.group(1).isEmpty()) {
-            throw new IllegalArgumentException("not a duration: " + Problems.quote(text) + " (must not be negative)");
+            throw new IllegalArgumentException("not a duration: " + ConfigProblems.quote(text) + " (must not be negative)");
         }
         long amount = Long.parseLong(m.group(2));
         try {
@@ -53,7 +53,7 @@ final class Durations {
                 default -> throw new IllegalStateException("unit without a case: " + m.group(3));
             };
         } catch (ArithmeticException e) {
-            throw new IllegalArgumentException("not a duration: " + Problems.quote(text) + " (too large)");
+            throw new IllegalArgumentException("not a duration: " + ConfigProblems.quote(text) + " (too large)");
         }
     }
 

@@ -10,7 +10,7 @@ import java.util.Objects;
 public record PlatformConfig(
         Scaling scaling,
         LoadBalancer loadBalancer,
-        Database database,
+        DatabaseSettings database,
         Caching caching,
         RedisCluster redis,
         Monitoring monitoring,

@@ -34,13 +34,13 @@ final class Validator {
     private static final int MAX_REPLICAS = 5;
     private static final Pattern SQL_IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
-    private final Problems problems;
+    private final ConfigProblems problems;
 
-    private Validator(Problems problems) {
+    private Validator(ConfigProblems problems) {
         this.problems = problems;
     }
 
-    static void validate(PlatformConfig config, Problems problems) {
+    static void validate(PlatformConfig config, ConfigProblems problems) {
         new Validator(problems).config(config);
     }
 
@@ -74,7 +74,7 @@ final class Validator {
     private void loadBalancer(LoadBalancer lb) {
         HealthCheck check = lb.healthCheck();
         if (!check.path().startsWith("/")) {
-            problems.add("loadBalancer.healthCheck.path", "must start with \"/\" (got " + Problems.quote(check.path()) + ")");
+            problems.add("loadBalancer.healthCheck.path", "must start with \"/\" (got " + ConfigProblems.quote(check.path()) + ")");
         }
         positive("loadBalancer.healthCheck.interval", check.interval());
         positive("loadBalancer.healthCheck.timeout", check.timeout());
@@ -90,7 +90,7 @@ final class Validator {
         }
         if (!TLS_VERSIONS.contains(ssl.minVersion())) {
             problems.add("loadBalancer.ssl.minVersion", "must be one of " + String.join(", ", TLS_VERSIONS)
-                    + " (got " + Problems.quote(ssl.minVersion()) + ")");
+                    + " (got " + ConfigProblems.quote(ssl.minVersion()) + ")");
         }
 
         RateLimit limit = lb.rateLimit();
@@ -99,7 +99,7 @@ final class Validator {
         atLeast("loadBalancer.rateLimit.burst", limit.burst(), 1);
     }
 
-    private void database(Database db) {
+    private void database(DatabaseSettings db) {
         DbPool pool = db.pool();
         atLeast("database.pool.min", pool.min(), 0);
         atLeast("database.pool.max", pool.max(), 1);
@@ -137,14 +137,14 @@ final class Validator {
         List<RedisNode> nodes = redis.nodes();
         Map<String, Integer> seen = new HashMap<>();
         for (int i = 0; i < nodes.size(); i++) {
-            String path = Problems.index("redis.nodes", i);
+            String path = ConfigProblems.index("redis.nodes", i);
             RedisNode node = nodes.get(i);
             notBlank(path + ".host", node.host());
             port(path + ".port", node.port());
             Integer first = seen.putIfAbsent(node.host() + ":" + node.port(), i);
             if (first != null) {
-                problems.add(path, "same host and port as " + Problems.index("redis.nodes", first)
-                        + " (" + Problems.quote(node.host() + ":" + node.port()) + ")");
+                problems.add(path, "same host and port as " + ConfigProblems.index("redis.nodes", first)
+                        + " (" + ConfigProblems.quote(node.host() + ":" + node.port()) + ")");
             }
         }
         long masters = nodes.stream().filter(node -> node.role() == RedisRole.MASTER).count();
@@ -163,7 +163,7 @@ final class Validator {
         positive("redis.sentinel.downAfter", sentinel.downAfter());
         positive("redis.sentinel.failoverTimeout", sentinel.failoverTimeout());
         for (int i = 0; i < sentinel.nodes().size(); i++) {
-            String path = Problems.index("redis.sentinel.nodes", i);
+            String path = ConfigProblems.index("redis.sentinel.nodes", i);
             notBlank(path + ".host", sentinel.nodes().get(i).host());
             port(path + ".port", sentinel.nodes().get(i).port());
         }
@@ -258,16 +258,16 @@ final class Validator {
 
     private void query(Query q) {
         for (int i = 0; i < q.indexes().size(); i++) {
-            String path = Problems.index("query.indexes", i);
+            String path = ConfigProblems.index("query.indexes", i);
             IndexDefinition index = q.indexes().get(i);
             identifier(path + ".table", index.table());
             if (index.columns().isEmpty()) {
                 problems.add(path + ".columns", "must not be empty");
             }
             for (int c = 0; c < index.columns().size(); c++) {
-                identifier(Problems.index(path + ".columns", c), index.columns().get(c));
+                identifier(ConfigProblems.index(path + ".columns", c), index.columns().get(c));
             }
-            distinct(path + ".columns", index.columns(), Problems::quote);
+            distinct(path + ".columns", index.columns(), ConfigProblems::quote);
         }
         Pagination pagination = q.patterns().pagination();
         atLeast("query.patterns.pagination.maxLimit", pagination.maxLimit(), 1);
@@ -288,7 +288,7 @@ final class Validator {
             problems.add("assets.images.sizes", "must not be empty");
         }
         for (int i = 0; i < images.sizes().size(); i++) {
-            String path = Problems.index("assets.images.sizes", i);
+            String path = ConfigProblems.index("assets.images.sizes", i);
             atLeast(path + ".width", images.sizes().get(i).width(), 1);
             atLeast(path + ".height", images.sizes().get(i).height(), 1);
         }
@@ -323,7 +323,7 @@ final class Validator {
         between("platform.api.port", api.port(), 0, 65535);
         positive("platform.api.maxRequestBody", api.maxRequestBody());
         if (!scaling.regions().contains(api.region())) {
-            problems.add("platform.api.region", "must be one of scaling.regions (got " + Problems.quote(api.region()) + ")");
+            problems.add("platform.api.region", "must be one of scaling.regions (got " + ConfigProblems.quote(api.region()) + ")");
         }
         notBlank("platform.api.instanceId", api.instanceId());
 
@@ -385,10 +385,10 @@ final class Validator {
             problems.add("platform.market.symbols", "must not be empty");
         }
         for (int i = 0; i < m.symbols().size(); i++) {
-            matches(Problems.index("platform.market.symbols", i), m.symbols().get(i), SYMBOL,
+            matches(ConfigProblems.index("platform.market.symbols", i), m.symbols().get(i), SYMBOL,
                     "an upper-case ticker such as AAPL or BRK.B");
         }
-        distinct("platform.market.symbols", m.symbols(), Problems::quote);
+        distinct("platform.market.symbols", m.symbols(), ConfigProblems::quote);
     }
 
     private enum Relation {
@@ -483,7 +483,7 @@ final class Validator {
 
     private void matches(String path, String value, Pattern pattern, String description) {
         if (!pattern.matcher(value).matches()) {
-            problems.add(path, "must be " + description + " (got " + Problems.quote(value) + ")");
+            problems.add(path, "must be " + description + " (got " + ConfigProblems.quote(value) + ")");
         }
     }
 
@@ -497,9 +497,9 @@ final class Validator {
             problems.add(path, "must not be empty");
         }
         for (int i = 0; i < values.size(); i++) {
-            notBlank(Problems.index(path, i), values.get(i));
+            notBlank(ConfigProblems.index(path, i), values.get(i));
         }
-        distinct(path, values, Problems::quote);
+        distinct(path, values, ConfigProblems::quote);
     }
 
     private <T> void distinct(String path, List<T> values, Function<? super T, String> show) {
@@ -507,7 +507,7 @@ final class Validator {
         for (int i = 0; i < values.size(); i++) {
             Integer first = seen.putIfAbsent(values.get(i), i);
             if (first != null) {
-                problems.add(Problems.index(path, i), "duplicate of " + Problems.index(path, first)
+                problems.add(ConfigProblems.index(path, i), "duplicate of " + ConfigProblems.index(path, first)
                         + " (" + show.apply(values.get(i)) + ")");
             }
         }

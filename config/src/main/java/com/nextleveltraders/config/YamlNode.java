@@ -51,7 +51,7 @@ sealed interface YamlNode {
             case Sequence s -> "a list";
             case Null n -> "null";
             case Scalar s when s.text().isEmpty() -> "an empty value";
-            case Scalar s -> Problems.quote(s.text());
+            case Scalar s -> ConfigProblems.quote(s.text());
         };
     }
 }

@@ -28,9 +28,9 @@ final class YamlReader {
 
     private final YAMLParser parser;
     private final String source;
-    private final Problems problems;
+    private final ConfigProblems problems;
 
-    private YamlReader(YAMLParser parser, String source, Problems problems) {
+    private YamlReader(YAMLParser parser, String source, ConfigProblems problems) {
         this.parser = parser;
         this.source = source;
         this.problems = problems;
@@ -40,7 +40,7 @@ final class YamlReader {
      * Parses one document whose top level must be a mapping; an empty document is an empty mapping.
      * Problems are prefixed with {@code source}; the result is {@code null} if the text could not be parsed.
      */
-    static YamlNode.Mapping read(String text, String source, Problems problems) {
+    static YamlNode.Mapping read(String text, String source, ConfigProblems problems) {
         if (text.length() > MAX_INPUT_CHARS) {
             problems.add(source, "larger than " + MAX_INPUT_CHARS + " characters");
             return null;
@@ -104,7 +104,7 @@ final class YamlReader {
         Map<String, YamlNode> entries = new LinkedHashMap<>();
         for (JsonToken t = next(); t != JsonToken.END_OBJECT; t = next()) {
             String key = parser.currentName();
-            String child = Problems.key(path, key);
+            String child = ConfigProblems.key(path, key);
             YamlNode value = node(next(), child, depth + 1);
             if (entries.putIfAbsent(key, value) != null) {
                 problems.add(source, child + ": duplicate key");
@@ -116,7 +116,7 @@ final class YamlReader {
     private YamlNode sequence(String path, int depth) throws IOException {
         List<YamlNode> items = new ArrayList<>();
         for (JsonToken t = next(); t != JsonToken.END_ARRAY; t = next()) {
-            items.add(node(t, Problems.index(path, items.size()), depth + 1));
+            items.add(node(t, ConfigProblems.index(path, items.size()), depth + 1));
         }
         return new YamlNode.Sequence(items);
     }

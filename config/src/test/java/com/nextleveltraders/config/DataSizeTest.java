@@ -36,7 +36,7 @@ class DataSizeTest {
     void garbageIsRefusedWithTheText(String text) {
         assertThatThrownBy(() -> DataSize.parse(text))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("not a size: " + Problems.quote(text));
+                .hasMessageStartingWith("not a size: " + ConfigProblems.quote(text));
     }
 
     @Test

@@ -31,7 +31,7 @@ class DurationsTest {
     void garbageIsRefusedWithTheText(String text) {
         assertThatThrownBy(() -> Durations.parse(text))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("not a duration: " + Problems.quote(text));
+                .hasMessage("not a duration: " + ConfigProblems.quote(text));
     }
 
     @ParameterizedTest

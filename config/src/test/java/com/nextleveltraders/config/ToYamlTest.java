@@ -49,7 +49,7 @@ class ToYamlTest {
                 new Scaling(1, 1, List.of("no", "1", "eu west: 1 # x"), defaults.scaling().triggers()),
                 new LoadBalancer(BalancingAlgorithm.LEAST_CONNECTIONS, defaults.loadBalancer().healthCheck(),
                         new LoadBalancerSsl(false, List.of(), "TLSv1.3"), defaults.loadBalancer().rateLimit()),
-                new Database(new DbPool(0, 1, Duration.ofMillis(1), Duration.ofMillis(1500), Duration.ofDays(400),
+                new DatabaseSettings(new DbPool(0, 1, Duration.ofMillis(1), Duration.ofMillis(1500), Duration.ofDays(400),
                         Duration.ofHours(36), new DbSsl(false, Path.of("/etc/ssl/my ca.pem"))),
                         defaults.database().sharding()),
                 defaults.caching(), defaults.redis(), defaults.monitoring(), defaults.autoScaling(),

@@ -1,5 +1,7 @@
 package com.nextleveltraders.data;
 
+import com.nextleveltraders.cache.WritePosition;
+import com.nextleveltraders.cache.WritePositions;
 import com.nextleveltraders.config.PlatformConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;

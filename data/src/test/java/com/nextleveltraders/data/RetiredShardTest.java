@@ -2,6 +2,8 @@ package com.nextleveltraders.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.nextleveltraders.cache.WritePosition;
+import com.nextleveltraders.cache.WritePositions;
 import com.nextleveltraders.config.PlatformConfig;
 import com.nextleveltraders.embedded.EmbeddedPostgres;
 import com.zaxxer.hikari.HikariDataSource;

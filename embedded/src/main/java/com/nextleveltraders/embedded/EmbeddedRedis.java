@@ -35,7 +35,7 @@ public final class EmbeddedRedis implements AutoCloseable {
     }
 
     /** Starts redis-server from a config file written into {@code baseDir} and returns once it answers PING. */
-    public static EmbeddedRedis start(RedisOptions options) {
+    public static EmbeddedRedis start(RedisServerOptions options) {
         Objects.requireNonNull(options, "options");
         Watchdog.requireWatchable(options.watchPid());
         Path baseDir = RedisServers.createDirectory(options.baseDir());
@@ -67,7 +67,7 @@ public final class EmbeddedRedis implements AutoCloseable {
         directives.put("logfile", RedisServers.quote("")); // stdout, which the watchdog appends to the log file
         directives.put("requirepass", RedisServers.quote(password));
         directives.put("masterauth", RedisServers.quote(password));
-        StringBuilder text = new StringBuilder("# Written by nlt-embedded at every start; use RedisOptions.settings"
+        StringBuilder text = new StringBuilder("# Written by nlt-embedded at every start; use RedisServerOptions.settings"
                 + " to change it.\n");
         directives.forEach((name, value) -> text.append(name).append(' ').append(value).append('\n'));
         return text.toString();

@@ -40,7 +40,7 @@ public final class EmbeddedRedisCluster implements AutoCloseable {
     private final Path baseDir;
     private final Path passwordFile;
     private final String password;
-    private final List<RedisOptions> nodeOptions = new ArrayList<>();
+    private final List<RedisServerOptions> nodeOptions = new ArrayList<>();
     private final List<EmbeddedRedis> nodes = new ArrayList<>();
     private boolean closed;
 
@@ -177,17 +177,17 @@ public final class EmbeddedRedisCluster implements AutoCloseable {
         }
     }
 
-    private RedisOptions nodeOptions(int index, int port) {
+    private RedisServerOptions nodeOptions(int index, int port) {
         Map<String, String> settings = new LinkedHashMap<>(options.settings());
         settings.put("cluster-enabled", "yes");
         settings.put("cluster-config-file", "nodes.conf");
         settings.put("cluster-node-timeout", Long.toString(options.nodeTimeout().toMillis()));
-        return new RedisOptions(nodeDir(index + 1), options.logDir().resolve("redis-" + (index + 1) + ".log"), port,
+        return new RedisServerOptions(nodeDir(index + 1), options.logDir().resolve("redis-" + (index + 1) + ".log"), port,
                 options.watchPid(), settings, passwordFile);
     }
 
     private void startNode(int index, int port) {
-        RedisOptions node = nodeOptions(index, port);
+        RedisServerOptions node = nodeOptions(index, port);
         EmbeddedRedis started = EmbeddedRedis.start(node);
         nodeOptions.add(node);
         nodes.add(started);
@@ -233,7 +233,7 @@ public final class EmbeddedRedisCluster implements AutoCloseable {
         for (int i = 1; i < nodes.size(); i++) {
             call(0, "CLUSTER", "MEET", RedisServers.HOST, Integer.toString(nodes.get(i).port()));
         }
-        Polling.until(convergeTimeout(), "every cluster node knows every other", () -> {
+        SettleWait.until(convergeTimeout(), "every cluster node knows every other", () -> {
             for (int i = 0; i < nodes.size(); i++) {
                 List<ClusterNode> known = clusterNodes(i);
                 for (String id : ids) {
@@ -264,7 +264,7 @@ public final class EmbeddedRedisCluster implements AutoCloseable {
     private void awaitHealthy() {
         int count = nodes.size();
         int replicas = count - options.masters();
-        Polling.until(convergeTimeout(), "every cluster node reports cluster_state:ok with " + count
+        SettleWait.until(convergeTimeout(), "every cluster node reports cluster_state:ok with " + count
                 + " healthy nodes, " + replicas + " of them replicas in sync", () -> {
             for (int i = 0; i < count; i++) {
                 Map<String, String> info = RespClient.fields(call(i, "CLUSTER", "INFO").toString());

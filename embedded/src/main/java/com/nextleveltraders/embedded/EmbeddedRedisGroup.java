@@ -38,7 +38,7 @@ public final class EmbeddedRedisGroup implements AutoCloseable {
     private final RedisGroupOptions options;
     private final Path passwordFile;
     private final String password;
-    private final List<RedisOptions> nodeOptions;
+    private final List<RedisServerOptions> nodeOptions;
     /** Each sentinel's options, updated with the master it was last started to watch. */
     private final List<SentinelOptions> sentinelOptions = new ArrayList<>();
     private final List<EmbeddedRedis> nodes = new ArrayList<>();
@@ -46,7 +46,7 @@ public final class EmbeddedRedisGroup implements AutoCloseable {
     private boolean closed;
 
     private EmbeddedRedisGroup(RedisGroupOptions options, Path passwordFile, String password,
-                               List<RedisOptions> nodeOptions) {
+                               List<RedisServerOptions> nodeOptions) {
         this.options = options;
         this.passwordFile = passwordFile;
         this.password = password;
@@ -65,9 +65,9 @@ public final class EmbeddedRedisGroup implements AutoCloseable {
         Path logDir = RedisServers.createDirectory(options.logDir());
         Path passwordFile = baseDir.resolve("password");
         String password = Passwords.loadOrCreate(passwordFile);
-        List<RedisOptions> nodeOptions = new ArrayList<>();
+        List<RedisServerOptions> nodeOptions = new ArrayList<>();
         for (int i = 1; i <= options.replicas() + 1; i++) {
-            nodeOptions.add(new RedisOptions(baseDir.resolve("node-" + i), logDir.resolve("redis-" + i + ".log"), 0,
+            nodeOptions.add(new RedisServerOptions(baseDir.resolve("node-" + i), logDir.resolve("redis-" + i + ".log"), 0,
                     options.watchPid(), options.settings(), passwordFile));
         }
         EmbeddedRedisGroup group = new EmbeddedRedisGroup(options, passwordFile, password, List.copyOf(nodeOptions));
@@ -110,7 +110,7 @@ public final class EmbeddedRedisGroup implements AutoCloseable {
             sentinelOptions.add(sentinel);
             sentinels.add(EmbeddedSentinel.start(sentinel));
         }
-        RedisAddress masterAddress = new RedisAddress(master.host(), master.port());
+        RedisServerAddress masterAddress = new RedisServerAddress(master.host(), master.port());
         for (EmbeddedSentinel sentinel : sentinels) {
             awaitSentinelInformed(sentinel, masterAddress);
         }
@@ -119,7 +119,7 @@ public final class EmbeddedRedisGroup implements AutoCloseable {
                 sentinels.stream().map(EmbeddedSentinel::port).toList());
     }
 
-    private static RedisOptions asReplica(RedisOptions node, int masterPort) {
+    private static RedisServerOptions asReplica(RedisServerOptions node, int masterPort) {
         Map<String, String> settings = new LinkedHashMap<>(node.settings());
         settings.put("replicaof", RedisServers.HOST + " " + masterPort);
         return node.withSettings(settings);
@@ -132,7 +132,7 @@ public final class EmbeddedRedisGroup implements AutoCloseable {
     }
 
     private void awaitReplicasOnline(int masterPort, Set<Integer> replicaPorts) {
-        Polling.until(SYNC_TIMEOUT, "the master on port " + masterPort + " has replicas " + replicaPorts + " online",
+        SettleWait.until(SYNC_TIMEOUT, "the master on port " + masterPort + " has replicas " + replicaPorts + " online",
                 () -> {
                     Map<String, String> info = RespClient.fields(RespClient.call(RedisServers.HOST, masterPort,
                             password, "INFO", "replication").toString());
@@ -163,16 +163,16 @@ public final class EmbeddedRedisGroup implements AutoCloseable {
      * Until a sentinel knows the replicas it cannot promote one, and until it knows the other sentinels it cannot
      * gather the votes for a failover: wait for both.
      */
-    private void awaitSentinelInformed(EmbeddedSentinel sentinel, RedisAddress master) {
+    private void awaitSentinelInformed(EmbeddedSentinel sentinel, RedisServerAddress master) {
         Set<Integer> replicaPorts = replicaPorts(master.port());
         int otherSentinels = options.sentinels() - 1;
         String name = options.masterName();
-        Polling.until(DISCOVERY_TIMEOUT, "sentinel " + sentinel.port() + " knows master " + master + ", replicas "
+        SettleWait.until(DISCOVERY_TIMEOUT, "sentinel " + sentinel.port() + " knows master " + master + ", replicas "
                 + replicaPorts + " and " + otherSentinels + " other sentinel(s)", () -> {
             try (RespClient client = RespClient.connect(sentinel.host(), sentinel.port(), password)) {
-                Optional<RedisAddress> known = EmbeddedSentinel.masterAddress(client, name);
+                Optional<RedisServerAddress> known = EmbeddedSentinel.masterAddress(client, name);
                 if (!known.equals(Optional.of(master))) {
-                    return "master " + known.map(RedisAddress::toString).orElse("unknown");
+                    return "master " + known.map(RedisServerAddress::toString).orElse("unknown");
                 }
                 Set<Integer> replicas = healthyPorts(client.list("SENTINEL", "replicas", name));
                 Set<Integer> peers = healthyPorts(client.list("SENTINEL", "sentinels", name));
@@ -223,11 +223,11 @@ public final class EmbeddedRedisGroup implements AutoCloseable {
      * Where the sentinels say the master is now: the first sentinel that answers decides. Right after the master died,
      * and until the sentinels fail over, that is still the dead master.
      */
-    public synchronized RedisAddress currentMaster() {
+    public synchronized RedisServerAddress currentMaster() {
         List<String> failures = new ArrayList<>();
         for (EmbeddedSentinel sentinel : sentinels) {
             try (RespClient client = RespClient.connect(sentinel.host(), sentinel.port(), password)) {
-                Optional<RedisAddress> master = EmbeddedSentinel.masterAddress(client, options.masterName());
+                Optional<RedisServerAddress> master = EmbeddedSentinel.masterAddress(client, options.masterName());
                 if (master.isPresent()) {
                     return master.get();
                 }
@@ -257,8 +257,8 @@ public final class EmbeddedRedisGroup implements AutoCloseable {
         }
         old.close(); // reaps its watchdog
         // Outside the lock: the wait can last as long as a failover, and close() must not wait for it.
-        RedisAddress master = awaitFailover(old.port());
-        RedisOptions node = nodeOptions.get(index).withPort(old.port());
+        RedisServerAddress master = awaitFailover(old.port());
+        RedisServerOptions node = nodeOptions.get(index).withPort(old.port());
         if (master.port() == old.port()) {
             log.warn("Sentinels still name node {} on port {} as the master after {} s; restarting it as the master",
                     index + 1, old.port(), failoverWait().toSeconds());
@@ -280,9 +280,9 @@ public final class EmbeddedRedisGroup implements AutoCloseable {
      * a machine crash its append-only file can miss the last second). Gives up waiting after the
      * Sentinels' own deadlines; the master the Sentinels name then.
      */
-    private RedisAddress awaitFailover(int deadPort) {
+    private RedisServerAddress awaitFailover(int deadPort) {
         long deadline = System.nanoTime() + failoverWait().toNanos();
-        RedisAddress master = null;
+        RedisServerAddress master = null;
         while (System.nanoTime() - deadline < 0 && !isClosed()) {
             try {
                 master = currentMaster();
@@ -317,7 +317,7 @@ public final class EmbeddedRedisGroup implements AutoCloseable {
             }
         }
         old.close();
-        RedisAddress master = masterForSentinel();
+        RedisServerAddress master = masterForSentinel();
         EmbeddedSentinel restarted;
         synchronized (this) {
             requireOpen();
@@ -327,7 +327,7 @@ public final class EmbeddedRedisGroup implements AutoCloseable {
             sentinels.set(index, restarted);
         }
         // Outside the lock, and only for what holds even mid-failover or with a node down: it knows a master.
-        Polling.until(DISCOVERY_TIMEOUT, "sentinel " + restarted.port() + " knows a master", () -> {
+        SettleWait.until(DISCOVERY_TIMEOUT, "sentinel " + restarted.port() + " knows a master", () -> {
             try (RespClient client = RespClient.connect(restarted.host(), restarted.port(), password)) {
                 return EmbeddedSentinel.masterAddress(client, options.masterName()).isPresent() ? null : "no master";
             }
@@ -336,7 +336,7 @@ public final class EmbeddedRedisGroup implements AutoCloseable {
     }
 
     /** With no other sentinel answering, the running data node that says it is the master. */
-    private RedisAddress masterForSentinel() {
+    private RedisServerAddress masterForSentinel() {
         try {
             return currentMaster();
         } catch (EmbeddedServerException noSentinel) {
@@ -344,7 +344,7 @@ public final class EmbeddedRedisGroup implements AutoCloseable {
                 try {
                     Object info = RespClient.call(node.host(), node.port(), password, "INFO", "replication");
                     if ("master".equals(RespClient.fields(info.toString()).get("role"))) {
-                        return new RedisAddress(node.host(), node.port());
+                        return new RedisServerAddress(node.host(), node.port());
                     }
                 } catch (IOException e) {
                     // not running or not answering: not the master we are looking for
@@ -377,7 +377,7 @@ public final class EmbeddedRedisGroup implements AutoCloseable {
 
     private synchronized void recordMaster() {
         try {
-            RedisAddress master = currentMaster();
+            RedisServerAddress master = currentMaster();
             for (int i = 0; i < nodes.size(); i++) {
                 if (nodes.get(i).port() == master.port()) {
                     Files.writeString(options.baseDir().resolve(MASTER_FILE), (i + 1) + "\n");

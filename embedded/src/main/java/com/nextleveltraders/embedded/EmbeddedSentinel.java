@@ -96,7 +96,7 @@ public final class EmbeddedSentinel implements AutoCloseable {
      * ({@code SENTINEL get-master-addr-by-name}); empty when it watches no master of that name. Throws
      * {@link EmbeddedServerException} when the sentinel cannot be reached or refuses.
      */
-    public static Optional<RedisAddress> masterAddress(String host, int port, Path passwordFile, String masterName) {
+    public static Optional<RedisServerAddress> masterAddress(String host, int port, Path passwordFile, String masterName) {
         String password = Passwords.load(passwordFile);
         try (RespClient sentinel = RespClient.connect(host, port, password)) {
             return masterAddress(sentinel, masterName);
@@ -106,11 +106,11 @@ public final class EmbeddedSentinel implements AutoCloseable {
         }
     }
 
-    static Optional<RedisAddress> masterAddress(RespClient sentinel, String masterName) throws IOException {
+    static Optional<RedisServerAddress> masterAddress(RespClient sentinel, String masterName) throws IOException {
         return toAddress(sentinel.list("SENTINEL", "get-master-addr-by-name", masterName));
     }
 
-    private static Optional<RedisAddress> toAddress(List<Object> reply) throws IOException {
+    private static Optional<RedisServerAddress> toAddress(List<Object> reply) throws IOException {
         if (reply == null) {
             return Optional.empty();
         }
@@ -118,7 +118,7 @@ public final class EmbeddedSentinel implements AutoCloseable {
             throw new IOException("unexpected reply to get-master-addr-by-name: " + reply);
         }
         try {
-            return Optional.of(new RedisAddress(reply.get(0).toString(), Integer.parseInt(reply.get(1).toString())));
+            return Optional.of(new RedisServerAddress(reply.get(0).toString(), Integer.parseInt(reply.get(1).toString())));
         } catch (IllegalArgumentException e) {
             throw new IOException("unexpected reply to get-master-addr-by-name: " + reply, e);
         }

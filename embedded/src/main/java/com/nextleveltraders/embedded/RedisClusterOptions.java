@@ -19,7 +19,7 @@ import java.util.Set;
  * @param nodeTimeout       Redis's cluster-node-timeout: how long a node may go unanswered before it is suspected
  *                          down; a replica takes over a failed master shortly after
  * @param watchPid          stop every node when this process dies; 0 for none
- * @param settings          extra redis.conf directives for every node, as in {@link RedisOptions#settings()}; the
+ * @param settings          extra redis.conf directives for every node, as in {@link RedisServerOptions#settings()}; the
  *                          cluster directives are managed
  */
 public record RedisClusterOptions(Path baseDir, Path logDir, int masters, int replicasPerMaster, Duration nodeTimeout,
@@ -28,7 +28,7 @@ public record RedisClusterOptions(Path baseDir, Path logDir, int masters, int re
     private static final Set<String> MANAGED;
 
     static {
-        Set<String> managed = new HashSet<>(RedisOptions.MANAGED);
+        Set<String> managed = new HashSet<>(RedisServerOptions.MANAGED);
         managed.addAll(Set.of("replicaof", "slaveof", "cluster-enabled", "cluster-config-file",
                 "cluster-node-timeout", "cluster-port"));
         MANAGED = Set.copyOf(managed);
@@ -49,7 +49,7 @@ public record RedisClusterOptions(Path baseDir, Path logDir, int masters, int re
         }
         SentinelOptions.requirePositiveMillis(nodeTimeout, "nodeTimeout");
         Settings.watchPid(watchPid);
-        settings = Settings.copy(settings, RedisOptions.SETTING, MANAGED, "Redis");
+        settings = Settings.copy(settings, RedisServerOptions.SETTING, MANAGED, "Redis");
     }
 
     /** Logs in {@code baseDir/logs}, 3 masters with 1 replica each, node timeout 5 s, no watched process. */

@@ -21,7 +21,7 @@ import java.util.Set;
  * @param downAfter       how long the master may go unanswered before a sentinel considers it down
  * @param failoverTimeout Sentinel's failover-timeout; a failed failover is retried after twice this
  * @param watchPid        stop every server when this process dies; 0 for none
- * @param settings        extra redis.conf directives for the data nodes, as in {@link RedisOptions#settings()}; the
+ * @param settings        extra redis.conf directives for the data nodes, as in {@link RedisServerOptions#settings()}; the
  *                        group manages replicaof itself
  */
 public record RedisGroupOptions(Path baseDir, Path logDir, int replicas, int sentinels, String masterName, int quorum,
@@ -31,7 +31,7 @@ public record RedisGroupOptions(Path baseDir, Path logDir, int replicas, int sen
     private static final Set<String> MANAGED;
 
     static {
-        Set<String> managed = new HashSet<>(RedisOptions.MANAGED);
+        Set<String> managed = new HashSet<>(RedisServerOptions.MANAGED);
         managed.addAll(Set.of("replicaof", "slaveof", "cluster-enabled"));
         MANAGED = Set.copyOf(managed);
     }
@@ -53,7 +53,7 @@ public record RedisGroupOptions(Path baseDir, Path logDir, int replicas, int sen
         SentinelOptions.requirePositiveMillis(downAfter, "downAfter");
         SentinelOptions.requirePositiveMillis(failoverTimeout, "failoverTimeout");
         Settings.watchPid(watchPid);
-        settings = Settings.copy(settings, RedisOptions.SETTING, MANAGED, "Redis");
+        settings = Settings.copy(settings, RedisServerOptions.SETTING, MANAGED, "Redis");
     }
 
     /**

@@ -103,7 +103,7 @@ final class Watchdog {
 
     static Launched launch(List<String> serverCommand, long watchPid, String stopSignal, String hardSignal,
                            Path logFile, Path workDir, Consumer<Map<String, String>> environment) {
-        List<String> command = new ArrayList<>(Sessions.detached());
+        List<String> command = new ArrayList<>(SetsidPrefix.detached());
         command.addAll(List.of("/bin/sh", "-c", SCRIPT, NAME,
                 Long.toString(watchPid), stopSignal, hardSignal, Long.toString(GRACE.toSeconds()), logFile.toString()));
         command.addAll(serverCommand);

@@ -67,7 +67,7 @@ class EmbeddedRedisClusterTest {
             ProcessHandle.of(victim.pid()).orElseThrow().destroyForcibly();
             awaitGone(Duration.ofSeconds(5), victim.pid());
             List<EmbeddedRedis> survivors = nodes.stream().filter(node -> node != victim).toList();
-            Polling.until(FAILOVER_WAIT, "the replica takes over and the cluster is ok again", () -> {
+            SettleWait.until(FAILOVER_WAIT, "the replica takes over and the cluster is ok again", () -> {
                 if (!"master".equals(replication(heir, password).get("role"))) {
                     return "replica " + heir.port() + " not promoted yet";
                 }
@@ -86,7 +86,7 @@ class EmbeddedRedisClusterTest {
             EmbeddedRedis restarted = cluster.restartNode(victimIndex);
             assertThat(restarted.port()).isEqualTo(victim.port());
             assertThat(cluster.nodes().get(victimIndex)).isSameAs(restarted);
-            Polling.until(FAILOVER_WAIT, "the old master follows its successor", () -> {
+            SettleWait.until(FAILOVER_WAIT, "the old master follows its successor", () -> {
                 Map<String, String> state = replication(restarted, password);
                 return "slave".equals(state.get("role"))
                         && Integer.toString(heir.port()).equals(state.get("master_port"))

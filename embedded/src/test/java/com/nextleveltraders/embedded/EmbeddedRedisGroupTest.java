@@ -33,8 +33,8 @@ class EmbeddedRedisGroupTest {
             assertThat(group.sentinels()).hasSize(3);
             assertThat(group.masterName()).isEqualTo("nlt");
             EmbeddedRedis first = group.nodes().getFirst();
-            RedisAddress oldMaster = group.currentMaster();
-            assertThat(oldMaster).isEqualTo(new RedisAddress(first.host(), first.port()));
+            RedisServerAddress oldMaster = group.currentMaster();
+            assertThat(oldMaster).isEqualTo(new RedisServerAddress(first.host(), first.port()));
             for (EmbeddedSentinel sentinel : group.sentinels()) {
                 assertThat(EmbeddedSentinel.masterAddress(sentinel.host(), sentinel.port(), group.passwordFile(),
                         "nlt")).contains(oldMaster);
@@ -49,15 +49,15 @@ class EmbeddedRedisGroupTest {
             // Replication is asynchronous: only a write the replicas acknowledged is sure to survive a failover.
             assertThat(call(oldMaster, password, "WAIT", "2", "5000")).isEqualTo(2L);
             EmbeddedRedis replica = group.nodes().get(1);
-            assertThat(call(new RedisAddress(replica.host(), replica.port()), password, "GET", "quote:ACME"))
+            assertThat(call(new RedisServerAddress(replica.host(), replica.port()), password, "GET", "quote:ACME"))
                     .isEqualTo("101.25");
 
             long killedAt = System.nanoTime();
             ProcessHandle.of(first.pid()).orElseThrow().destroyForcibly();
             awaitGone(Duration.ofSeconds(5), first.pid());
-            AtomicReference<RedisAddress> promoted = new AtomicReference<>();
-            Polling.until(FAILOVER_WAIT, "the sentinels name a new master that says role:master", () -> {
-                RedisAddress master = group.currentMaster();
+            AtomicReference<RedisServerAddress> promoted = new AtomicReference<>();
+            SettleWait.until(FAILOVER_WAIT, "the sentinels name a new master that says role:master", () -> {
+                RedisServerAddress master = group.currentMaster();
                 if (master.equals(oldMaster) || !"master".equals(info(master, password).get("role"))) {
                     return "master " + master;
                 }
@@ -65,7 +65,7 @@ class EmbeddedRedisGroupTest {
                 return null;
             });
             System.out.printf("Sentinel failover took %d ms%n", (System.nanoTime() - killedAt) / 1_000_000);
-            RedisAddress newMaster = promoted.get();
+            RedisServerAddress newMaster = promoted.get();
             assertThat(call(newMaster, password, "GET", "quote:ACME")).isEqualTo("101.25");
             // Written after the failover, on the new master only (node 1 is down): must outlive a restart.
             assertThat(call(newMaster, password, "SET", "quote:LATE", "7")).isEqualTo("OK");
@@ -78,8 +78,8 @@ class EmbeddedRedisGroupTest {
             EmbeddedRedis restarted = group.restartNode(0);
             assertThat(restarted.port()).isEqualTo(first.port());
             assertThat(group.nodes().getFirst()).isSameAs(restarted);
-            RedisAddress rejoined = new RedisAddress(restarted.host(), restarted.port());
-            Polling.until(FAILOVER_WAIT, "the old master follows the new one", () -> {
+            RedisServerAddress rejoined = new RedisServerAddress(restarted.host(), restarted.port());
+            SettleWait.until(FAILOVER_WAIT, "the old master follows the new one", () -> {
                 Map<String, String> state = info(rejoined, password);
                 return "slave".equals(state.get("role"))
                         && Integer.toString(newMaster.port()).equals(state.get("master_port"))
@@ -116,7 +116,7 @@ class EmbeddedRedisGroupTest {
             String password = password(group.passwordFile());
             assertThat(promotedIndex).isPositive();
             EmbeddedRedis master = group.nodes().get(promotedIndex);
-            assertThat(group.currentMaster()).isEqualTo(new RedisAddress(master.host(), master.port()));
+            assertThat(group.currentMaster()).isEqualTo(new RedisServerAddress(master.host(), master.port()));
             assertThat(call(group.currentMaster(), password, "GET", "quote:ACME")).isEqualTo("101.25");
             assertThat(call(group.currentMaster(), password, "GET", "quote:LATE")).isEqualTo("7");
             assertThat(sentinelId(tmp.resolve("group/sentinel-2/sentinel.conf"))).isNotBlank();
@@ -124,11 +124,11 @@ class EmbeddedRedisGroupTest {
         assertThat(liveDescendants()).isEmpty();
     }
 
-    private static Object call(RedisAddress address, String password, String... command) throws IOException {
+    private static Object call(RedisServerAddress address, String password, String... command) throws IOException {
         return RespClient.call(address.host(), address.port(), password, command);
     }
 
-    private static Map<String, String> info(RedisAddress address, String password) throws IOException {
+    private static Map<String, String> info(RedisServerAddress address, String password) throws IOException {
         return RespClient.fields((String) call(address, password, "INFO", "replication"));
     }
 

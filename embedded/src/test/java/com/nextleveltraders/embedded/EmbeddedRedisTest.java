@@ -20,7 +20,7 @@ class EmbeddedRedisTest {
 
     @Test
     void valuesSurviveARestartThroughTheAppendOnlyFile() throws Exception {
-        RedisOptions options = RedisOptions.defaults(tmp.resolve("redis"))
+        RedisServerOptions options = RedisServerOptions.defaults(tmp.resolve("redis"))
                 .withSettings(Map.of("maxmemory", "64mb"));
         String password;
         try (EmbeddedRedis redis = EmbeddedRedis.start(options)) {
@@ -52,7 +52,7 @@ class EmbeddedRedisTest {
 
     @Test
     void stopsAServerLeftRunningOnTheSameDirectory() throws Exception {
-        RedisOptions options = RedisOptions.defaults(tmp.resolve("redis"));
+        RedisServerOptions options = RedisServerOptions.defaults(tmp.resolve("redis"));
         EmbeddedRedis orphan = EmbeddedRedis.start(options);
         // Kill only the watchdog: the server keeps running with nobody to stop it, as after a crashed launcher.
         ProcessHandle.current().children()

@@ -13,8 +13,9 @@ import com.linecorp.armeria.common.ResponseHeaders;
 import com.linecorp.armeria.server.DecoratingHttpServiceFunction;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
-import com.nextleveltraders.api.Problems;
-import com.nextleveltraders.trading.FieldError;
+import com.nextleveltraders.edge.BearerToken;
+import com.nextleveltraders.edge.FieldProblem;
+import com.nextleveltraders.edge.Problems;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -44,7 +45,6 @@ final class AdminService {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final MediaType JSON_TYPE = MediaType.JSON_UTF_8;
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
-    private static final String BEARER = "bearer ";
 
     private final BackendPool pool;
     private final GatewayMetrics metrics;
@@ -68,12 +68,10 @@ final class AdminService {
                 return Problems.of(HttpStatus.FORBIDDEN, "admin-disabled",
                         "the admin API is off: set platform.gateway.adminTokenFile", List.of(), null).toHttpResponse();
             }
-            String header = req.headers().get(HttpHeaderNames.AUTHORIZATION);
-            boolean presented = header != null && header.length() > BEARER.length()
-                    && header.regionMatches(true, 0, BEARER, 0, BEARER.length());
+            Optional<String> presented = BearerToken.of(req.headers());
             // Constant time, so that response timing does not reveal how much of a guess was right.
-            if (!presented || !MessageDigest.isEqual(token.get(),
-                    header.substring(BEARER.length()).strip().getBytes(StandardCharsets.UTF_8))) {
+            if (presented.isEmpty() || !MessageDigest.isEqual(token.get(),
+                    presented.get().getBytes(StandardCharsets.UTF_8))) {
                 return HttpResponse.of(ResponseHeaders.builder(HttpStatus.UNAUTHORIZED)
                                 .set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"nlt-gateway-admin\"").build(),
                         Problems.of(HttpStatus.UNAUTHORIZED, "unauthorized", "the admin token is missing or wrong",
@@ -103,27 +101,27 @@ final class AdminService {
     HttpResponse put(ServiceRequestContext ctx, HttpRequest req) {
         String id = ctx.pathParam("id");
         return HttpResponse.of(req.aggregate().thenApply(request -> {
-            List<FieldError> errors = new ArrayList<>();
+            List<FieldProblem> errors = new ArrayList<>();
             if (id == null || !ID.matcher(id).matches()) {
-                errors.add(new FieldError("id", "must be 1 to 40 of a-z, 0-9 and '-', starting with a letter or digit"));
+                errors.add(new FieldProblem("id", "must be 1 to 40 of a-z, 0-9 and '-', starting with a letter or digit"));
             }
             JsonNode body = parse(request);
             if (body == null || !body.isObject()) {
-                errors.add(new FieldError("body", "must be a JSON object with host, port and region"));
+                errors.add(new FieldProblem("body", "must be a JSON object with host, port and region"));
                 return problem(errors);
             }
             JsonNode host = body.get("host");
             JsonNode port = body.get("port");
             JsonNode region = body.get("region");
             if (host == null || !host.isTextual() || host.asText().isBlank() || host.asText().length() > 253) {
-                errors.add(new FieldError("host", "must be a host name or address"));
+                errors.add(new FieldProblem("host", "must be a host name or address"));
             }
             if (port == null || !port.canConvertToInt() || !port.isIntegralNumber() || port.asInt() < 1
                     || port.asInt() > 65535) {
-                errors.add(new FieldError("port", "must be a whole number from 1 to 65535"));
+                errors.add(new FieldProblem("port", "must be a whole number from 1 to 65535"));
             }
             if (region == null || !region.isTextual() || !regions.contains(region.asText())) {
-                errors.add(new FieldError("region", "must be one of " + regions));
+                errors.add(new FieldProblem("region", "must be one of " + regions));
             }
             if (!errors.isEmpty()) {
                 return problem(errors);
@@ -142,7 +140,7 @@ final class AdminService {
         String id = ctx.pathParam("id");
         if (id == null || pool.member(id).isEmpty()) {
             return Problems.of(HttpStatus.NOT_FOUND, "backend-unknown", "no backend " + id,
-                    List.of(new FieldError("id", "no such backend")), null).toHttpResponse();
+                    List.of(new FieldProblem("id", "no such backend")), null).toHttpResponse();
         }
         // The drain may take up to the drain timeout: answer when it is over, not before.
         ctx.setRequestTimeout(drainTimeout.plusSeconds(5));
@@ -160,7 +158,7 @@ final class AdminService {
         }
     }
 
-    private static HttpResponse problem(List<FieldError> errors) {
+    private static HttpResponse problem(List<FieldProblem> errors) {
         return Problems.of(HttpStatus.BAD_REQUEST, "invalid-request",
                 "the backend is not valid: " + errors.get(0).field() + " " + errors.get(0).message(), errors, null).toHttpResponse();
     }

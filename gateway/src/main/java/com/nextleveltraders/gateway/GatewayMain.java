@@ -1,9 +1,9 @@
 package com.nextleveltraders.gateway;
 
-import com.nextleveltraders.api.ChildProcess;
 import com.nextleveltraders.config.ConfigException;
 import com.nextleveltraders.config.ConfigLoader;
 import com.nextleveltraders.config.PlatformConfig;
+import com.nextleveltraders.edge.ChildProcess;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;

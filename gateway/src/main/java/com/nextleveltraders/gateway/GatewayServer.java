@@ -12,9 +12,6 @@ import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServerPort;
 import com.linecorp.armeria.server.encoding.EncodingService;
-import com.nextleveltraders.api.ErrorMapping;
-import com.nextleveltraders.api.Problems;
-import com.nextleveltraders.api.RateLimiting;
 import com.nextleveltraders.cache.RedisConnections;
 import com.nextleveltraders.cache.SessionStore;
 import com.nextleveltraders.config.ConfigException;
@@ -22,6 +19,9 @@ import com.nextleveltraders.config.Gateway;
 import com.nextleveltraders.config.LoadBalancerSsl;
 import com.nextleveltraders.config.PlatformConfig;
 import com.nextleveltraders.config.Secrets;
+import com.nextleveltraders.edge.ErrorMapping;
+import com.nextleveltraders.edge.Problems;
+import com.nextleveltraders.edge.RateLimiting;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -112,7 +112,7 @@ public final class GatewayServer implements AutoCloseable {
             // Each attempt may take the response timeout; the request as a whole all of its attempts.
             Duration requestTimeout = gateway.responseTimeout().multipliedBy(gateway.retries() + 1L);
             builder.maxRequestLength(config.platform().api().maxRequestBody().bytes())
-                    .errorHandler(new ErrorMapping(retryAfter))
+                    .errorHandler(new ErrorMapping(retryAfter, ErrorMapping.DomainProblems.NONE))
                     .requestTimeout(requestTimeout)
                     .gracefulShutdownTimeout(Duration.ZERO, requestTimeout)
                     .serviceUnder("/", proxy)

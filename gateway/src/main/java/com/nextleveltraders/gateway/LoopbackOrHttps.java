@@ -8,7 +8,7 @@ import com.linecorp.armeria.common.ResponseHeaders;
 import com.linecorp.armeria.server.DecoratingHttpServiceFunction;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
-import com.nextleveltraders.api.Problems;
+import com.nextleveltraders.edge.Problems;
 import java.net.InetSocketAddress;
 import java.util.List;
 

@@ -29,7 +29,7 @@ public final class SelfSignedCertificate {
     private static final int VALIDITY_DAYS = 397; // the longest browsers accept for a server certificate
 
     /** Where a certificate and its key are. */
-    public record Files2(Path certificate, Path privateKey) {
+    public record PemFiles(Path certificate, Path privateKey) {
     }
 
     private SelfSignedCertificate() {
@@ -39,11 +39,11 @@ public final class SelfSignedCertificate {
      * Makes {@code dir/gateway.crt} and {@code dir/gateway.key} for {@code names} (DNS names such as
      * {@code *.nextleveltraders.com}) plus localhost and the loopback addresses, unless both exist.
      */
-    public static Files2 ensure(Path dir, List<String> names) throws IOException, InterruptedException {
+    public static PemFiles ensure(Path dir, List<String> names) throws IOException, InterruptedException {
         Path certificate = dir.resolve("gateway.crt");
         Path key = dir.resolve("gateway.key");
         if (Files.isRegularFile(certificate) && Files.isRegularFile(key)) {
-            return new Files2(certificate, key);
+            return new PemFiles(certificate, key);
         }
         Files.createDirectories(dir);
         Path store = dir.resolve("gateway-keystore.p12");
@@ -95,7 +95,7 @@ public final class SelfSignedCertificate {
         } finally {
             Files.deleteIfExists(store);
         }
-        return new Files2(certificate, key);
+        return new PemFiles(certificate, key);
     }
 
     private static String pem(String type, byte[] der) {

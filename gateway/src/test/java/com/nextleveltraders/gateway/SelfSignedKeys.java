@@ -18,7 +18,7 @@ final class SelfSignedKeys {
     private SelfSignedKeys() {
     }
 
-    static KeyStore load(SelfSignedCertificate.Files2 files) throws Exception {
+    static KeyStore load(SelfSignedCertificate.PemFiles files) throws Exception {
         String pem = Files.readString(files.privateKey());
         byte[] der = Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", ""));
         PrivateKey key = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der));

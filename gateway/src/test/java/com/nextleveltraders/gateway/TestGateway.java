@@ -3,7 +3,7 @@ package com.nextleveltraders.gateway;
 import com.nextleveltraders.config.ConfigLoader;
 import com.nextleveltraders.config.PlatformConfig;
 import com.nextleveltraders.embedded.EmbeddedRedis;
-import com.nextleveltraders.embedded.RedisOptions;
+import com.nextleveltraders.embedded.RedisServerOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -24,7 +24,7 @@ final class TestGateway {
 
     private static Path base;
     private static EmbeddedRedis redis;
-    private static SelfSignedCertificate.Files2 certificate;
+    private static SelfSignedCertificate.PemFiles certificate;
 
     private TestGateway() {
     }
@@ -33,7 +33,7 @@ final class TestGateway {
         if (base == null) {
             try {
                 base = Files.createTempDirectory(Path.of("/tmp"), "nlt-gateway-test-");
-                redis = EmbeddedRedis.start(new RedisOptions(base.resolve("redis"), base.resolve("redis.log"), 0,
+                redis = EmbeddedRedis.start(new RedisServerOptions(base.resolve("redis"), base.resolve("redis.log"), 0,
                         ProcessHandle.current().pid(), Map.of()));
                 Path dir = base;
                 EmbeddedRedis server = redis;
@@ -59,7 +59,7 @@ final class TestGateway {
         return base;
     }
 
-    static SelfSignedCertificate.Files2 certificate() {
+    static SelfSignedCertificate.PemFiles certificate() {
         base();
         return certificate;
     }

@@ -4,8 +4,8 @@ import com.nextleveltraders.config.PlatformConfig;
 import com.nextleveltraders.data.Database;
 import com.nextleveltraders.data.Ownership;
 import com.nextleveltraders.data.Shard;
-import com.nextleveltraders.data.StaleDirectoryException;
 import com.nextleveltraders.data.ShardRouter;
+import com.nextleveltraders.data.StaleDirectoryException;
 import com.nextleveltraders.data.Transactions;
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -38,13 +38,13 @@ public final class FillEngine {
 
     private final ShardRouter router;
     private final Database database;
-    private final Market market;
+    private final MarketSimulator market;
     private final Ids ids;
     private final Clock clock;
     private final int batchSize;
     private final PortfolioCache portfolios;
 
-    public FillEngine(Database database, Market market, PlatformConfig config, Clock clock, PortfolioCache portfolios) {
+    public FillEngine(Database database, MarketSimulator market, PlatformConfig config, Clock clock, PortfolioCache portfolios) {
         this.database = database;
         ShardRouter router = database.router();
         this.portfolios = portfolios;

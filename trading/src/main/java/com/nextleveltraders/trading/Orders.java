@@ -36,13 +36,13 @@ public final class Orders {
     static final Listing.Spec LIST_SPEC = listSpec();
 
     private final Database database;
-    private final Market market;
+    private final MarketSimulator market;
     private final Listing listing;
     private final Ids ids;
     private final Clock clock;
     private final PortfolioCache portfolios;
 
-    public Orders(Database database, Market market, PlatformConfig config, Clock clock, PortfolioCache portfolios) {
+    public Orders(Database database, MarketSimulator market, PlatformConfig config, Clock clock, PortfolioCache portfolios) {
         this.portfolios = portfolios;
         this.database = database;
         this.market = market;
@@ -321,7 +321,7 @@ public final class Orders {
         if (clientOrderId != null) {
             if (clientOrderId.isEmpty() || clientOrderId.length() > MAX_CLIENT_ORDER_ID_LENGTH) {
                 errors.add(new FieldError("clientOrderId", "must have 1 to " + MAX_CLIENT_ORDER_ID_LENGTH + " characters"));
-            } else if (!Text.isClean(clientOrderId)) {
+            } else if (!ClientText.isClean(clientOrderId)) {
                 errors.add(new FieldError("clientOrderId", "must be well-formed text without control characters"));
             }
         }

@@ -17,11 +17,11 @@ import java.util.UUID;
 public final class Portfolios {
 
     private final Database database;
-    private final Market market;
+    private final MarketSimulator market;
     private final Clock clock;
     private final PortfolioCache cache;
 
-    public Portfolios(Database database, Market market, Clock clock, PortfolioCache cache) {
+    public Portfolios(Database database, MarketSimulator market, Clock clock, PortfolioCache cache) {
         this.database = database;
         this.market = market;
         this.clock = clock;

@@ -129,7 +129,7 @@ public final class Users {
         List<FieldError> errors = new ArrayList<>();
         if (email == null || email.isEmpty()) {
             errors.add(new FieldError("email", "is required"));
-        } else if (email.length() > MAX_EMAIL_LENGTH || !Text.isClean(email) || !EMAIL.matcher(email).matches()) {
+        } else if (email.length() > MAX_EMAIL_LENGTH || !ClientText.isClean(email) || !EMAIL.matcher(email).matches()) {
             errors.add(new FieldError("email", "is not a valid email address"));
         }
         if (password == null) {
@@ -138,14 +138,14 @@ public final class Users {
             errors.add(new FieldError("password", "must have at least " + MIN_PASSWORD_LENGTH + " characters"));
         } else if (password.length() > MAX_PASSWORD_LENGTH) {
             errors.add(new FieldError("password", "must have at most " + MAX_PASSWORD_LENGTH + " characters"));
-        } else if (!Text.isWellFormed(password)) {
+        } else if (!ClientText.isWellFormed(password)) {
             errors.add(new FieldError("password", "must be well-formed Unicode text"));
         }
         if (displayName == null || displayName.isBlank()) {
             errors.add(new FieldError("displayName", "is required"));
         } else if (displayName.length() > MAX_DISPLAY_NAME_LENGTH) {
             errors.add(new FieldError("displayName", "must have at most " + MAX_DISPLAY_NAME_LENGTH + " characters"));
-        } else if (!Text.isClean(displayName)) {
+        } else if (!ClientText.isClean(displayName)) {
             errors.add(new FieldError("displayName", "must be well-formed text without control characters"));
         }
         if (!errors.isEmpty()) {

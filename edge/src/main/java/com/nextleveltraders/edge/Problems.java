@@ -1,4 +1,4 @@
-package com.nextleveltraders.api;
+package com.nextleveltraders.edge;
 
 import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.HttpData;
@@ -7,7 +7,6 @@ import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.ResponseHeaders;
 import com.linecorp.armeria.common.ResponseHeadersBuilder;
-import com.nextleveltraders.trading.FieldError;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,7 +22,7 @@ public final class Problems {
     private Problems() {
     }
 
-    static AggregatedHttpResponse of(HttpStatus status, String type, String detail, List<FieldError> errors) {
+    public static AggregatedHttpResponse of(HttpStatus status, String type, String detail, List<FieldProblem> errors) {
         return of(status, type, detail, errors, null);
     }
 
@@ -31,7 +30,7 @@ public final class Problems {
         return of(HttpStatus.SERVICE_UNAVAILABLE, "service-unavailable", detail, List.of(), retryAfter);
     }
 
-    public static AggregatedHttpResponse of(HttpStatus status, String type, String detail, List<FieldError> errors,
+    public static AggregatedHttpResponse of(HttpStatus status, String type, String detail, List<FieldProblem> errors,
             Duration retryAfter) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", TYPE_BASE + type);
@@ -40,7 +39,7 @@ public final class Problems {
         body.put("detail", detail);
         if (!errors.isEmpty()) {
             List<Map<String, String>> fields = new ArrayList<>();
-            for (FieldError error : errors) {
+            for (FieldProblem error : errors) {
                 fields.add(Map.of("field", error.field(), "message", error.message()));
             }
             body.put("errors", fields);

@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  *                     Nodes that replicate from each other share one, since it is both their requirepass and their
  *                     masterauth
  */
-public record RedisOptions(Path baseDir, Path logFile, int port, long watchPid, Map<String, String> settings,
+public record RedisServerOptions(Path baseDir, Path logFile, int port, long watchPid, Map<String, String> settings,
                            Path passwordFile) {
 
     /** Redis directive names as redis.conf accepts them. */
@@ -29,7 +29,7 @@ public record RedisOptions(Path baseDir, Path logFile, int port, long watchPid, 
     static final Set<String> MANAGED = Set.of("port", "requirepass", "masterauth", "dir", "daemonize", "logfile",
             "include", "pidfile");
 
-    public RedisOptions {
+    public RedisServerOptions {
         Objects.requireNonNull(baseDir, "baseDir");
         Objects.requireNonNull(logFile, "logFile");
         Settings.port(port);
@@ -39,33 +39,33 @@ public record RedisOptions(Path baseDir, Path logFile, int port, long watchPid, 
     }
 
     /** The password in {@code baseDir/password}. */
-    public RedisOptions(Path baseDir, Path logFile, int port, long watchPid, Map<String, String> settings) {
+    public RedisServerOptions(Path baseDir, Path logFile, int port, long watchPid, Map<String, String> settings) {
         this(baseDir, logFile, port, watchPid, settings, null);
     }
 
     /** Log {@code baseDir/redis.log}, a free port, no watched process, password in {@code baseDir/password}. */
-    public static RedisOptions defaults(Path baseDir) {
-        return new RedisOptions(baseDir, baseDir.resolve("redis.log"), 0, 0, Map.of(), null);
+    public static RedisServerOptions defaults(Path baseDir) {
+        return new RedisServerOptions(baseDir, baseDir.resolve("redis.log"), 0, 0, Map.of(), null);
     }
 
-    public RedisOptions withPort(int port) {
-        return new RedisOptions(baseDir, logFile, port, watchPid, settings, passwordFile);
+    public RedisServerOptions withPort(int port) {
+        return new RedisServerOptions(baseDir, logFile, port, watchPid, settings, passwordFile);
     }
 
-    public RedisOptions withWatchPid(long watchPid) {
-        return new RedisOptions(baseDir, logFile, port, watchPid, settings, passwordFile);
+    public RedisServerOptions withWatchPid(long watchPid) {
+        return new RedisServerOptions(baseDir, logFile, port, watchPid, settings, passwordFile);
     }
 
-    public RedisOptions withLogFile(Path logFile) {
-        return new RedisOptions(baseDir, logFile, port, watchPid, settings, passwordFile);
+    public RedisServerOptions withLogFile(Path logFile) {
+        return new RedisServerOptions(baseDir, logFile, port, watchPid, settings, passwordFile);
     }
 
-    public RedisOptions withSettings(Map<String, String> settings) {
-        return new RedisOptions(baseDir, logFile, port, watchPid, settings, passwordFile);
+    public RedisServerOptions withSettings(Map<String, String> settings) {
+        return new RedisServerOptions(baseDir, logFile, port, watchPid, settings, passwordFile);
     }
 
     /** Several nodes given the same file share one password. */
-    public RedisOptions withPasswordFile(Path passwordFile) {
-        return new RedisOptions(baseDir, logFile, port, watchPid, settings, passwordFile);
+    public RedisServerOptions withPasswordFile(Path passwordFile) {
+        return new RedisServerOptions(baseDir, logFile, port, watchPid, settings, passwordFile);
     }
 }

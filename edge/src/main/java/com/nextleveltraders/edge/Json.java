@@ -1,4 +1,4 @@
-package com.nextleveltraders.api;
+package com.nextleveltraders.edge;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -23,9 +23,9 @@ import java.time.Instant;
  * text is due and trailing tokens are all refused) and exact on output (decimals as plain strings,
  * as paper-trading APIs such as Alpaca's send them, so that no client parses money into a double).
  */
-final class Json {
+public final class Json {
 
-    static final ObjectMapper MAPPER = create();
+    public static final ObjectMapper MAPPER = create();
 
     private Json() {
     }
@@ -61,7 +61,7 @@ final class Json {
         return mapper;
     }
 
-    static byte[] write(Object value) {
+    public static byte[] write(Object value) {
         try {
             return MAPPER.writeValueAsBytes(value);
         } catch (IOException e) {

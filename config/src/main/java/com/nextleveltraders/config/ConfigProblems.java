@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /** Collects problems so that one refusal reports all of them, and formats the pieces they are made of. */
-final class Problems {
+final class ConfigProblems {
 
     // Keeps the exception readable when hostile input produces a problem per line.
     private static final int MAX_REPORTED = 100;

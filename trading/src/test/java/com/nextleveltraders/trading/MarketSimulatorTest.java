@@ -13,22 +13,22 @@ import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-class MarketTest {
+class MarketSimulatorTest {
 
     private final PlatformConfig config = ConfigLoader.defaults();
     private final Instant start = Instant.parse("2026-11-26T12:00:00Z");
 
     @Test
     void twoInstancesSeeTheSameQuoteAtTheSameInstantWithoutCoordination() {
-        Market a = new Market(config, Clock.fixed(start, ZoneOffset.UTC));
-        Market b = new Market(config, Clock.fixed(start.plusMillis(999), ZoneOffset.UTC));
+        MarketSimulator a = new MarketSimulator(config, Clock.fixed(start, ZoneOffset.UTC));
+        MarketSimulator b = new MarketSimulator(config, Clock.fixed(start.plusMillis(999), ZoneOffset.UTC));
         assertThat(a.quotes()).isEqualTo(b.quotes());
         assertThat(a.quoteAt("AAPL", start).orElseThrow().at()).isEqualTo(start);
     }
 
     @Test
     void pricesStayWithinTheConfiguredRangeOverAYearOfTicks() {
-        Market market = new Market(config, Clock.systemUTC());
+        MarketSimulator market = new MarketSimulator(config, Clock.systemUTC());
         BigDecimal min = config.platform().market().minPrice();
         BigDecimal max = config.platform().market().maxPrice();
         for (String symbol : market.symbols()) {
@@ -43,7 +43,7 @@ class MarketTest {
 
     @Test
     void priceMovesTickByTickLikeAWalkAndNotByJumps() {
-        Market market = new Market(config, Clock.systemUTC());
+        MarketSimulator market = new MarketSimulator(config, Clock.systemUTC());
         Set<BigDecimal> seen = new HashSet<>();
         BigDecimal previous = market.quoteAt("MSFT", start).orElseThrow().last();
         for (int second = 1; second <= 600; second++) {
@@ -59,8 +59,8 @@ class MarketTest {
     @Test
     void aDifferentSeedGivesADifferentMarketAndUnknownSymbolsHaveNoQuote() {
         PlatformConfig other = ConfigLoader.loadYaml("platform:\n  market:\n    seed: 7\n");
-        Market a = new Market(config, Clock.fixed(start, ZoneOffset.UTC));
-        Market b = new Market(other, Clock.fixed(start, ZoneOffset.UTC));
+        MarketSimulator a = new MarketSimulator(config, Clock.fixed(start, ZoneOffset.UTC));
+        MarketSimulator b = new MarketSimulator(other, Clock.fixed(start, ZoneOffset.UTC));
         assertThat(a.quotes()).isNotEqualTo(b.quotes());
         assertThat(a.quote("NOPE")).isEmpty();
     }

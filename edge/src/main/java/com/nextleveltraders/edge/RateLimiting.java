@@ -1,4 +1,4 @@
-package com.nextleveltraders.api;
+package com.nextleveltraders.edge;
 
 import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.HttpHeaderNames;
@@ -7,28 +7,28 @@ import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.RequestContext;
+import com.linecorp.armeria.common.ResponseHeaders;
 import com.linecorp.armeria.common.ResponseHeadersBuilder;
 import com.linecorp.armeria.server.DecoratingHttpServiceFunction;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
-import com.nextleveltraders.cache.RedisTierException;
 import com.nextleveltraders.cache.RateDecision;
 import com.nextleveltraders.cache.RateLimiters;
 import com.nextleveltraders.cache.RatePolicy;
+import com.nextleveltraders.cache.RedisConnections;
+import com.nextleveltraders.cache.RedisTierException;
 import com.nextleveltraders.cache.SessionStore;
-import com.linecorp.armeria.common.ResponseHeaders;
+import com.nextleveltraders.config.PlatformConfig;
 import io.netty.channel.EventLoop;
 import io.netty.util.AttributeKey;
-import com.nextleveltraders.cache.RedisConnections;
-import com.nextleveltraders.config.PlatformConfig;
 import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
-import java.util.Arrays;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -52,7 +52,7 @@ public final class RateLimiting implements DecoratingHttpServiceFunction {
     public static final String GATEWAY_SECRET_HEADER = "x-nlt-gateway-secret";
 
     /** The request's session, when the limiter has looked it up already. */
-    static final AttributeKey<SessionStore.Lookup> SESSION = AttributeKey.valueOf(RateLimiting.class, "SESSION");
+    public static final AttributeKey<SessionStore.Lookup> SESSION = AttributeKey.valueOf(RateLimiting.class, "SESSION");
 
     private static final List<String> UNLIMITED = List.of("/api/health", "/metrics");
     // Each costs an Argon2 hash: on top of the general limit, a small budget per client address.
@@ -170,7 +170,7 @@ public final class RateLimiting implements DecoratingHttpServiceFunction {
 
     /** "user:&lt;id&gt;" for a valid session, else "ip:&lt;address&gt;"; the handler still answers 401 to a bad token. */
     private CompletionStage<String> client(ServiceRequestContext ctx, HttpRequest req) {
-        Optional<String> token = Routes.bearer(req.headers());
+        Optional<String> token = BearerToken.of(req.headers());
         if (token.isEmpty()) {
             return CompletableFuture.completedFuture(clientAddress(ctx.clientAddress()));
         }

@@ -11,7 +11,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ParentWatchTest {
+class WatchdogTest {
 
     @TempDir
     Path tmp;
@@ -24,7 +24,7 @@ class ParentWatchTest {
         EmbeddedRedis redis = null;
         try {
             pg = EmbeddedPostgres.start(PostgresOptions.defaults(tmp.resolve("pg")).withWatchPid(launcher.pid()));
-            redis = EmbeddedRedis.start(RedisOptions.defaults(tmp.resolve("redis")).withWatchPid(launcher.pid()));
+            redis = EmbeddedRedis.start(RedisServerOptions.defaults(tmp.resolve("redis")).withWatchPid(launcher.pid()));
             assertThat(TestProcesses.running(pg.pid())).isTrue();
             assertThat(TestProcesses.running(redis.pid())).isTrue();
 

@@ -20,7 +20,7 @@ import java.util.Optional;
  * sqrt(2^k). Over any horizon it moves like a random walk (variance grows with time), yet it needs
  * no state and stays bounded, because the sum of all amplitudes is finite.
  */
-public final class Market {
+public final class MarketSimulator {
 
     private static final int OCTAVES = 17;                 // the slowest octave spans 2^16 ticks (~18 h)
     private static final double STEP_VOLATILITY = 0.0005;  // ~0.05 % per tick at the finest octave
@@ -37,7 +37,7 @@ public final class Market {
     private final Map<String, Integer> symbols;
     private final List<String> order;
 
-    public Market(PlatformConfig config, Clock clock) {
+    public MarketSimulator(PlatformConfig config, Clock clock) {
         var market = config.platform().market();
         this.clock = clock;
         this.seed = market.seed();

@@ -9,11 +9,11 @@ import java.util.List;
  * foreground process group at once; servers in their own session hear only their launcher, which
  * stops them in order (API first, databases last).
  */
-public final class Sessions {
+public final class SetsidPrefix {
 
     private static final Path SETSID = Path.of("/usr/bin/setsid");
 
-    private Sessions() {
+    private SetsidPrefix() {
     }
 
     /** {@code [/usr/bin/setsid]} where it exists, else nothing (the command then shares the group). */

@@ -1,4 +1,4 @@
-package com.nextleveltraders.api;
+package com.nextleveltraders.edge;
 
 import java.io.IOException;
 import java.nio.file.Files;

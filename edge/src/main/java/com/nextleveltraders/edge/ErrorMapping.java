@@ -1,4 +1,4 @@
-package com.nextleveltraders.api;
+package com.nextleveltraders.edge;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
@@ -15,13 +15,10 @@ import com.linecorp.armeria.server.ServerErrorHandler;
 import com.linecorp.armeria.server.ServiceConfig;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import com.nextleveltraders.cache.RedisTierException;
-import com.nextleveltraders.data.DatabaseUnavailableException;
-import com.nextleveltraders.trading.BusyException;
-import com.nextleveltraders.trading.FieldError;
-import com.nextleveltraders.trading.TradingException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
@@ -31,34 +28,51 @@ import org.slf4j.LoggerFactory;
  * Turns every failure into a problem response: the caller's mistakes into 4xx naming the field,
  * unreachable dependencies into 503 with Retry-After, and only true defects into 500 (logged).
  * It also renders the statuses Armeria produces itself (404, 405, 413...) as problems. The gateway
- * uses it too, so that its own refusals look like the instances'.
+ * uses it too, so that its own refusals look like the instances'. The failures of a server's own
+ * domain (the API's trading and database errors) are mapped by the {@link DomainProblems} it passes.
  */
 public final class ErrorMapping implements ServerErrorHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(ErrorMapping.class);
 
-    private final Duration retryAfter;
+    /** A server's own failures as problems; empty for a failure it does not know. */
+    @FunctionalInterface
+    public interface DomainProblems {
 
-    /** @param retryAfter what a 503 tells the client to wait */
-    public ErrorMapping(Duration retryAfter) {
-        this.retryAfter = retryAfter;
+        /** No failures of its own: everything is mapped here or is a defect. */
+        DomainProblems NONE = (cause, retryAfter) -> Optional.empty();
+
+        /**
+         * @param cause      the failure, unwrapped from completion and execution wrappers
+         * @param retryAfter what a 503 tells the client to wait
+         */
+        Optional<AggregatedHttpResponse> toResponse(Throwable cause, Duration retryAfter);
     }
 
-    AggregatedHttpResponse toResponse(Throwable failure) {
+    private final Duration retryAfter;
+    private final DomainProblems domain;
+
+    /**
+     * @param retryAfter what a 503 tells the client to wait
+     * @param domain     the failures of the server's own domain, tried before the HTTP-level ones
+     */
+    public ErrorMapping(Duration retryAfter, DomainProblems domain) {
+        this.retryAfter = retryAfter;
+        this.domain = domain;
+    }
+
+    public AggregatedHttpResponse toResponse(Throwable failure) {
         Throwable cause = unwrap(failure);
+        Optional<AggregatedHttpResponse> own = domain.toResponse(cause, retryAfter);
+        if (own.isPresent()) {
+            return own.get();
+        }
         return switch (cause) {
             case ContentTooLargeException e -> Problems.of(HttpStatus.REQUEST_ENTITY_TOO_LARGE,
                     "body-too-large", "the request body is too large", List.of());
             case HttpStatusException e -> Problems.of(e.httpStatus(),
                     "http-" + e.httpStatus().code(), e.httpStatus().reasonPhrase(), List.of());
-            case TradingException e -> Problems.of(status(e.kind()), e.type(), e.getMessage(), e.errors());
-            case ApiException e -> Problems.of(e.status(), e.type(), e.getMessage(), e.errors());
-            case DatabaseUnavailableException e -> {
-                LOG.warn("database unavailable: {}", e.getMessage());
-                yield Problems.unavailable("the database is unavailable; retry later", retryAfter);
-            }
-            case BusyException e -> Problems.unavailable("the instance is busy: " + e.getMessage() + "; retry later",
-                    retryAfter);
+            case HttpProblem e -> Problems.of(e.status(), e.type(), e.getMessage(), e.errors());
             case RequestTimeoutException e -> Problems.unavailable("the request took too long; retry later", retryAfter);
             case RedisTierException e -> {
                 LOG.warn("redis unavailable: {}", e.getMessage());
@@ -67,10 +81,10 @@ public final class ErrorMapping implements ServerErrorHandler {
             case StreamConstraintsException e -> Problems.of(HttpStatus.BAD_REQUEST, "malformed-json",
                     "the JSON body exceeds a parser limit: " + e.getOriginalMessage(), List.of());
             case UnrecognizedPropertyException e -> Problems.of(HttpStatus.BAD_REQUEST, "unknown-field",
-                    "unknown field '" + path(e) + "'", List.of(new FieldError(path(e), "unknown field")));
+                    "unknown field '" + path(e) + "'", List.of(new FieldProblem(path(e), "unknown field")));
             case JsonMappingException e when !e.getPath().isEmpty() -> Problems.of(HttpStatus.BAD_REQUEST,
                     "invalid-type", path(e) + ": has the wrong type or format",
-                    List.of(new FieldError(path(e), "has the wrong type or format")));
+                    List.of(new FieldProblem(path(e), "has the wrong type or format")));
             case JsonProcessingException e -> Problems.of(HttpStatus.BAD_REQUEST, "malformed-json",
                     "the body is not a valid JSON object: " + e.getOriginalMessage(), List.of());
             default -> {
@@ -103,15 +117,6 @@ public final class ErrorMapping implements ServerErrorHandler {
             default -> "http-" + status.code();
         };
         return Problems.of(status, type, detail, List.of());
-    }
-
-    private static HttpStatus status(TradingException.Kind kind) {
-        return switch (kind) {
-            case BAD_REQUEST -> HttpStatus.BAD_REQUEST;
-            case UNPROCESSABLE -> HttpStatus.UNPROCESSABLE_ENTITY;
-            case NOT_FOUND -> HttpStatus.NOT_FOUND;
-            case CONFLICT -> HttpStatus.CONFLICT;
-        };
     }
 
     private static String path(JsonMappingException e) {

@@ -1,9 +1,9 @@
 package com.nextleveltraders.trading;
 
 /** Checks on client text before it is stored or compared. */
-final class Text {
+final class ClientText {
 
-    private Text() {
+    private ClientText() {
     }
 
     /** Well formed (see {@link #isWellFormed}) and without C0 or C1 control characters. */

@@ -3,9 +3,9 @@ package com.nextleveltraders.config;
 import java.util.Objects;
 
 /** Database connection pooling and sharding: {@code database}. */
-public record Database(DbPool pool, Sharding sharding) {
+public record DatabaseSettings(DbPool pool, Sharding sharding) {
 
-    public Database {
+    public DatabaseSettings {
         Objects.requireNonNull(pool, "pool");
         Objects.requireNonNull(sharding, "sharding");
     }

@@ -1,4 +1,4 @@
-package com.nextleveltraders.data;
+package com.nextleveltraders.cache;
 
 import java.util.Optional;
 

@@ -4,11 +4,11 @@ import java.time.Duration;
 import java.util.Locale;
 
 /** How figures are written in decisions' reasons. */
-final class Text {
+final class ReasonFigures {
 
     private static final long SECONDS_PER_MINUTE = 60;
 
-    private Text() {
+    private ReasonFigures() {
     }
 
     /** {@code 5m}, {@code 2m30s}, {@code 42s}, {@code 500ms}, {@code 0s}: whole seconds from a second up. */

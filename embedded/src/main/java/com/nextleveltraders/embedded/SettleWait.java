@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 
 /** Bounded waits for a distributed state to settle, failing with what was still missing at the end. */
-final class Polling {
+final class SettleWait {
 
     private static final long INTERVAL_MS = 100;
 
@@ -14,7 +14,7 @@ final class Polling {
         String pending() throws IOException;
     }
 
-    private Polling() {
+    private SettleWait() {
     }
 
     /** Polls {@code check} until it passes; throws after {@code timeout}. A failed connection counts as pending. */
