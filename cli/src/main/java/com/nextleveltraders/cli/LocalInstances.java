@@ -167,7 +167,7 @@ final class LocalInstances implements InstanceProvider, AutoCloseable {
         command.add(HEAP);
         command.add("-Dnlt.dataDir=" + dataDir); // names the data dir, so that leftovers can be told apart
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        command.add(ChildClasspath.of("nlt-api"));
         command.add(ApiMain.class.getName());
         for (Path file : files) {
             command.add("--config");

@@ -270,7 +270,7 @@ final class LocalPlatform implements AutoCloseable {
         command.add(GATEWAY_HEAP);
         command.add("-Dnlt.dataDir=" + dataDir);
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        command.add(ChildClasspath.of("nlt-gateway"));
         command.add(GatewayMain.class.getName());
         for (Path file : files) {
             command.add("--config");

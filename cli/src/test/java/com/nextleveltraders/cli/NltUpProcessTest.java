@@ -37,6 +37,10 @@ class NltUpProcessTest {
         String email = "persist-" + UUID.randomUUID() + "@example.com";
 
         UpProcess.Started first = UpProcess.start(dataDir, port);
+        // The gateway's JVM carries only what its module graph allows: no JDBC driver, pool or migrations.
+        String gatewayCommand = commandLine(dataDir.resolve("run").resolve("gateway.pid"));
+        assertThat(gatewayCommand).contains("armeria").doesNotContain("postgresql").doesNotContain("HikariCP")
+                .doesNotContain("flyway").doesNotContain("/data/target").doesNotContain("nlt-data");
         assertThat(post(base + "/api/users", "{\"email\":\"" + email + "\",\"password\":\"correct horse battery\","
                 + "\"displayName\":\"P\"}").statusCode()).isEqualTo(201);
         String token = login(base, email);
@@ -60,6 +64,13 @@ class NltUpProcessTest {
         assertThat(third.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
         awaitNoProcessNaming(dataDir, Duration.ofSeconds(5));
         deleteTree(dataDir);
+    }
+
+    /** The command line of the process whose pid {@code pidFile} holds, from /proc. */
+    private static String commandLine(Path pidFile) throws IOException {
+        String pid = Files.readString(pidFile).strip();
+        return new String(Files.readAllBytes(Path.of("/proc", pid, "cmdline")), java.nio.charset.StandardCharsets.UTF_8)
+                .replace('\0', ' ');
     }
 
     private static void deleteTree(Path root) throws IOException {
