@@ -18,7 +18,6 @@ import com.nextleveltraders.embedded.ReplicaOptions;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;

@@ -4,17 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class K8sExportTest {
 
@@ -22,8 +18,6 @@ class K8sExportTest {
     private static final List<String> FILES =
             List.of("deployment.yaml", "service.yaml", "pdb.yaml", "hpa.yaml", "kustomization.yaml");
 
-    record Run(int exitCode, String out, String err) {
-    }
 
     @TempDir
     Path dir;
@@ -31,7 +25,7 @@ class K8sExportTest {
     @Test
     void defaultsGiveManifestsKubernetesAcceptsWithTheStrategysValues() throws Exception {
         Path out = dir.resolve("new/k8s");
-        Run run = run("k8s", "export", out.toString());
+        NltCommand.Result run = NltCommand.inProcess("k8s", "export", out.toString());
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("kubectl apply -k " + out);
         try (var files = Files.list(out)) {
@@ -107,7 +101,7 @@ class K8sExportTest {
                   api: { port: 9090, region: europe-west3-a }
                 """);
         Path out = dir.resolve("k8s");
-        Run run = run("k8s", "export", out.toString(), "--config", config.toString(), "--image",
+        NltCommand.Result run = NltCommand.inProcess("k8s", "export", out.toString(), "--config", config.toString(), "--image",
                 "registry.example.com/nlt/api:2.0.1", "--namespace", "trading");
         assertThat(run.exitCode()).as(run.err()).isZero();
 
@@ -187,13 +181,13 @@ class K8sExportTest {
     @Test
     void anEarlierExportIsReplacedButAnythingElseInDirIsRefused() throws Exception {
         Path out = dir.resolve("k8s");
-        assertThat(run("k8s", "export", out.toString()).exitCode()).isZero();
-        Run again = run("k8s", "export", out.toString(), "--namespace", "other");
+        assertThat(NltCommand.inProcess("k8s", "export", out.toString()).exitCode()).isZero();
+        NltCommand.Result again = NltCommand.inProcess("k8s", "export", out.toString(), "--namespace", "other");
         assertThat(again.exitCode()).as(again.err()).isZero();
         assertThat(read(out, "hpa.yaml").at("/metadata/namespace").asText()).isEqualTo("other");
 
         Files.writeString(out.resolve("notes.txt"), "mine");
-        Run refused = run("k8s", "export", out.toString(), "--namespace", "third");
+        NltCommand.Result refused = NltCommand.inProcess("k8s", "export", out.toString(), "--namespace", "third");
         assertThat(refused.exitCode()).isEqualTo(2);
         assertThat(refused.err()).contains("notes.txt").contains("not an earlier `nlt k8s export`");
         assertThat(read(out, "hpa.yaml").at("/metadata/namespace").asText()).isEqualTo("other");
@@ -201,7 +195,7 @@ class K8sExportTest {
         Path foreign = dir.resolve("theirs");
         Files.createDirectories(foreign);
         Files.writeString(foreign.resolve("kustomization.yaml"), "resources: [app.yaml]\n");
-        Run notOurs = run("k8s", "export", foreign.toString());
+        NltCommand.Result notOurs = NltCommand.inProcess("k8s", "export", foreign.toString());
         assertThat(notOurs.exitCode()).isEqualTo(2);
         assertThat(notOurs.err()).contains("did not write");
         assertThat(Files.readString(foreign.resolve("kustomization.yaml"))).isEqualTo("resources: [app.yaml]\n");
@@ -210,12 +204,12 @@ class K8sExportTest {
     @Test
     void aSymbolicLinkInDirIsNotFollowed() throws Exception {
         Path out = dir.resolve("k8s");
-        assertThat(run("k8s", "export", out.toString()).exitCode()).isZero();
+        assertThat(NltCommand.inProcess("k8s", "export", out.toString()).exitCode()).isZero();
         Path victim = dir.resolve("victim.yaml");
         Files.writeString(victim, "precious\n");
         Files.delete(out.resolve("deployment.yaml"));
         Files.createSymbolicLink(out.resolve("deployment.yaml"), victim);
-        Run run = run("k8s", "export", out.toString());
+        NltCommand.Result run = NltCommand.inProcess("k8s", "export", out.toString());
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("deployment.yaml");
         assertThat(Files.readString(victim)).isEqualTo("precious\n");
@@ -225,7 +219,7 @@ class K8sExportTest {
     void dirThatIsAFileIsRefusedWithExitTwo() throws Exception {
         Path file = dir.resolve("manifests");
         Files.writeString(file, "not a directory\n");
-        Run run = run("k8s", "export", file.toString());
+        NltCommand.Result run = NltCommand.inProcess("k8s", "export", file.toString());
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains(file.toString()).contains("is not a directory");
         assertThat(Files.readString(file)).isEqualTo("not a directory\n");
@@ -234,16 +228,16 @@ class K8sExportTest {
     @Test
     void badCommandLinesAreRefusedWithExitTwoAndWriteNothing() {
         Path out = dir.resolve("k8s");
-        Run unknown = run("k8s", "export", out.toString(), "--replicas", "5");
+        NltCommand.Result unknown = NltCommand.inProcess("k8s", "export", out.toString(), "--replicas", "5");
         assertThat(unknown.exitCode()).isEqualTo(2);
         assertThat(unknown.err()).contains("--replicas");
-        Run missing = run("k8s", "export");
+        NltCommand.Result missing = NltCommand.inProcess("k8s", "export");
         assertThat(missing.exitCode()).isEqualTo(2);
         assertThat(missing.err()).contains("DIR");
-        Run namespace = run("k8s", "export", out.toString(), "--namespace", "Not_A_Namespace");
+        NltCommand.Result namespace = NltCommand.inProcess("k8s", "export", out.toString(), "--namespace", "Not_A_Namespace");
         assertThat(namespace.exitCode()).isEqualTo(2);
         assertThat(namespace.err()).contains("--namespace");
-        Run image = run("k8s", "export", out.toString(), "--image", "api:1\nkind: Secret");
+        NltCommand.Result image = NltCommand.inProcess("k8s", "export", out.toString(), "--image", "api:1\nkind: Secret");
         assertThat(image.exitCode()).isEqualTo(2);
         assertThat(image.err()).contains("--image");
         assertThat(out).doesNotExist();
@@ -254,16 +248,16 @@ class K8sExportTest {
         Path out = dir.resolve("k8s");
         Path config = dir.resolve("bad.yaml");
         Files.writeString(config, "scaling:\n  minInstances: 5\n  maxInstances: 4\n");
-        Run invalid = run("k8s", "export", out.toString(), "--config", config.toString());
+        NltCommand.Result invalid = NltCommand.inProcess("k8s", "export", out.toString(), "--config", config.toString());
         assertThat(invalid.exitCode()).isEqualTo(2);
         assertThat(invalid.err()).contains("scaling.maxInstances");
 
         Files.writeString(config, "autoScaling:\n  scaleUp:\n    cpu:\n      treshold: 60\n");
-        Run unknownKey = run("k8s", "export", out.toString(), "--config", config.toString());
+        NltCommand.Result unknownKey = NltCommand.inProcess("k8s", "export", out.toString(), "--config", config.toString());
         assertThat(unknownKey.exitCode()).isEqualTo(2);
         assertThat(unknownKey.err()).contains("autoScaling.scaleUp.cpu.treshold");
 
-        assertThat(run("k8s", "export", out.toString(), "--config", dir.resolve("missing.yaml").toString()).exitCode())
+        assertThat(NltCommand.inProcess("k8s", "export", out.toString(), "--config", dir.resolve("missing.yaml").toString()).exitCode())
                 .isEqualTo(2);
         assertThat(out).doesNotExist();
     }
@@ -279,7 +273,7 @@ class K8sExportTest {
                   scaleDown:
                     memory: { threshold: 40, duration: 2h, decrement: 1 }
                 """);
-        Run run = run("k8s", "export", out.toString(), "--config", config.toString());
+        NltCommand.Result run = NltCommand.inProcess("k8s", "export", out.toString(), "--config", config.toString());
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("scaling.regions[1]").contains("autoScaling.scaleDown.memory.duration")
                 .contains("1h");
@@ -300,21 +294,4 @@ class K8sExportTest {
         return YAML.readTree(Files.readString(dir.resolve(name)));
     }
 
-    private static Run run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
-        ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(outBytes, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
-            CommandLine commandLine = new CommandLine(new Nlt());
-            commandLine.setExitCodeExceptionMapper(e -> Nlt.USAGE);
-            int code = commandLine.execute(args);
-            return new Run(code, outBytes.toString(StandardCharsets.UTF_8), errBytes.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package com.nextleveltraders.cli;
 
+import static com.nextleveltraders.cli.NltCommand.deleteTree;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -13,7 +14,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -73,18 +73,13 @@ class NltUpProcessTest {
                 .replace('\0', ' ');
     }
 
-    private static void deleteTree(Path root) throws IOException {
-        try (var paths = Files.walk(root)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        }
-    }
 
     @Test
     void anInvalidConfigurationStartsNothingAndExitsWithTwo() throws Exception {
         Path dataDir = Files.createTempDirectory("nlt-bad-config-");
         Path config = dataDir.resolve("bad.yaml");
         Files.writeString(config, "database:\n  pool:\n    min: 5\n    max: 3\n");
-        Process process = new ProcessBuilder(javaCommand("up", "--data-dir", dataDir.resolve("data").toString(),
+        Process process = new ProcessBuilder(NltCommand.javaCommand("up", "--data-dir", dataDir.resolve("data").toString(),
                 "--config", config.toString())).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -98,7 +93,7 @@ class NltUpProcessTest {
     void aTakenPortIsRefusedBeforeAnythingStarts() throws Exception {
         Path dataDir = Files.createTempDirectory("nlt-taken-port-");
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            Process process = new ProcessBuilder(javaCommand("up", "--data-dir", dataDir.resolve("data").toString(),
+            Process process = new ProcessBuilder(NltCommand.javaCommand("up", "--data-dir", dataDir.resolve("data").toString(),
                     "--port", Integer.toString(taken.getLocalPort()))).redirectErrorStream(true).start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -110,12 +105,6 @@ class NltUpProcessTest {
         }
     }
 
-    static List<String> javaCommand(String... args) {
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
-                "-cp", System.getProperty("java.class.path"), "com.nextleveltraders.cli.Nlt"));
-        command.addAll(List.of(args));
-        return command;
-    }
 
     /** Polls until no process's command line names the data dir, or fails naming the leftovers. */
     private static void awaitNoProcessNaming(Path dataDir, Duration within) throws InterruptedException {

@@ -1,13 +1,11 @@
 package com.nextleveltraders.cli;
 
-import static com.nextleveltraders.cli.ShardsStatusProcessTest.deleteTree;
-import static com.nextleveltraders.cli.ShardsStatusProcessTest.nlt;
+import static com.nextleveltraders.cli.NltCommand.deleteTree;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.nextleveltraders.cli.ShardsStatusProcessTest.Run;
 import com.nextleveltraders.data.BucketMover;
 import com.nextleveltraders.embedded.FreePorts;
 import java.io.BufferedReader;
@@ -141,7 +139,7 @@ class RebalanceKillProcessTest {
                 config = testConfig(dataDir);
                 launcher = UpProcess.start(dir, port, "--config", config.toString()).process();
                 trading = trade(base);
-                Run add = nlt("shards", "add", "--data-dir", dir.toString());
+                NltCommand.Result add = NltCommand.process("shards", "add", "--data-dir", dir.toString());
                 assertThat(add.exitCode()).as(add.output()).isZero();
                 catalog = Catalog.of(dir);
             } catch (Exception | AssertionError e) {
@@ -158,7 +156,7 @@ class RebalanceKillProcessTest {
 
         @Override
         public void close() throws IOException, InterruptedException {
-            stop(launcher);
+            NltCommand.stop(launcher);
             deleteTree(dataDir);
         }
     }
@@ -200,9 +198,9 @@ class RebalanceKillProcessTest {
     }
 
     private static void rebalanceToTheEnd(Path dir) throws Exception {
-        Run finish = null;
+        NltCommand.Result finish = null;
         for (int attempt = 0; attempt < 10; attempt++) {
-            finish = nlt("shards", "rebalance", "--threshold", "0", "--data-dir", dir.toString());
+            finish = NltCommand.process("shards", "rebalance", "--threshold", "0", "--data-dir", dir.toString());
             // 2: a killed mover's session may still hold the move lock for a moment.
             if (finish.exitCode() != 2) {
                 break;
@@ -315,18 +313,10 @@ class RebalanceKillProcessTest {
         }
     }
 
-    private static void stop(Process launcher) throws InterruptedException {
-        if (launcher != null && launcher.isAlive()) {
-            launcher.destroy();
-            if (!launcher.waitFor(60, TimeUnit.SECONDS)) {
-                launcher.destroyForcibly();
-            }
-        }
-    }
 
     /** Starts `nlt shards rebalance` and returns it once it has printed its first line. */
     private static Process startRebalance(Path dir) throws Exception {
-        Process mover = new ProcessBuilder(NltUpProcessTest.javaCommand("shards", "rebalance", "--threshold", "0",
+        Process mover = new ProcessBuilder(NltCommand.javaCommand("shards", "rebalance", "--threshold", "0",
                 "--data-dir", dir.toString())).redirectErrorStream(true).start();
         CompletableFuture<Boolean> started = new CompletableFuture<>();
         Thread.ofPlatform().daemon().start(() -> {

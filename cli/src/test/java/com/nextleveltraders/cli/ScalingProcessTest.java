@@ -224,7 +224,7 @@ class ScalingProcessTest {
         Instant deadline = Instant.now().plusSeconds(120);
         JsonNode last = null;
         while (Instant.now().isBefore(deadline)) {
-            Process status = new ProcessBuilder(NltUpProcessTest.javaCommand("scale", "status", "--json",
+            Process status = new ProcessBuilder(NltCommand.javaCommand("scale", "status", "--json",
                     "--data-dir", dataDir.toString())).redirectError(ProcessBuilder.Redirect.DISCARD).start();
             String out = new String(status.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (status.waitFor() == 0) {

@@ -1,13 +1,11 @@
 package com.nextleveltraders.cli;
 
-import static com.nextleveltraders.cli.ShardsStatusProcessTest.deleteTree;
-import static com.nextleveltraders.cli.ShardsStatusProcessTest.nlt;
+import static com.nextleveltraders.cli.NltCommand.deleteTree;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.nextleveltraders.cli.ShardsStatusProcessTest.Run;
 import com.nextleveltraders.embedded.FreePorts;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -44,7 +42,7 @@ class ShardsAddProcessTest {
                 assertThat(register("http://127.0.0.1:" + port)).isEqualTo(201);
             }
 
-            Run add = nlt("shards", "add", "--data-dir", dataDir.toString());
+            NltCommand.Result add = NltCommand.process("shards", "add", "--data-dir", dataDir.toString());
             assertThat(add.exitCode()).as(add.output()).isZero();
             assertThat(add.output()).contains("shard 3 added (primary 127.0.0.1:")
                     .contains("it owns no bucket yet: run `nlt shards rebalance`");
@@ -60,7 +58,7 @@ class ShardsAddProcessTest {
             assertThat(third.get("primaryUp").asBoolean()).isTrue();
             assertThat(third.get("replicaUp").asBoolean()).isTrue();
 
-            Run rebalance = nlt("shards", "rebalance", "--threshold", "0", "--data-dir", dataDir.toString());
+            NltCommand.Result rebalance = NltCommand.process("shards", "rebalance", "--threshold", "0", "--data-dir", dataDir.toString());
             assertThat(rebalance.exitCode()).as(rebalance.output()).isZero();
             JsonNode after = status(dataDir);
             assertThat(after.get(2).get("buckets").asInt()).as(rebalance.output()).isPositive();
@@ -70,7 +68,7 @@ class ShardsAddProcessTest {
             launcher.destroy();
             assertThat(launcher.waitFor(60, TimeUnit.SECONDS)).isTrue();
             // The run file stays, but nobody takes the request.
-            Run unanswered = nlt("shards", "add", "--data-dir", dataDir.toString());
+            NltCommand.Result unanswered = NltCommand.process("shards", "add", "--data-dir", dataDir.toString());
             assertThat(unanswered.exitCode()).as(unanswered.output()).isEqualTo(2);
             assertThat(unanswered.output()).contains("did not take the request")
                     .contains("`nlt up --data-dir " + dataDir + "` must be running");
@@ -93,7 +91,7 @@ class ShardsAddProcessTest {
             // any shard server starts. (The catalog's own server stands for the external one here.)
             JsonNode catalog = new ObjectMapper(new YAMLFactory()).readTree(dataDir.resolve("run")
                     .resolve(LocalPlatform.SERVERS_FILE).toFile()).get("platform").get("postgres");
-            Run external = nlt("shards", "add", "--port", catalog.get("port").asText(), "--database",
+            NltCommand.Result external = NltCommand.process("shards", "add", "--port", catalog.get("port").asText(), "--database",
                     catalog.get("database").asText(), "--data-dir", dataDir.toString());
             assertThat(external.exitCode()).as(external.output()).isZero();
             assertThat(external.output()).contains("shard 4");
@@ -101,18 +99,13 @@ class ShardsAddProcessTest {
             assertThat(launcher.waitFor(60, TimeUnit.SECONDS)).isTrue();
             Path four = dataDir.resolve("four-shards.yaml");
             Files.writeString(four, "database:\n  sharding: { shards: 4 }\n");
-            Run refused = upThatShouldNotStart(dataDir, four);
+            NltCommand.Result refused = upThatShouldNotStart(dataDir, four);
             assertThat(refused.exitCode()).as(refused.output()).isEqualTo(2);
             assertThat(refused.output()).contains("shard 4 is already registered on 127.0.0.1:"
                     + catalog.get("port").asText() + "/" + catalog.get("database").asText());
             assertThat(dataDir.resolve("shard-4")).doesNotExist();
         } finally {
-            if (launcher != null && launcher.isAlive()) {
-                launcher.destroy();
-                if (!launcher.waitFor(60, TimeUnit.SECONDS)) {
-                    launcher.destroyForcibly();
-                }
-            }
+            NltCommand.stop(launcher);
             deleteTree(dataDir);
         }
     }
@@ -121,7 +114,7 @@ class ShardsAddProcessTest {
     void aDataDirWithoutAPlatformExitsWithTwo() throws Exception {
         Path empty = Files.createTempDirectory(Path.of("/tmp"), "nlt-shards-add-empty-");
         try {
-            Run run = nlt("shards", "add", "--data-dir", empty.toString());
+            NltCommand.Result run = NltCommand.process("shards", "add", "--data-dir", empty.toString());
             assertThat(run.exitCode()).as(run.output()).isEqualTo(2);
             assertThat(run.output()).contains("no platform runs on " + empty).contains("nlt up --data-dir");
             assertThat(empty.resolve("run")).doesNotExist();
@@ -134,9 +127,9 @@ class ShardsAddProcessTest {
      * `nlt up` expected to refuse: its output goes to a file (a platform that does start never
      * closes its output), and one that is still running after two minutes is stopped and failed.
      */
-    private static Run upThatShouldNotStart(Path dataDir, Path config) throws Exception {
+    private static NltCommand.Result upThatShouldNotStart(Path dataDir, Path config) throws Exception {
         Path log = Files.createTempFile(dataDir, "refused-up-", ".log");
-        Process up = new ProcessBuilder(NltUpProcessTest.javaCommand("up", "--data-dir", dataDir.toString(), "--port",
+        Process up = new ProcessBuilder(NltCommand.javaCommand("up", "--data-dir", dataDir.toString(), "--port",
                 Integer.toString(FreePorts.pick()), "--config", config.toString()))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         if (!up.waitFor(120, TimeUnit.SECONDS)) {
@@ -146,11 +139,11 @@ class ShardsAddProcessTest {
             }
             throw new AssertionError("nlt up was still running after 120 s:\n" + Files.readString(log));
         }
-        return new Run(up.exitValue(), Files.readString(log));
+        return new NltCommand.Result(up.exitValue(), Files.readString(log), "");
     }
 
     private static JsonNode status(Path dataDir) throws Exception {
-        Run json = nlt("shards", "status", "--json", "--data-dir", dataDir.toString());
+        NltCommand.Result json = NltCommand.process("shards", "status", "--json", "--data-dir", dataDir.toString());
         assertThat(json.exitCode()).as(json.output()).isZero();
         return new ObjectMapper().readTree(json.output()).get("shards");
     }

@@ -1,15 +1,14 @@
 package com.nextleveltraders.cli;
 
+import static com.nextleveltraders.cli.NltCommand.deleteTree;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -53,7 +52,7 @@ class ShardsStatusProcessTest {
                         + "\"quantity\":\"2\"}").statusCode()).isEqualTo(201);
             }
 
-            Run json = nlt("shards", "status", "--json", "--data-dir", dataDir.toString());
+            NltCommand.Result json = NltCommand.process("shards", "status", "--json", "--data-dir", dataDir.toString());
             assertThat(json.exitCode()).as(json.output()).isZero();
             JsonNode report = new ObjectMapper().readTree(json.output());
             JsonNode shards = report.get("shards");
@@ -79,7 +78,7 @@ class ShardsStatusProcessTest {
             assertThat(report.get("skewThreshold").asDouble()).isEqualTo(0.10);
             assertThat(report.get("rebalancingAdvised").isBoolean()).isTrue();
 
-            Run table = nlt("shards", "status", "--data-dir", dataDir.toString(), "--threshold", "5");
+            NltCommand.Result table = NltCommand.process("shards", "status", "--data-dir", dataDir.toString(), "--threshold", "5");
             assertThat(table.exitCode()).as(table.output()).isZero();
             assertThat(table.output()).startsWith("shard  state ")
                     .contains("2 shard(s), 2 primaries and 2 of 2 replica(s) up; 1024 buckets, " + USERS + " users, "
@@ -88,38 +87,24 @@ class ShardsStatusProcessTest {
 
             launcher.destroy(); // SIGTERM: the platform stops, its run file stays
             assertThat(launcher.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            Run stopped = nlt("shards", "status", "--data-dir", dataDir.toString());
+            NltCommand.Result stopped = NltCommand.process("shards", "status", "--data-dir", dataDir.toString());
             assertThat(stopped.exitCode()).isEqualTo(2);
             assertThat(stopped.output()).contains("the platform on " + dataDir + " is not running: the catalog (")
                     .contains("does not answer");
         } finally {
-            if (launcher != null && launcher.isAlive()) {
-                launcher.destroy();
-                if (!launcher.waitFor(60, TimeUnit.SECONDS)) {
-                    launcher.destroyForcibly();
-                }
-            }
+            NltCommand.stop(launcher);
             deleteTree(dataDir);
         }
     }
 
     @Test
     void aDataDirWithoutAPlatformExitsWithTwo() throws Exception {
-        Run run = nlt("shards", "status", "--data-dir", "/nonexistent");
+        NltCommand.Result run = NltCommand.process("shards", "status", "--data-dir", "/nonexistent");
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.output()).contains("no platform runs on /nonexistent: /nonexistent/run/servers.yaml is missing;"
                 + " start one with `nlt up --data-dir /nonexistent`");
     }
 
-    record Run(int exitCode, String output) {
-    }
-
-    static Run nlt(String... args) throws Exception {
-        Process process = new ProcessBuilder(NltUpProcessTest.javaCommand(args)).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return new Run(process.exitValue(), output);
-    }
 
     private String login(String base, String email) throws Exception {
         HttpResponse<String> session = post(base + "/api/sessions", null, "{\"email\":\"" + email
@@ -139,9 +124,4 @@ class ShardsStatusProcessTest {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    static void deleteTree(Path root) throws IOException {
-        try (var paths = Files.walk(root)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        }
-    }
 }

@@ -30,7 +30,7 @@ final class UpProcess {
         List<String> args = new ArrayList<>(List.of("up", "--data-dir", dataDir.toString(), "--port",
                 Integer.toString(port)));
         args.addAll(List.of(more));
-        Process process = new ProcessBuilder(NltUpProcessTest.javaCommand(args.toArray(String[]::new)))
+        Process process = new ProcessBuilder(NltCommand.javaCommand(args.toArray(String[]::new)))
                 .redirectErrorStream(true).start();
         List<String> output = Collections.synchronizedList(new ArrayList<>());
         CompletableFuture<Boolean> up = new CompletableFuture<>();

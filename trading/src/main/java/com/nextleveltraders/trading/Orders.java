@@ -2,7 +2,6 @@ package com.nextleveltraders.trading;
 
 import com.nextleveltraders.config.PlatformConfig;
 import com.nextleveltraders.data.Database;
-import com.nextleveltraders.data.Transactions;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

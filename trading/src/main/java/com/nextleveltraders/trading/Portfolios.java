@@ -1,7 +1,6 @@
 package com.nextleveltraders.trading;
 
 import com.nextleveltraders.data.Database;
-import com.nextleveltraders.data.Transactions;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.sql.PreparedStatement;
