@@ -38,16 +38,11 @@ LAT_CONNECTIONS="${LAT_CONNECTIONS:-4}"
 LAT_PAUSE_MS="${LAT_PAUSE_MS:-5}"
 AIM_RATIO="${AIM_RATIO:-0.95}"
 AIM_P99_MS="${AIM_P99_MS:-1}"
-for name in ROUNDS DURATION WARMUP THREADS CONNECTIONS LAT_CONNECTIONS LAT_PAUSE_MS; do
-  [[ "${!name}" =~ ^[0-9]+$ ]] || { echo "gateway.sh: $name must be a whole number, not '${!name}'" >&2; exit 2; }
-done
+source "$root/bench/lib.sh"
+require_whole_numbers ROUNDS DURATION WARMUP THREADS CONNECTIONS LAT_CONNECTIONS LAT_PAUSE_MS
 [ "$ROUNDS" -ge 1 ] && [ "$DURATION" -ge 1 ] && [ "$CONNECTIONS" -ge "$THREADS" ] && [ "$LAT_CONNECTIONS" -ge 1 ] \
   || { echo "gateway.sh: needs ROUNDS >= 1, DURATION >= 1, CONNECTIONS >= THREADS, LAT_CONNECTIONS >= 1" >&2; exit 2; }
 
-say() { printf '== %s\n' "$*"; }
-die() { printf 'gateway.sh: %s\n' "$*" >&2; exit 1; }
-now_ns() { date +%s%N; }
-seconds_since() { awk -v a="$1" -v b="$(now_ns)" 'BEGIN { printf "%.1f", (b - a) / 1e9 }'; }
 run_started=$(now_ns)
 
 # --- tools: Debian's haproxy and wrk
@@ -70,13 +65,6 @@ tmp="$(mktemp -d /tmp/nlt-gateway-bench.XXXXXX)"
 chmod 755 "$tmp" # PostgreSQL runs as user postgres and must reach its data dir inside
 launcher=""
 haproxy_pid=""
-stop_pid() { # pid, seconds to wait after SIGTERM before SIGKILL
-  local pid="$1" waited=0
-  kill -TERM "$pid" 2>/dev/null || return 0
-  while kill -0 "$pid" 2>/dev/null && [ "$waited" -lt $(($2 * 10)) ]; do sleep 0.1; waited=$((waited + 1)); done
-  kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
 cleanup() {
   [ -n "$haproxy_pid" ] && stop_pid "$haproxy_pid" 5
   [ -n "$launcher" ] && stop_pid "$launcher" 60 # after a SIGKILL its servers' watchdogs stop them
@@ -85,17 +73,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() {
-  local port
-  for _ in $(seq 1 50); do
-    port=$((20000 + RANDOM % 40000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      echo "$port"
-      return 0
-    fi
-  done
-  return 1
-}
 
 # --- the machine, and whether someone else is using it
 cores="$(nproc)"

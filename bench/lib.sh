@@ -1,5 +1,41 @@
-# Shared by bench/ratelimit.sh and bench/portfolio.sh (sourced; needs $root): the launcher's JDK,
-# a build of the bench module with the platform modules it uses, and a java that runs it.
+# Shared by the benchmark scripts (sourced; needs $root): the launcher's JDK, a build of the bench
+# module with the platform modules it uses, a java that runs it, and the shell helpers every script
+# that starts processes needs.
+
+bench_name="$(basename "$0")"
+say() { printf '== %s\n' "$*"; }
+die() { printf '%s: %s\n' "$bench_name" "$*" >&2; exit 1; }
+now_ns() { date +%s%N; }
+seconds_since() { awk -v a="$1" -v b="$(now_ns)" 'BEGIN { printf "%.1f", (b - a) / 1e9 }'; }
+
+# Exits with 2 naming the first of the named variables that is not a whole number.
+require_whole_numbers() {
+  local name
+  for name in "$@"; do
+    [[ "${!name}" =~ ^[0-9]+$ ]] || { echo "$bench_name: $name must be a whole number, not '${!name}'" >&2; exit 2; }
+  done
+}
+
+# A loopback port nothing listens on (a random one, tried up to 50 times).
+free_port() {
+  local port
+  for _ in $(seq 1 50); do
+    port=$((20000 + RANDOM % 40000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "$port"
+      return 0
+    fi
+  done
+  return 1
+}
+
+stop_pid() { # pid, seconds to wait after SIGTERM before SIGKILL
+  local pid="$1" waited=0
+  kill -TERM "$pid" 2>/dev/null || return 0
+  while kill -0 "$pid" 2>/dev/null && [ "$waited" -lt $(($2 * 10)) ]; do sleep 0.1; waited=$((waited + 1)); done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
 
 bench_build() {
   JAVA_HOME="$("$root/nlt" java-home)"

@@ -19,14 +19,8 @@ CLIENTS="${CLIENTS:-32}"
 DURATION="${DURATION:-20}"
 WARMUP="${WARMUP:-5}"
 JIT_WARMUP="${JIT_WARMUP:-60}"
-for name in USERS CLIENTS DURATION WARMUP JIT_WARMUP; do
-  [[ "${!name}" =~ ^[0-9]+$ ]] || { echo "orders.sh: $name must be a whole number, not '${!name}'" >&2; exit 2; }
-done
-
-say() { printf '== %s\n' "$*"; }
-die() { printf 'orders.sh: %s\n' "$*" >&2; exit 1; }
-now_ns() { date +%s%N; }
-seconds_since() { awk -v a="$1" -v b="$(now_ns)" 'BEGIN { printf "%.1f", (b - a) / 1e9 }'; }
+source "$root/bench/lib.sh"
+require_whole_numbers USERS CLIENTS DURATION WARMUP JIT_WARMUP
 
 JAVA_HOME="$("$root/nlt" java-home)" || die "needs a JDK 25 (e.g. /usr/lib/jvm/temurin-25-jdk-amd64) or JAVA_HOME pointing at one"
 export JAVA_HOME
@@ -39,12 +33,7 @@ tmp="$(mktemp -d /tmp/nlt-bench.XXXXXX)"
 chmod 755 "$tmp" # PostgreSQL runs as user postgres and must reach its data dir inside
 launcher=""
 cleanup() {
-  if [ -n "$launcher" ] && kill -0 "$launcher" 2>/dev/null; then
-    kill -TERM "$launcher" 2>/dev/null || true
-    for _ in $(seq 1 60); do kill -0 "$launcher" 2>/dev/null || break; sleep 0.5; done
-    kill -KILL "$launcher" 2>/dev/null || true # its servers' watchdogs then stop them
-    wait "$launcher" 2>/dev/null || true
-  fi
+  [ -n "$launcher" ] && stop_pid "$launcher" 30 # after a SIGKILL its servers' watchdogs stop them
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -88,17 +77,6 @@ if awk -v l="${load_before%% *}" -v n="$cores" 'BEGIN { exit !(l > n / 2) }'; th
     "see 'rest of machine' below" >&2
 fi
 
-free_port() {
-  local port
-  for _ in $(seq 1 50); do
-    port=$((20000 + RANDOM % 40000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      echo "$port"
-      return 0
-    fi
-  done
-  return 1
-}
 port="$(free_port)" || die "no free port found"
 
 # --- nlt up, timed from launch to its "is up" line
