@@ -3,7 +3,6 @@ package com.nextleveltraders.bench;
 import com.nextleveltraders.cache.RedisConnections;
 import com.nextleveltraders.cache.SessionStore;
 import com.nextleveltraders.cache.TieredCache;
-import com.nextleveltraders.config.ConfigLoader;
 import com.nextleveltraders.config.PlatformConfig;
 import com.nextleveltraders.data.Database;
 import com.nextleveltraders.data.Migrations;
@@ -50,13 +49,7 @@ public final class PortfolioReadLoad {
         double writeShare = Double.parseDouble(args[5]);
         try (EmbeddedPostgres postgres = EmbeddedPostgres.start(PostgresOptions.defaults(work.resolve("postgres")));
                 EmbeddedRedis redis = EmbeddedRedis.start(RedisServerOptions.defaults(work.resolve("redis")))) {
-            PlatformConfig config = ConfigLoader.loadYaml("""
-                    redis: { mode: standalone, nodes: [ { host: 127.0.0.1, port: %d, role: master } ] }
-                    platform:
-                      postgres: { port: %d, database: %s, user: %s, passwordFile: "%s" }
-                      redis: { passwordFile: "%s" }
-                    """.formatted(redis.port(), postgres.port(), postgres.database(), postgres.user(),
-                    postgres.passwordFile(), redis.passwordFile()));
+            PlatformConfig config = BenchServers.config(postgres, redis);
             try (Database database = Database.open(config); RedisConnections connections = RedisConnections.open(config)) {
                 Migrations.apply(database);
                 UUID[] ids = seed(database, users);

@@ -3,7 +3,6 @@ package com.nextleveltraders.bench;
 import com.nextleveltraders.cache.RedisConnections;
 import com.nextleveltraders.cache.RedisWritePositions;
 import com.nextleveltraders.cache.WritePositions;
-import com.nextleveltraders.config.ConfigLoader;
 import com.nextleveltraders.config.PlatformConfig;
 import com.nextleveltraders.data.Database;
 import com.nextleveltraders.data.Migrations;
@@ -52,13 +51,7 @@ public final class ReplicaReadLoad {
                 EmbeddedPostgresReplica replica = EmbeddedPostgresReplica.start(
                         ReplicaOptions.of(work.resolve("replica"), primary));
                 EmbeddedRedis redis = EmbeddedRedis.start(RedisServerOptions.defaults(work.resolve("redis")))) {
-            PlatformConfig config = ConfigLoader.loadYaml("""
-                    redis: { mode: standalone, nodes: [ { host: 127.0.0.1, port: %d, role: master } ] }
-                    platform:
-                      postgres: { port: %d, database: %s, user: %s, passwordFile: "%s" }
-                      redis: { passwordFile: "%s" }
-                    """.formatted(redis.port(), primary.port(), primary.database(), primary.user(),
-                    primary.passwordFile(), redis.passwordFile()));
+            PlatformConfig config = BenchServers.config(primary, redis);
             try (Database database = Database.open(config); RedisConnections connections = RedisConnections.open(config)) {
                 Migrations.apply(database, List.of(new RegisteredShard(1, primary.host(), primary.port(),
                         replica.host(), replica.port(), primary.database(), ShardState.ACTIVE)));
