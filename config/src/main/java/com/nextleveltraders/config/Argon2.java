@@ -12,5 +12,10 @@ public record Argon2(int memoryKiB, int iterations, int parallelism, Duration ma
 
     public Argon2 {
         Objects.requireNonNull(maxWait, "maxWait");
+        Ranges.of(Argon2.class)
+                .atLeast("iterations", iterations, 1)
+                .atLeast("parallelism", parallelism, 1)
+                .positive("maxWait", maxWait)
+                .check();
     }
 }

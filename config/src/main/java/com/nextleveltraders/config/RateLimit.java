@@ -8,5 +8,10 @@ public record RateLimit(int requests, Duration period, int burst) {
 
     public RateLimit {
         Objects.requireNonNull(period, "period");
+        Ranges.of(RateLimit.class)
+                .atLeast("requests", requests, 1)
+                .positive("period", period)
+                .atLeast("burst", burst, 1)
+                .check();
     }
 }

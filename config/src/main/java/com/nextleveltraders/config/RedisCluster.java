@@ -28,6 +28,11 @@ public record RedisCluster(
         Objects.requireNonNull(cluster, "cluster");
         Objects.requireNonNull(persistence, "persistence");
         Objects.requireNonNull(durability, "durability");
+        Ranges.of(RedisCluster.class)
+                .distinct("nodes", nodes, node -> node.host() + ":" + node.port(), "same host and port as",
+                        node -> ConfigProblems.quote(node.host() + ":" + node.port()))
+                .positive("commandTimeout", commandTimeout)
+                .check();
     }
 
     /** The node with role master (validation guarantees exactly one outside cluster mode). */
