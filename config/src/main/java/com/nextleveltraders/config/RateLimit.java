@@ -3,7 +3,10 @@ package com.nextleveltraders.config;
 import java.time.Duration;
 import java.util.Objects;
 
-/** Requests allowed per client and {@code period}, plus a burst allowance: {@code loadBalancer.rateLimit}. */
+/**
+ * Requests allowed per client and {@code period}, plus a burst allowance: {@code loadBalancer.rateLimit}, and
+ * {@code platform.authRateLimit} for registration and login.
+ */
 public record RateLimit(int requests, Duration period, int burst) {
 
     public RateLimit {
