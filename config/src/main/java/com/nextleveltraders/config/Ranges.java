@@ -30,8 +30,8 @@ final class Ranges {
 
     // Set while the Binder builds a record from YAML: the record is then built even out of range and its
     // violations land here, so that the records holding it are built too, the rules between fields and records
-    // still run, and one refusal lists every problem under its YAML path. The Binder refuses the whole
-    // configuration if any violation was collected, so such a record never leaves the loader.
+    // still run, and one refusal lists every problem under its YAML path. The Binder reports each violation as a
+    // problem, and a configuration with any problem is refused, so such a record never leaves the loader.
     private static final ScopedValue<List<Violation>> COLLECTING = ScopedValue.newInstance();
 
     private static final int MIN_PORT = 1;
