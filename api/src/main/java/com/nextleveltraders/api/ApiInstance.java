@@ -111,17 +111,17 @@ public final class ApiInstance implements AutoCloseable {
 
     private static ApiInstance start(PlatformConfig config, Clock clock, boolean runFillEngine, Database database,
             RedisConnections redis) {
-        MarketSimulator market = new MarketSimulator(config, clock);
+        MarketSimulator market = new MarketSimulator(config.platform().market(), clock);
         database.useWritePositions(new RedisWritePositions(redis, config.platform().replicaReads().maxLag()));
         database.refreshDirectoryEvery(DIRECTORY_REFRESH);
         Users users = new Users(database, config, clock);
         PortfolioCache portfolioCache = new PortfolioCache(redis, config);
         SessionStore sessions = new SessionStore(redis, config.caching().redis().session(), clock,
                 portfolioCache.tiered(), true);
-        Orders orders = new Orders(database, market, config, clock, portfolioCache);
-        Trades trades = new Trades(database, config);
+        Orders orders = new Orders(database, market, config.query().patterns(), clock, portfolioCache);
+        Trades trades = new Trades(database, config.query().patterns());
         Portfolios portfolios = new Portfolios(database, market, clock, portfolioCache);
-        FillEngine fillEngine = new FillEngine(database, market, config, clock, portfolioCache);
+        FillEngine fillEngine = new FillEngine(database, market, config.platform().engine(), clock, portfolioCache);
         // A failed health check is retried by the balancer after one interval: a fair hint for clients too.
         Duration retryAfter = config.loadBalancer().healthCheck().interval();
         // Blocking JDBC and Redis calls run on virtual threads: since JDK 24 they no longer pin

@@ -144,7 +144,7 @@ class FillEngineTest {
     }
 
     private static MarketSimulator market(TestPlatform platform) {
-        return new MarketSimulator(platform.config, platform.clock);
+        return new MarketSimulator(platform.config.platform().market(), platform.clock);
     }
 
     /** The first quote after {@code from} (within a day of ticks) that satisfies {@code wanted}. */

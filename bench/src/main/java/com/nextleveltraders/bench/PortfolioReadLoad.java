@@ -53,7 +53,7 @@ public final class PortfolioReadLoad {
             try (Database database = Database.open(config); RedisConnections connections = RedisConnections.open(config)) {
                 Migrations.apply(database);
                 UUID[] ids = seed(database, users);
-                MarketSimulator market = new MarketSimulator(config, Clock.systemUTC());
+                MarketSimulator market = new MarketSimulator(config.platform().market(), Clock.systemUTC());
                 Zipf zipf = new Zipf(users, exponent);
                 PortfolioCache cache = new PortfolioCache(connections, config);
                 Portfolios direct = new Portfolios(database, market, Clock.systemUTC(), PortfolioCache.disabled());

@@ -66,7 +66,7 @@ public final class RedisConnections implements AutoCloseable {
     public static RedisConnections open(PlatformConfig config) {
         RedisCluster redis = config.redis();
         var options = redis.options();
-        Duration commandTimeout = config.database().pool().connectionTimeout();
+        Duration commandTimeout = redis.commandTimeout();
         char[] password = config.platform().redis().passwordFile() == null ? null
                 : Secrets.read(config.platform().redis().passwordFile()).toCharArray();
         // The strategy's retryDelayOnFailover is the first reconnect delay; back off from there.

@@ -194,8 +194,10 @@ class AsyncRedisPathTest {
 
     private static PlatformConfig config(EmbeddedRedis redis, Duration commandTimeout) {
         return ConfigLoader.loadYaml("""
-                redis: { mode: standalone, nodes: [ { host: 127.0.0.1, port: %d, role: master } ] }
-                database: { pool: { connectionTimeout: %dms } }
+                redis:
+                  mode: standalone
+                  nodes: [ { host: 127.0.0.1, port: %d, role: master } ]
+                  commandTimeout: %dms
                 platform:
                   redis: { passwordFile: "%s" }
                 """.formatted(redis.port(), commandTimeout.toMillis(), redis.passwordFile()));

@@ -14,5 +14,12 @@ public record ApiServer(String host, int port, DataSize maxRequestBody, String r
         Objects.requireNonNull(maxRequestBody, "maxRequestBody");
         Objects.requireNonNull(region, "region");
         Objects.requireNonNull(instanceId, "instanceId");
+        // 0: any free port, which the instance reports (how `nlt up` starts several on one machine).
+        Ranges.of(ApiServer.class)
+                .notBlank("host", host)
+                .listenPort("port", port)
+                .positive("maxRequestBody", maxRequestBody)
+                .notBlank("instanceId", instanceId)
+                .check();
     }
 }

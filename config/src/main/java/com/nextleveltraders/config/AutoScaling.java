@@ -18,5 +18,9 @@ public record AutoScaling(ScaleUpRules scaleUp, ScaleDownRules scaleDown, Durati
         Objects.requireNonNull(interval, "interval");
         Objects.requireNonNull(cooldown, "cooldown");
         Objects.requireNonNull(warmup, "warmup");
+        // Negative cooldowns and warm-ups cannot be written (durations are never negative); zero turns them off.
+        Ranges.of(AutoScaling.class)
+                .positive("interval", interval)
+                .check();
     }
 }

@@ -16,13 +16,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
  * Binds a {@link YamlNode} tree to the configuration records, driven by their components: a component's YAML
  * key is its name (or its {@link YamlKey}), its Java type decides how the text is read. Every problem is
- * reported with its key path; nothing is constructed from a subtree that has one.
+ * reported with its key path; nothing is constructed from a subtree that has one. A record's own range checks
+ * ({@link Ranges}) do not stop it from being built here, so that every problem of the file is found at once.
  */
 final class Binder {
 
@@ -89,6 +91,7 @@ final class Binder {
             }
         }
         Object[] arguments = new Object[components.length];
+        int[] ends = new int[components.length];
         boolean complete = true;
         for (int i = 0; i < components.length; i++) {
             String key = keyOf(components[i]);
@@ -97,17 +100,57 @@ final class Binder {
                     ? fail(ConfigProblems.key(path, key), "missing")
                     : value(child, components[i].getGenericType(), ConfigProblems.key(path, key));
             complete &= arguments[i] != FAILED;
+            ends[i] = problems.size();
         }
         if (!complete) {
             return FAILED;
         }
         try {
-            return canonicalConstructor(type, components).newInstance(arguments);
+            List<Ranges.Violation> violations = new ArrayList<>();
+            Object built = Ranges.collecting(violations,
+                    () -> canonicalConstructor(type, components).newInstance(arguments));
+            report(violations, path, components, ends);
+            return built;
         } catch (InvocationTargetException e) {
             return fail(path, String.valueOf(e.getCause().getMessage()));
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot construct " + type.getName(), e);
         }
+    }
+
+    /**
+     * Adds a record's range violations under their YAML paths, each after the problems found inside its
+     * component, so that problems read in the order of the file.
+     */
+    private void report(List<Ranges.Violation> violations, String path, RecordComponent[] components, int[] ends) {
+        UnaryOperator<String> name = component -> ConfigProblems.key(path, keyOf(componentNamed(components, component)))
+                + component.substring(componentName(component).length());
+        // Last component first, so that inserting leaves the earlier components' positions in place.
+        for (int i = components.length - 1; i >= 0; i--) {
+            List<Ranges.Violation> own = new ArrayList<>();
+            for (Ranges.Violation violation : violations) {
+                if (componentNamed(components, violation.component()) == components[i]) {
+                    own.add(violation);
+                }
+            }
+            problems.insert(ends[i], own.stream().map(violation -> violation.text(name)).toList());
+        }
+    }
+
+    private static RecordComponent componentNamed(RecordComponent[] components, String component) {
+        String name = componentName(component);
+        for (RecordComponent candidate : components) {
+            if (candidate.getName().equals(name)) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("a range check names no component: " + component);
+    }
+
+    // "symbols[2]" is the third element of the component symbols.
+    private static String componentName(String component) {
+        int index = component.indexOf('[');
+        return index < 0 ? component : component.substring(0, index);
     }
 
     private Object list(YamlNode node, Type elementType, String path) {

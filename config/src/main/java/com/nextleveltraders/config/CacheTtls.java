@@ -14,5 +14,10 @@ public record CacheTtls(@YamlKey("static") Duration staticAssets, Duration api, 
         Objects.requireNonNull(staticAssets, "staticAssets");
         Objects.requireNonNull(api, "api");
         Objects.requireNonNull(images, "images");
+        Ranges.of(CacheTtls.class)
+                .positive("staticAssets", staticAssets)
+                .positive("api", api)
+                .positive("images", images)
+                .check();
     }
 }

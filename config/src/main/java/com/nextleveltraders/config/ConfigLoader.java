@@ -86,8 +86,11 @@ public final class ConfigLoader {
     private static PlatformConfig bind(YamlNode tree) {
         ConfigProblems problems = new ConfigProblems();
         PlatformConfig config = Binder.bind(tree, PlatformConfig.class, problems);
-        problems.throwIfAny();
-        Validator.validate(config, problems);
+        if (config != null) {
+            // Bound, though values may be out of range: the rules between values run all the same, so that one
+            // refusal lists every problem.
+            Validator.validate(config, problems);
+        }
         problems.throwIfAny();
         return config;
     }

@@ -19,6 +19,15 @@ final class ConfigProblems {
         lines.add(path.isEmpty() ? message : path + ": " + message);
     }
 
+    /** Adds problem lines, already formatted, at a position in the list: {@link #size()} at some earlier time. */
+    void insert(int position, List<String> lines) {
+        this.lines.addAll(position, lines);
+    }
+
+    int size() {
+        return lines.size();
+    }
+
     boolean isEmpty() {
         return lines.isEmpty();
     }

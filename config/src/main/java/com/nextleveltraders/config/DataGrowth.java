@@ -11,5 +11,9 @@ public record DataGrowth(DataSize current, double yearly) {
 
     public DataGrowth {
         Objects.requireNonNull(current, "current");
+        Ranges.of(DataGrowth.class)
+                .positive("current", current)
+                .positive("yearly", yearly)
+                .check();
     }
 }

@@ -13,11 +13,24 @@ public record DbPool(
         Duration idleInTransactionSessionTimeout,
         DbSsl ssl) {
 
+    // HikariCP refuses anything shorter.
+    private static final Duration MIN_CONNECTION_TIMEOUT = Duration.ofMillis(250);
+
     public DbPool {
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         Objects.requireNonNull(connectionTimeout, "connectionTimeout");
         Objects.requireNonNull(statementTimeout, "statementTimeout");
         Objects.requireNonNull(idleInTransactionSessionTimeout, "idleInTransactionSessionTimeout");
         Objects.requireNonNull(ssl, "ssl");
+        Ranges.of(DbPool.class)
+                .atLeast("min", min, 0)
+                .atLeast("max", max, 1)
+                .positive("idleTimeout", idleTimeout)
+                .that(connectionTimeout.compareTo(MIN_CONNECTION_TIMEOUT) >= 0, "connectionTimeout",
+                        "must be >= " + Durations.format(MIN_CONNECTION_TIMEOUT)
+                        + " (got " + Durations.describe(connectionTimeout) + ")")
+                .positive("statementTimeout", statementTimeout)
+                .positive("idleInTransactionSessionTimeout", idleInTransactionSessionTimeout)
+                .check();
     }
 }

@@ -8,5 +8,9 @@ public record Engine(Duration interval, int batchSize) {
 
     public Engine {
         Objects.requireNonNull(interval, "interval");
+        Ranges.of(Engine.class)
+                .positive("interval", interval)
+                .atLeast("batchSize", batchSize, 1)
+                .check();
     }
 }

@@ -13,5 +13,9 @@ public record ErrorRateAlert(double threshold, Duration window, AlertAction acti
     public ErrorRateAlert {
         Objects.requireNonNull(window, "window");
         Objects.requireNonNull(action, "action");
+        Ranges.of(ErrorRateAlert.class)
+                .percent("threshold", threshold)
+                .positive("window", window)
+                .check();
     }
 }

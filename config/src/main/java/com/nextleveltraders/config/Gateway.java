@@ -29,11 +29,22 @@ public record Gateway(String host, int port, int adminPort, Path certificate, Pa
         Path adminTokenFile, Duration slowStart, Duration fastCheckInterval, Duration drainTimeout,
         Duration responseTimeout, int retries) {
 
+    private static final int MAX_RETRIES = 9;
+
     public Gateway {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(slowStart, "slowStart");
         Objects.requireNonNull(fastCheckInterval, "fastCheckInterval");
         Objects.requireNonNull(drainTimeout, "drainTimeout");
         Objects.requireNonNull(responseTimeout, "responseTimeout");
+        Ranges.of(Gateway.class)
+                .notBlank("host", host)
+                .listenPort("port", port)
+                .listenPort("adminPort", adminPort)
+                .positive("fastCheckInterval", fastCheckInterval)
+                .positive("drainTimeout", drainTimeout)
+                .positive("responseTimeout", responseTimeout)
+                .between("retries", retries, 0, MAX_RETRIES)
+                .check();
     }
 }

@@ -11,5 +11,12 @@ public record HealthCheck(
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(interval, "interval");
         Objects.requireNonNull(timeout, "timeout");
+        Ranges.of(HealthCheck.class)
+                .that(path.startsWith("/"), "path", "must start with \"/\" (got " + ConfigProblems.quote(path) + ")")
+                .positive("interval", interval)
+                .positive("timeout", timeout)
+                .atLeast("unhealthyThreshold", unhealthyThreshold, 1)
+                .atLeast("healthyThreshold", healthyThreshold, 1)
+                .check();
     }
 }

@@ -7,5 +7,11 @@ public record InfrastructureStage(int webServers, int dbServers, int cacheNodes,
 
     public InfrastructureStage {
         Objects.requireNonNull(storage, "storage");
+        Ranges.of(InfrastructureStage.class)
+                .atLeast("webServers", webServers, 1)
+                .atLeast("dbServers", dbServers, 1)
+                .atLeast("cacheNodes", cacheNodes, 1)
+                .positive("storage", storage)
+                .check();
     }
 }

@@ -10,5 +10,9 @@ public record LatencyAlert(Duration threshold, Duration window, AlertAction acti
         Objects.requireNonNull(threshold, "threshold");
         Objects.requireNonNull(window, "window");
         Objects.requireNonNull(action, "action");
+        Ranges.of(LatencyAlert.class)
+                .positive("threshold", threshold)
+                .positive("window", window)
+                .check();
     }
 }

@@ -9,5 +9,10 @@ public record LatencyScaleUpRule(Duration threshold, Duration duration, int incr
     public LatencyScaleUpRule {
         Objects.requireNonNull(threshold, "threshold");
         Objects.requireNonNull(duration, "duration");
+        Ranges.of(LatencyScaleUpRule.class)
+                .positive("threshold", threshold)
+                .positive("duration", duration)
+                .atLeast("increment", increment, 1)
+                .check();
     }
 }

@@ -11,5 +11,9 @@ public record LocalCache(int maxEntries, Duration ttl) {
 
     public LocalCache {
         Objects.requireNonNull(ttl, "ttl");
+        Ranges.of(LocalCache.class)
+                .atLeast("maxEntries", maxEntries, 1)
+                .positive("ttl", ttl)
+                .check();
     }
 }

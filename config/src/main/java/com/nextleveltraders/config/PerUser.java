@@ -12,5 +12,10 @@ public record PerUser(double cpu, DataSize memory, DataSize storage) {
     public PerUser {
         Objects.requireNonNull(memory, "memory");
         Objects.requireNonNull(storage, "storage");
+        Ranges.of(PerUser.class)
+                .positive("cpu", cpu)
+                .positive("memory", memory)
+                .positive("storage", storage)
+                .check();
     }
 }

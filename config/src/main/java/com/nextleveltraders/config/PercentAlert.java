@@ -9,5 +9,9 @@ public record PercentAlert(int threshold, Duration window, AlertAction action) {
     public PercentAlert {
         Objects.requireNonNull(window, "window");
         Objects.requireNonNull(action, "action");
+        Ranges.of(PercentAlert.class)
+                .percent("threshold", threshold)
+                .positive("window", window)
+                .check();
     }
 }

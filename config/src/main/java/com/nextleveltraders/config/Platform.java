@@ -2,7 +2,10 @@ package com.nextleveltraders.config;
 
 import java.util.Objects;
 
-/** How this platform itself runs: endpoints, the simulated market, accounts, engine, security, local cache, gateway: {@code platform}. */
+/**
+ * How this platform itself runs: endpoints, the simulated market, accounts, engine, security, local cache, the
+ * rate limit of registration and login, replica reads, gateway: {@code platform}.
+ */
 public record Platform(
         ApiServer api,
         PostgresEndpoint postgres,

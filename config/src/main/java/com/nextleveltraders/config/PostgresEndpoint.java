@@ -14,5 +14,11 @@ public record PostgresEndpoint(String host, int port, String database, String us
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(database, "database");
         Objects.requireNonNull(user, "user");
+        Ranges.of(PostgresEndpoint.class)
+                .notBlank("host", host)
+                .port("port", port)
+                .notBlank("database", database)
+                .notBlank("user", user)
+                .check();
     }
 }

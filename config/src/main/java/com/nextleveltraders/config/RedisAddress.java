@@ -7,6 +7,10 @@ public record RedisAddress(String host, int port) {
 
     public RedisAddress {
         Objects.requireNonNull(host, "host");
+        Ranges.of(RedisAddress.class)
+                .notBlank("host", host)
+                .port("port", port)
+                .check();
     }
 
     @Override

@@ -11,7 +11,16 @@ import java.util.Objects;
  */
 public record RedisClusterShape(int masters, int replicasPerMaster, Duration nodeTimeout) {
 
+    private static final int MAX_MASTERS = 100;
+    static final int MAX_REPLICAS = 5;
+
     public RedisClusterShape {
         Objects.requireNonNull(nodeTimeout, "nodeTimeout");
+        // With fewer than three masters no majority survives losing one, so no failover could happen.
+        Ranges.of(RedisClusterShape.class)
+                .between("masters", masters, 3, MAX_MASTERS)
+                .between("replicasPerMaster", replicasPerMaster, 0, MAX_REPLICAS)
+                .positive("nodeTimeout", nodeTimeout)
+                .check();
     }
 }

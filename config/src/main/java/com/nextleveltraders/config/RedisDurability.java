@@ -14,5 +14,10 @@ public record RedisDurability(int replicaAcks, Duration timeout) {
 
     public RedisDurability {
         Objects.requireNonNull(timeout, "timeout");
+        // Capped at run time by the replicas there are (none in standalone mode), so one default fits every shape.
+        Ranges.of(RedisDurability.class)
+                .between("replicaAcks", replicaAcks, 0, RedisClusterShape.MAX_REPLICAS)
+                .positive("timeout", timeout)
+                .check();
     }
 }

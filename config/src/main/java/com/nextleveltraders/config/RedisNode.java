@@ -8,5 +8,9 @@ public record RedisNode(String host, int port, RedisRole role) {
     public RedisNode {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(role, "role");
+        Ranges.of(RedisNode.class)
+                .notBlank("host", host)
+                .port("port", port)
+                .check();
     }
 }

@@ -8,5 +8,9 @@ public record RedisOptions(int maxRedirections, Duration retryDelayOnFailover, b
 
     public RedisOptions {
         Objects.requireNonNull(retryDelayOnFailover, "retryDelayOnFailover");
+        Ranges.of(RedisOptions.class)
+                .atLeast("maxRedirections", maxRedirections, 0)
+                .positive("retryDelayOnFailover", retryDelayOnFailover)
+                .check();
     }
 }

@@ -10,5 +10,10 @@ public record RedisTtls(Duration session, Duration api, Duration rateLimit) {
         Objects.requireNonNull(session, "session");
         Objects.requireNonNull(api, "api");
         Objects.requireNonNull(rateLimit, "rateLimit");
+        Ranges.of(RedisTtls.class)
+                .positive("session", session)
+                .positive("api", api)
+                .positive("rateLimit", rateLimit)
+                .check();
     }
 }

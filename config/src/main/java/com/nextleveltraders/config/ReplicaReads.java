@@ -13,5 +13,9 @@ public record ReplicaReads(Duration maxLag, Duration pollInterval) {
     public ReplicaReads {
         Objects.requireNonNull(maxLag, "maxLag");
         Objects.requireNonNull(pollInterval, "pollInterval");
+        Ranges.of(ReplicaReads.class)
+                .positive("maxLag", maxLag)
+                .positive("pollInterval", pollInterval)
+                .check();
     }
 }

@@ -8,5 +8,10 @@ public record ScaleDownRule(int threshold, Duration duration, int decrement) {
 
     public ScaleDownRule {
         Objects.requireNonNull(duration, "duration");
+        Ranges.of(ScaleDownRule.class)
+                .percent("threshold", threshold)
+                .positive("duration", duration)
+                .atLeast("decrement", decrement, 1)
+                .check();
     }
 }

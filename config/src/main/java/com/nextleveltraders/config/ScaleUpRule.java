@@ -8,5 +8,10 @@ public record ScaleUpRule(int threshold, Duration duration, int increment) {
 
     public ScaleUpRule {
         Objects.requireNonNull(duration, "duration");
+        Ranges.of(ScaleUpRule.class)
+                .percent("threshold", threshold)
+                .positive("duration", duration)
+                .atLeast("increment", increment, 1)
+                .check();
     }
 }

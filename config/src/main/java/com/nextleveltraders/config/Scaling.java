@@ -9,5 +9,10 @@ public record Scaling(int minInstances, int maxInstances, List<String> regions, 
     public Scaling {
         regions = List.copyOf(Objects.requireNonNull(regions, "regions"));
         Objects.requireNonNull(triggers, "triggers");
+        Ranges.of(Scaling.class)
+                .atLeast("minInstances", minInstances, 1)
+                .notEmpty("regions", regions)
+                .names("regions", regions)
+                .check();
     }
 }

@@ -5,4 +5,11 @@ package com.nextleveltraders.config;
  * {@code shards} shards: {@code database.sharding}.
  */
 public record Sharding(int buckets, int shards) {
+
+    public Sharding {
+        Ranges.of(Sharding.class)
+                .atLeast("buckets", buckets, 1)
+                .atLeast("shards", shards, 1)
+                .check();
+    }
 }

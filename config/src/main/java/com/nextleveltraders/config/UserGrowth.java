@@ -6,4 +6,11 @@ package com.nextleveltraders.config;
  * @param yearly multiplier per year (2.5 means 2.5 times as many users after a year)
  */
 public record UserGrowth(int current, double yearly) {
+
+    public UserGrowth {
+        Ranges.of(UserGrowth.class)
+                .atLeast("current", current, 0)
+                .positive("yearly", yearly)
+                .check();
+    }
 }

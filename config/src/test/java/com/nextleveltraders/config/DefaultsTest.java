@@ -73,6 +73,7 @@ class DefaultsTest {
         assertThat(cfg.redis().options().maxRedirections()).isEqualTo(16);
         assertThat(cfg.redis().options().retryDelayOnFailover()).isEqualTo(Duration.ofMillis(100));
         assertThat(cfg.redis().options().enableReadyCheck()).isTrue();
+        assertThat(cfg.redis().commandTimeout()).isEqualTo(Duration.ofSeconds(2));
         assertThat(cfg.redis().master()).isEqualTo(new RedisNode("redis-1", 6379, RedisRole.MASTER));
     }
 
@@ -173,7 +174,7 @@ class DefaultsTest {
         assertThat(p.account().startingCash()).isEqualTo(new BigDecimal("100000.00"));
         assertThat(p.account().currency()).isEqualTo("USD");
         assertThat(p.engine()).isEqualTo(new Engine(Duration.ofSeconds(1), 500));
-        assertThat(p.security().argon2()).isEqualTo(new Argon2(19456, 2, 1));
+        assertThat(p.security().argon2()).isEqualTo(new Argon2(19456, 2, 1, Duration.ofSeconds(2)));
         assertThat(p.gateway()).isEqualTo(new Gateway("127.0.0.1", 8080, 8081, null, null, null, null,
                 Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(15), 2));
     }

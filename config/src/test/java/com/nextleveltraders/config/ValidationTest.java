@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** Values that bind but are out of range or contradict each other. */
+/**
+ * Values that bind but are out of range or contradict each other. Every problem is reported at once: first each
+ * value out of range (its record's own check), in the order of the file, then the rules that relate values.
+ */
 class ValidationTest {
 
     @Test
@@ -64,11 +67,11 @@ class ValidationTest {
                 "scaling.minInstances: must be >= 1 (got 0)",
                 "scaling.regions[1]: duplicate of scaling.regions[0] (\"fra1\")",
                 "loadBalancer.healthCheck.path: must start with \"/\" (got \"health\")",
-                "loadBalancer.healthCheck.timeout: must be < loadBalancer.healthCheck.interval (10s >= 10s)",
                 "loadBalancer.healthCheck.healthyThreshold: must be >= 1 (got 0)",
                 "loadBalancer.ssl.minVersion: must be one of TLSv1.2, TLSv1.3 (got \"TLSv1.1\")",
                 "loadBalancer.rateLimit.requests: must be >= 1 (got 0)",
-                "loadBalancer.rateLimit.burst: must be >= 1 (got 0)");
+                "loadBalancer.rateLimit.burst: must be >= 1 (got 0)",
+                "loadBalancer.healthCheck.timeout: must be < loadBalancer.healthCheck.interval (10s >= 10s)");
     }
 
     @Test
@@ -159,8 +162,8 @@ class ValidationTest {
                 """).containsExactly(
                 "redis.sentinel.masterName: must be letters, digits, '-' and '_' (got \"a b\")",
                 "redis.sentinel.downAfter: must be > 0 (got 0s)",
-                "redis.sentinel.quorum: must be between 2 and 3 (got 1)",
-                "redis.durability.replicaAcks: must be between 0 and 5 (got 6)");
+                "redis.durability.replicaAcks: must be between 0 and 5 (got 6)",
+                "redis.sentinel.quorum: must be between 2 and 3 (got 1)");
         problemsOf("redis: { sentinel: { nodes: [] } }")
                 .containsExactly("redis.sentinel.nodes: must list at least one Sentinel in sentinel mode");
         problemsOf("redis: { mode: persistent }").singleElement().asString()
@@ -193,9 +196,9 @@ class ValidationTest {
                     sorting: { maxFields: 0 }
                     filtering: { maxConditions: 0 }
                 """).containsExactly(
-                "query.patterns.pagination.defaultLimit: must be <= query.patterns.pagination.maxLimit (60 > 50)",
                 "query.patterns.sorting.maxFields: must be >= 1 (got 0)",
-                "query.patterns.filtering.maxConditions: must be >= 1 (got 0)");
+                "query.patterns.filtering.maxConditions: must be >= 1 (got 0)",
+                "query.patterns.pagination.defaultLimit: must be <= query.patterns.pagination.maxLimit (60 > 50)");
         problemsOf("query: { patterns: { pagination: { defaultLimit: 0 } } }")
                 .containsExactly("query.patterns.pagination.defaultLimit: must be >= 1 (got 0)");
     }
@@ -255,12 +258,12 @@ class ValidationTest {
                              fastCheckInterval: 0s, drainTimeout: 0s, responseTimeout: 0s, retries: 10 }
                 """).containsExactly(
                 "platform.gateway.host: must not be blank",
-                "platform.gateway.adminPort: must differ from platform.gateway.port (both 8443)",
-                "platform.gateway.privateKey: certificate and privateKey go together: give both or neither",
                 "platform.gateway.fastCheckInterval: must be > 0 (got 0s)",
                 "platform.gateway.drainTimeout: must be > 0 (got 0s)",
                 "platform.gateway.responseTimeout: must be > 0 (got 0s)",
-                "platform.gateway.retries: must be between 0 and 9 (got 10)");
+                "platform.gateway.retries: must be between 0 and 9 (got 10)",
+                "platform.gateway.adminPort: must differ from platform.gateway.port (both 8443)",
+                "platform.gateway.privateKey: certificate and privateKey go together: give both or neither");
     }
 
     @Test
@@ -292,11 +295,11 @@ class ValidationTest {
                 """).containsExactly(
                 "platform.market.tick: must be > 0 (got 0s)",
                 "platform.market.minPrice: must be >= 0.02 with at most 2 decimal places (got 0)",
-                "platform.market.maxPrice: must be > platform.market.minPrice (-1 <= 0)",
                 "platform.market.spreadBasisPoints: must be between 0 and 9999 (got 10000)",
                 "platform.market.symbols[1]: must be an upper-case ticker such as AAPL or BRK.B (got \"aapl\")",
                 "platform.market.symbols[2]: must be an upper-case ticker such as AAPL or BRK.B (got \"TOOLONGSYMBOL\")",
-                "platform.market.symbols[3]: duplicate of platform.market.symbols[0] (\"AAPL\")");
+                "platform.market.symbols[3]: duplicate of platform.market.symbols[0] (\"AAPL\")",
+                "platform.market.maxPrice: must be > platform.market.minPrice (-1 <= 0)");
         problemsOf("platform: { market: { minPrice: 10.00, maxPrice: 10 } }")
                 .containsExactly("platform.market.maxPrice: must be > platform.market.minPrice (10 <= 10.00)");
         problemsOf("platform: { market: { symbols: [] } }").containsExactly("platform.market.symbols: must not be empty");

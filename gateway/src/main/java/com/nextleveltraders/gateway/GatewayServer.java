@@ -14,6 +14,7 @@ import com.linecorp.armeria.server.ServerPort;
 import com.linecorp.armeria.server.encoding.EncodingService;
 import com.nextleveltraders.cache.RedisConnections;
 import com.nextleveltraders.cache.SessionStore;
+import com.nextleveltraders.config.Compression;
 import com.nextleveltraders.config.ConfigException;
 import com.nextleveltraders.config.Gateway;
 import com.nextleveltraders.config.LoadBalancerSsl;
@@ -122,7 +123,7 @@ public final class GatewayServer implements AutoCloseable {
                     // The last decorator added is the outermost.
                     .decorator(rateLimiting)
                     .decorator(EncodingService.builder()
-                            .encoderFactories(encoders(config))
+                            .encoderFactories(encoders(config.assets().bundling().compression()))
                             .encodableContentTypes(GatewayServer::compressible)
                             .minBytesToForceChunkedEncoding(MIN_BYTES_TO_COMPRESS)
                             .newDecorator())
@@ -177,8 +178,7 @@ public final class GatewayServer implements AutoCloseable {
         return "TLSv1.3".equals(minVersion) ? new String[] {"TLSv1.3"} : new String[] {"TLSv1.3", "TLSv1.2"};
     }
 
-    private static List<StreamEncoderFactory> encoders(PlatformConfig config) {
-        var compression = config.assets().bundling().compression();
+    private static List<StreamEncoderFactory> encoders(Compression compression) {
         List<StreamEncoderFactory> encoders = new ArrayList<>();
         if (compression.brotli()) {
             encoders.add(StreamEncoderFactories.BROTLI);

@@ -58,25 +58,12 @@ public final class HealthTracker {
     private int consecutiveFailures;
     private int consecutiveSuccesses;
 
-    /**
-     * @throws IllegalArgumentException if a threshold is below 1 or the interval is not positive
-     */
+    /** {@link HealthCheck} guarantees thresholds of at least 1 and a positive interval. */
     public HealthTracker(String backend, HealthCheck check, Clock clock, RandomGenerator random) {
         this.backend = Objects.requireNonNull(backend, "backend");
         Objects.requireNonNull(check, "check");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.random = Objects.requireNonNull(random, "random");
-        if (check.unhealthyThreshold() < 1) {
-            throw new IllegalArgumentException(
-                    "unhealthyThreshold must be at least 1: " + check.unhealthyThreshold());
-        }
-        if (check.healthyThreshold() < 1) {
-            throw new IllegalArgumentException(
-                    "healthyThreshold must be at least 1: " + check.healthyThreshold());
-        }
-        if (check.interval().isNegative() || check.interval().isZero()) {
-            throw new IllegalArgumentException("interval must be positive: " + check.interval());
-        }
         this.interval = check.interval();
         this.fall = check.unhealthyThreshold();
         this.rise = check.healthyThreshold();

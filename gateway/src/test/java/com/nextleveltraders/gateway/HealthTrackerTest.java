@@ -116,9 +116,10 @@ class HealthTrackerTest {
 
     @Test
     void rejectsThresholdsBelowOne() {
-        HealthCheck bad = new HealthCheck("/api/health", Duration.ofSeconds(10), Duration.ofSeconds(5), 0, 3);
-        assertThatThrownBy(() -> new HealthTracker("api-1", bad, clock, new SplittableRandom(1)))
+        assertThatThrownBy(() -> new HealthTracker("api-1",
+                new HealthCheck("/api/health", Duration.ofSeconds(10), Duration.ofSeconds(5), 0, 3),
+                clock, new SplittableRandom(1)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("unhealthyThreshold must be at least 1: 0");
+                .hasMessageContaining("unhealthyThreshold: must be >= 1 (got 0)");
     }
 }

@@ -1,6 +1,6 @@
 package com.nextleveltraders.trading;
 
-import com.nextleveltraders.config.PlatformConfig;
+import com.nextleveltraders.config.Engine;
 import com.nextleveltraders.data.Database;
 import com.nextleveltraders.data.Ownership;
 import com.nextleveltraders.data.Shard;
@@ -44,7 +44,7 @@ public final class FillEngine {
     private final int batchSize;
     private final PortfolioCache portfolios;
 
-    public FillEngine(Database database, MarketSimulator market, PlatformConfig config, Clock clock, PortfolioCache portfolios) {
+    public FillEngine(Database database, MarketSimulator market, Engine engine, Clock clock, PortfolioCache portfolios) {
         this.database = database;
         ShardRouter router = database.router();
         this.portfolios = portfolios;
@@ -52,7 +52,7 @@ public final class FillEngine {
         this.market = market;
         this.ids = new Ids(clock);
         this.clock = clock;
-        this.batchSize = config.platform().engine().batchSize();
+        this.batchSize = engine.batchSize();
     }
 
     /**

@@ -1,6 +1,6 @@
 package com.nextleveltraders.trading;
 
-import com.nextleveltraders.config.PlatformConfig;
+import com.nextleveltraders.config.QueryPatterns;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
@@ -126,8 +126,7 @@ final class Listing {
     private final int maxSortFields;
     private final int maxConditions;
 
-    Listing(PlatformConfig config) {
-        var patterns = config.query().patterns();
+    Listing(QueryPatterns patterns) {
         this.defaultLimit = patterns.pagination().defaultLimit();
         this.maxLimit = patterns.pagination().maxLimit();
         this.maxSortFields = patterns.sorting().maxFields();

@@ -1,6 +1,6 @@
 package com.nextleveltraders.trading;
 
-import com.nextleveltraders.config.PlatformConfig;
+import com.nextleveltraders.config.Market;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Clock;
@@ -37,8 +37,7 @@ public final class MarketSimulator {
     private final Map<String, Integer> symbols;
     private final List<String> order;
 
-    public MarketSimulator(PlatformConfig config, Clock clock) {
-        var market = config.platform().market();
+    public MarketSimulator(Market market, Clock clock) {
         this.clock = clock;
         this.seed = market.seed();
         this.tickMillis = market.tick().toMillis();

@@ -1,6 +1,6 @@
 package com.nextleveltraders.trading;
 
-import com.nextleveltraders.config.PlatformConfig;
+import com.nextleveltraders.config.QueryPatterns;
 import com.nextleveltraders.data.Database;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -41,11 +41,11 @@ public final class Orders {
     private final Clock clock;
     private final PortfolioCache portfolios;
 
-    public Orders(Database database, MarketSimulator market, PlatformConfig config, Clock clock, PortfolioCache portfolios) {
+    public Orders(Database database, MarketSimulator market, QueryPatterns patterns, Clock clock, PortfolioCache portfolios) {
         this.portfolios = portfolios;
         this.database = database;
         this.market = market;
-        this.listing = new Listing(config);
+        this.listing = new Listing(patterns);
         this.ids = new Ids(clock);
         this.clock = clock;
     }

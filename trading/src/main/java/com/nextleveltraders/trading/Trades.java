@@ -1,6 +1,6 @@
 package com.nextleveltraders.trading;
 
-import com.nextleveltraders.config.PlatformConfig;
+import com.nextleveltraders.config.QueryPatterns;
 import com.nextleveltraders.data.Database;
 import com.nextleveltraders.data.Transactions;
 import java.sql.ResultSet;
@@ -19,9 +19,9 @@ public final class Trades {
     private final Database database;
     private final Listing listing;
 
-    public Trades(Database database, PlatformConfig config) {
+    public Trades(Database database, QueryPatterns patterns) {
         this.database = database;
-        this.listing = new Listing(config);
+        this.listing = new Listing(patterns);
     }
 
     /** Filters symbol, side, from, to, minQuantity, maxQuantity; sort; keyset pages. */

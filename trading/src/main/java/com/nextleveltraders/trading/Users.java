@@ -37,9 +37,8 @@ public final class Users {
     public Users(Database database, PlatformConfig config, Clock clock) {
         this.database = database;
         var argon2 = config.platform().security().argon2();
-        // A login waits for a hashing slot no longer than for a database connection.
         this.hasher = new PasswordHasher(argon2.memoryKiB(), argon2.iterations(), argon2.parallelism(),
-                config.database().pool().connectionTimeout());
+                argon2.maxWait());
         this.startingCash = config.platform().account().startingCash();
         this.currency = config.platform().account().currency();
         this.clock = clock;

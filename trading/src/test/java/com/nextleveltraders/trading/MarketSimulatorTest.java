@@ -20,15 +20,15 @@ class MarketSimulatorTest {
 
     @Test
     void twoInstancesSeeTheSameQuoteAtTheSameInstantWithoutCoordination() {
-        MarketSimulator a = new MarketSimulator(config, Clock.fixed(start, ZoneOffset.UTC));
-        MarketSimulator b = new MarketSimulator(config, Clock.fixed(start.plusMillis(999), ZoneOffset.UTC));
+        MarketSimulator a = new MarketSimulator(config.platform().market(), Clock.fixed(start, ZoneOffset.UTC));
+        MarketSimulator b = new MarketSimulator(config.platform().market(), Clock.fixed(start.plusMillis(999), ZoneOffset.UTC));
         assertThat(a.quotes()).isEqualTo(b.quotes());
         assertThat(a.quoteAt("AAPL", start).orElseThrow().at()).isEqualTo(start);
     }
 
     @Test
     void pricesStayWithinTheConfiguredRangeOverAYearOfTicks() {
-        MarketSimulator market = new MarketSimulator(config, Clock.systemUTC());
+        MarketSimulator market = new MarketSimulator(config.platform().market(), Clock.systemUTC());
         BigDecimal min = config.platform().market().minPrice();
         BigDecimal max = config.platform().market().maxPrice();
         for (String symbol : market.symbols()) {
@@ -43,7 +43,7 @@ class MarketSimulatorTest {
 
     @Test
     void priceMovesTickByTickLikeAWalkAndNotByJumps() {
-        MarketSimulator market = new MarketSimulator(config, Clock.systemUTC());
+        MarketSimulator market = new MarketSimulator(config.platform().market(), Clock.systemUTC());
         Set<BigDecimal> seen = new HashSet<>();
         BigDecimal previous = market.quoteAt("MSFT", start).orElseThrow().last();
         for (int second = 1; second <= 600; second++) {
@@ -59,8 +59,8 @@ class MarketSimulatorTest {
     @Test
     void aDifferentSeedGivesADifferentMarketAndUnknownSymbolsHaveNoQuote() {
         PlatformConfig other = ConfigLoader.loadYaml("platform:\n  market:\n    seed: 7\n");
-        MarketSimulator a = new MarketSimulator(config, Clock.fixed(start, ZoneOffset.UTC));
-        MarketSimulator b = new MarketSimulator(other, Clock.fixed(start, ZoneOffset.UTC));
+        MarketSimulator a = new MarketSimulator(config.platform().market(), Clock.fixed(start, ZoneOffset.UTC));
+        MarketSimulator b = new MarketSimulator(other.platform().market(), Clock.fixed(start, ZoneOffset.UTC));
         assertThat(a.quotes()).isNotEqualTo(b.quotes());
         assertThat(a.quote("NOPE")).isEmpty();
     }
