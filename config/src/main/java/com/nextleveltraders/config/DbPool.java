@@ -20,4 +20,13 @@ public record DbPool(
         Objects.requireNonNull(idleInTransactionSessionTimeout, "idleInTransactionSessionTimeout");
         Objects.requireNonNull(ssl, "ssl");
     }
+
+    /**
+     * The longest one API request may take: a wait for a connection ({@code connectionTimeout}), then one
+     * statement to its timeout ({@code statementTimeout}). The instances time requests out and drain on stop
+     * by it; Kubernetes' grace period is sized from it.
+     */
+    public Duration requestTimeout() {
+        return statementTimeout.plus(connectionTimeout);
+    }
 }

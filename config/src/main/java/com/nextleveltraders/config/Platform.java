@@ -2,7 +2,10 @@ package com.nextleveltraders.config;
 
 import java.util.Objects;
 
-/** How this platform itself runs: endpoints, the simulated market, accounts, engine, security, local cache, gateway: {@code platform}. */
+/**
+ * How this platform itself runs: endpoints, the simulated market, accounts, engine, security, local cache, gateway,
+ * the Kubernetes pod size: {@code platform}.
+ */
 public record Platform(
         ApiServer api,
         PostgresEndpoint postgres,
@@ -14,7 +17,8 @@ public record Platform(
         LocalCache localCache,
         RateLimit authRateLimit,
         ReplicaReads replicaReads,
-        Gateway gateway) {
+        Gateway gateway,
+        KubernetesPod kubernetes) {
 
     public Platform {
         Objects.requireNonNull(api, "api");
@@ -28,5 +32,6 @@ public record Platform(
         Objects.requireNonNull(authRateLimit, "authRateLimit");
         Objects.requireNonNull(replicaReads, "replicaReads");
         Objects.requireNonNull(gateway, "gateway");
+        Objects.requireNonNull(kubernetes, "kubernetes");
     }
 }
