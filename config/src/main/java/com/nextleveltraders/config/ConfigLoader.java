@@ -79,7 +79,8 @@ public final class ConfigLoader {
      * <p>{@code part} stands for {@link PlatformConfig}: each of its components is named after a key of the
      * configuration at the same place and holds either the configuration's own type for that key (a
      * {@link PostgresEndpoint}, a {@code List<RedisNode>}, an {@code int}...), written whole, or again a record
-     * standing for part of that key's record. A {@code null} component is left out.
+     * standing for part of that key's record. A {@code null} component is left out. The records must be
+     * public (nested ones too), since their components are read by reflection.
      *
      * @throws IllegalArgumentException naming the first component that is not a key of the configuration at its
      *     place, or whose type differs from the configuration's there

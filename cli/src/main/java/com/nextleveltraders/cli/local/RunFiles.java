@@ -21,6 +21,8 @@ final class RunFiles {
     static final String SERVERS_FILE = "servers.yaml";
     static final String GATEWAY_FILE = "gateway.yaml";
 
+    // The parts below are public because the config module reads their components by reflection.
+
     /** {@code redis.nodes}, {@code redis.sentinel.nodes} and the endpoints in {@code platform}. */
     public record Servers(ServersRedis redis, ServersPlatform platform) {
     }

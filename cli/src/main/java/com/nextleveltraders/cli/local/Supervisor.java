@@ -11,8 +11,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The processes `nlt up` started: what stops each (closed in reverse order of starting) and, once
  * the platform is up, a watch on each child. A child that dies on its own is started again when it
- * can rejoin (Redis nodes and Sentinels, the gateway), at most {@value #MAX_RESTARTS} times within
- * {@link #RESTART_WINDOW}; losing any other, or one that keeps dying, is fatal.
+ * can rejoin (Redis nodes and Sentinels, the gateway), at most five times within ten minutes;
+ * losing any other, or one that keeps dying, is fatal.
  */
 final class Supervisor implements AutoCloseable {
 
