@@ -38,6 +38,7 @@ final class LocalInstances implements InstanceProvider, AutoCloseable {
     // A cold JVM with its pools takes seconds; far longer means something is wrong.
     private static final Duration START_WAIT = Duration.ofSeconds(90);
     private static final Duration STOP_WAIT = Duration.ofSeconds(20);
+    // The instance JVM's -Xmx: its pools, caches and requests in flight.
     private static final long HEAP_MIB = 384;
 
     private final ChildJvm jvm;
