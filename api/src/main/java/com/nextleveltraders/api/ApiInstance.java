@@ -153,9 +153,8 @@ public final class ApiInstance implements AutoCloseable {
         }
 
         var api = config.platform().api();
-        var pool = config.database().pool();
         // A request may wait for a connection and then run one statement to its timeout.
-        Duration requestTimeout = pool.statementTimeout().plus(pool.connectionTimeout());
+        Duration requestTimeout = config.database().pool().requestTimeout();
         ServerBuilder builder = Server.builder()
                 .http(new InetSocketAddress(api.host(), api.port()))
                 .maxRequestLength(api.maxRequestBody().bytes())

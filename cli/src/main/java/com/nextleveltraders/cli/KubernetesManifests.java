@@ -4,11 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.nextleveltraders.config.AutoScaling;
-import com.nextleveltraders.config.DbPool;
-import com.nextleveltraders.config.HealthCheck;
-import com.nextleveltraders.config.PerUser;
 import com.nextleveltraders.config.PlatformConfig;
-import com.nextleveltraders.config.Scaling;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -20,12 +16,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
- * Kubernetes manifests for the API instances, generated from the platform's configuration: a Deployment, its
- * Service, a PodDisruptionBudget, a HorizontalPodAutoscaler carrying the autoScaling rules as far as HPA can
- * express them, and a kustomization listing them. Each file starts with comments that explain its choices.
+ * Kubernetes manifests for the API instances, generated from the platform's configuration: a Deployment
+ * ({@link DeploymentManifest}), its Service, a PodDisruptionBudget, a HorizontalPodAutoscaler carrying the
+ * autoScaling rules as far as HPA can express them ({@link HpaManifest}), and a kustomization listing them.
+ * Each file starts with comments that explain its choices. What the configuration allows but Kubernetes cannot
+ * express is refused here, before anything is written.
  */
 final class KubernetesManifests {
 
@@ -44,20 +41,8 @@ final class KubernetesManifests {
     static final String LATENCY_METRIC = "http_server_requests_p99_seconds";
     static final String ZONE_LABEL = "topology.kubernetes.io/zone";
 
-    // Pod size. Not from the strategy: its capacity.perUser is per user, not per pod (see the deployment's header).
-    private static final long CPU_REQUEST_MILLIS = 1000;
-    private static final long CPU_LIMIT_MILLIS = 2000;
-    private static final long MEMORY_MIB = 2048;
-    private static final int HEAP_PERCENT = 50;
-    // How long a starting JVM may take to open its port before liveness applies.
-    private static final Duration STARTUP_BUDGET = Duration.ofMinutes(2);
-    // Added to the preStop sleep and the request drain, for the JVM's own shutdown.
-    private static final Duration SHUTDOWN_MARGIN = Duration.ofSeconds(5);
-    // The period over which an HPA policy allows one increment or decrement.
-    private static final Duration POLICY_PERIOD = Duration.ofSeconds(60);
     // HPA refuses stabilization windows above one hour.
     private static final Duration MAX_STABILIZATION = Duration.ofHours(1);
-    private static final long BYTES_PER_MIB = 1024 * 1024;
 
     // A label value: at most 63 characters, alphanumerics, '-', '_' and '.', alphanumeric at both ends.
     private static final Pattern LABEL_VALUE = Pattern.compile("[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?");
@@ -147,10 +132,10 @@ final class KubernetesManifests {
         }
         Map<String, String> files = new LinkedHashMap<>();
         files.put(KUSTOMIZATION, kustomization());
-        files.put(DEPLOYMENT, deployment(config, image, namespace));
+        files.put(DEPLOYMENT, DeploymentManifest.render(config, image, namespace));
         files.put(SERVICE, service(config, namespace));
         files.put(PDB, pdb(config, namespace));
-        files.put(HPA, hpa(config, namespace));
+        files.put(HPA, HpaManifest.render(config, namespace));
         return files;
     }
 
@@ -161,136 +146,6 @@ final class KubernetesManifests {
                 "resources", RESOURCES);
         return document(root,
                 "Apply with `kubectl apply -k DIR` (Kubernetes 1.31 or later; the namespace must exist).");
-    }
-
-    private static String deployment(PlatformConfig config, String image, String namespace) {
-        Scaling scaling = config.scaling();
-        HealthCheck check = config.loadBalancer().healthCheck();
-        DbPool pool = config.database().pool();
-        long period = seconds(check.interval());
-        long timeout = seconds(check.timeout());
-        long preStop = seconds(check.interval());
-        // The API refuses new requests on SIGTERM and gives in-flight ones up to their timeout: a connection wait
-        // and one statement.
-        long drain = seconds(pool.connectionTimeout().plus(pool.statementTimeout()));
-        long grace = preStop + drain + seconds(SHUTDOWN_MARGIN);
-        long startupFailures = Math.max(1, Math.ceilDiv(seconds(STARTUP_BUDGET), period));
-        PerUser perUser = config.capacity().perUser();
-        long usersByCpu = perUser.cpu() <= 0 ? 0 : (long) Math.floor(CPU_REQUEST_MILLIS / 1000.0 / perUser.cpu());
-        long usersByMemory = perUser.memory().bytes() == 0 ? 0 : MEMORY_MIB * BYTES_PER_MIB / perUser.memory().bytes();
-        long usersPerPod = Math.min(usersByCpu, usersByMemory);
-
-        Map<String, Object> http = map("name", "http", "containerPort", config.platform().api().port(),
-                "protocol", "TCP");
-        Map<String, Object> container = map(
-                "name", "api",
-                "image", image,
-                "ports", List.of(http),
-                "env", List.of(map("name", "JAVA_TOOL_OPTIONS", "value", "-XX:MaxRAMPercentage=" + HEAP_PERCENT)),
-                "resources", map(
-                        "requests", map("cpu", CPU_REQUEST_MILLIS + "m", "memory", MEMORY_MIB + "Mi"),
-                        "limits", map("cpu", CPU_LIMIT_MILLIS + "m", "memory", MEMORY_MIB + "Mi")),
-                "startupProbe", map(
-                        "tcpSocket", map("port", "http"),
-                        "periodSeconds", period,
-                        "timeoutSeconds", timeout,
-                        "failureThreshold", startupFailures,
-                        "successThreshold", 1),
-                "readinessProbe", map(
-                        "httpGet", map("path", check.path(), "port", "http"),
-                        "periodSeconds", period,
-                        "timeoutSeconds", timeout,
-                        "failureThreshold", check.unhealthyThreshold(),
-                        "successThreshold", check.healthyThreshold()),
-                "livenessProbe", map(
-                        "tcpSocket", map("port", "http"),
-                        "periodSeconds", period,
-                        "timeoutSeconds", timeout,
-                        "failureThreshold", check.unhealthyThreshold(),
-                        "successThreshold", 1),
-                "lifecycle", map("preStop", map("sleep", map("seconds", preStop))));
-        Map<String, Object> inRegions = map("key", ZONE_LABEL, "operator", "In", "values", scaling.regions());
-        Map<String, Object> nodeAffinity = map("requiredDuringSchedulingIgnoredDuringExecution",
-                map("nodeSelectorTerms", List.of(map("matchExpressions", List.of(inRegions)))));
-        Map<String, Object> podSpec = map(
-                "terminationGracePeriodSeconds", grace,
-                "affinity", map("nodeAffinity", nodeAffinity),
-                "topologySpreadConstraints", List.of(map(
-                        "maxSkew", 1,
-                        "topologyKey", ZONE_LABEL,
-                        "whenUnsatisfiable", "DoNotSchedule",
-                        "labelSelector", map("matchLabels", labels()),
-                        "matchLabelKeys", List.of("pod-template-hash"))),
-                "containers", List.of(container));
-        Map<String, Object> root = map(
-                "apiVersion", "apps/v1",
-                "kind", "Deployment",
-                "metadata", metadata(namespace),
-                "spec", map(
-                        "selector", map("matchLabels", labels()),
-                        "strategy", map("type", "RollingUpdate",
-                                "rollingUpdate", map("maxSurge", "25%", "maxUnavailable", 0)),
-                        "template", map("metadata", map("labels", labels()), "spec", podSpec)));
-        return document(root,
-                "Deployment " + NAME + ": the API instances.",
-                "",
-                "No spec.replicas: the HorizontalPodAutoscaler (hpa.yaml) owns the count, from scaling.minInstances ("
-                        + scaling.minInstances() + ") to scaling.maxInstances (" + scaling.maxInstances() + ").",
-                "  With replicas here, every `kubectl apply` would set a scaled-out Deployment back to that number",
-                "  and end pods under load; the HPA raises a new Deployment to minReplicas at once.",
-                "",
-                "Probes follow loadBalancer.healthCheck: every " + period + "s with a " + timeout + "s timeout; "
-                        + check.unhealthyThreshold() + " failures (unhealthyThreshold) take a pod",
-                "  out of the Service, " + check.healthyThreshold() + " successes (healthyThreshold) bring it back."
-                        + " Kubernetes requires successThreshold 1 for liveness and",
-                "  startup probes, so only readiness carries " + check.healthyThreshold() + ".",
-                "- readiness: GET " + check.path() + ", which answers 503 while PostgreSQL or Redis is unreachable.",
-                "- liveness: the port accepts connections, with the same period, timeout and failures. Not "
-                        + check.path() + ":",
-                "  during a database outage it would restart every pod, which heals nothing and adds cold starts.",
-                "- startup: the port opens within " + seconds(STARTUP_BUDGET) + "s (" + startupFailures + " × "
-                        + period + "s) before liveness applies to a starting JVM.",
-                "",
-                "Resources: capacity.perUser (" + perUser.cpu() + " core, " + perUser.memory() + " per active user)"
-                        + " is per user, not per pod, so it does not size a pod.",
-                "  At the requests below a pod holds about " + usersPerPod + " active users by those figures (" + usersByCpu
-                        + " by CPU, " + usersByMemory + " by memory), " + scaling.maxInstances() + " pods about "
-                        + usersPerPod * scaling.maxInstances() + ".",
-                "- cpu: request " + CPU_REQUEST_MILLIS + "m. The HPA's CPU utilisation is relative to the request, not"
-                        + " the limit: a target of " + config.autoScaling().scaleUp().cpu().threshold() + "% means",
-                "  " + CPU_REQUEST_MILLIS * config.autoScaling().scaleUp().cpu().threshold() / 100
-                        + "m per pod on average. Changing the request changes when the HPA scales.",
-                "  Limit " + CPU_LIMIT_MILLIS + "m: bursts (GC, JIT, start-up) above the request are allowed, and the JVM"
-                        + " sizes its GC and virtual-thread carrier pools",
-                "  to " + CPU_LIMIT_MILLIS / 1000 + " processors (from the limit) instead of the node's core count.",
-                "- memory: request = limit = " + MEMORY_MIB + "Mi, so a pod is not killed for using what it was"
-                        + " promised. The heap may take " + HEAP_PERCENT + "% of it",
-                "  (JAVA_TOOL_OPTIONS); the rest is metaspace, threads, code cache and Netty's direct buffers. With a full"
-                        + " heap a pod",
-                "  typically sits near two thirds of the request, below the HPA's memory target of " + config.autoScaling().scaleUp().memory()
-                        .threshold() + "%: a JVM keeps the heap it once committed, so memory",
-                "  utilisation says little about load (see hpa.yaml).",
-                "",
-                "Shutdown: when a pod is deleted, its endpoint is removed while preStop sleeps " + preStop
-                        + "s (one health-check interval), so kube-proxy,",
-                "  ingresses and balancers stop sending to it before the JVM gets SIGTERM. The API then refuses new"
-                        + " requests and gives",
-                "  in-flight ones up to " + drain + "s (database.pool.connectionTimeout + statementTimeout)."
-                        + " terminationGracePeriodSeconds = " + preStop + " + " + drain + " + "
-                        + seconds(SHUTDOWN_MARGIN) + " = " + grace + ".",
-                "  The preStop sleep action needs Kubernetes 1.30 or later (no shell needed in the image).",
-                "",
-                "Zones: pods run only on nodes whose " + ZONE_LABEL + " is one of scaling.regions ("
-                        + String.join(", ", scaling.regions()) + ")",
-                "  and spread evenly over them (maxSkew 1; DoNotSchedule: a pod waits rather than piling into one"
-                        + " zone). The regions",
-                "  must be the values of that label on the nodes. matchLabelKeys keeps the spread per revision"
-                        + " during a rollout.",
-                "",
-                "The image runs the API with the platform's configuration; there platform.api.host must be 0.0.0.0"
-                        + " (the default,",
-                "  127.0.0.1, is reachable neither by the probes nor by the Service) and platform.api.port "
-                        + config.platform().api().port() + ".");
     }
 
     private static String service(PlatformConfig config, String namespace) {
@@ -336,119 +191,7 @@ final class KubernetesManifests {
                 "unhealthyPodEvictionPolicy AlwaysAllow: a pod that is not ready anyway does not block a drain.");
     }
 
-    private static String hpa(PlatformConfig config, String namespace) {
-        Scaling scaling = config.scaling();
-        AutoScaling rules = config.autoScaling();
-        var up = rules.scaleUp();
-        var down = rules.scaleDown();
-        Duration upWindow = Stream.of(up.cpu().duration(), up.memory().duration(), up.responseTime().duration())
-                .min(Duration::compareTo).orElseThrow();
-        Duration downWindow = Stream.of(down.cpu().duration(), down.memory().duration())
-                .max(Duration::compareTo).orElseThrow();
-        int increment = Math.max(Math.max(up.cpu().increment(), up.memory().increment()), up.responseTime().increment());
-        int decrement = Math.min(down.cpu().decrement(), down.memory().decrement());
-        Duration latency = up.responseTime().threshold();
-        String latencyQuantity = latency.toMillis() + "m";
-        Duration rateWindow = config.monitoring().application().responseTime().window();
-
-        Map<String, Object> root = map(
-                "apiVersion", "autoscaling/v2",
-                "kind", "HorizontalPodAutoscaler",
-                "metadata", metadata(namespace),
-                "spec", map(
-                        "scaleTargetRef", map("apiVersion", "apps/v1", "kind", "Deployment", "name", NAME),
-                        "minReplicas", scaling.minInstances(),
-                        "maxReplicas", scaling.maxInstances(),
-                        "metrics", List.of(
-                                map("type", "Resource", "resource", map("name", "cpu",
-                                        "target", map("type", "Utilization",
-                                                "averageUtilization", up.cpu().threshold()))),
-                                map("type", "Resource", "resource", map("name", "memory",
-                                        "target", map("type", "Utilization",
-                                                "averageUtilization", up.memory().threshold()))),
-                                map("type", "Pods", "pods", map(
-                                        "metric", map("name", LATENCY_METRIC),
-                                        "target", map("type", "AverageValue", "averageValue", latencyQuantity)))),
-                        "behavior", map(
-                                "scaleUp", map(
-                                        "stabilizationWindowSeconds", seconds(upWindow),
-                                        "selectPolicy", "Max",
-                                        "policies", List.of(map("type", "Pods", "value", increment,
-                                                "periodSeconds", seconds(POLICY_PERIOD)))),
-                                "scaleDown", map(
-                                        "stabilizationWindowSeconds", seconds(downWindow),
-                                        "selectPolicy", "Max",
-                                        "policies", List.of(map("type", "Pods", "value", decrement,
-                                                "periodSeconds", seconds(POLICY_PERIOD)))))));
-        return document(root,
-                "HorizontalPodAutoscaler " + NAME + ": the autoScaling rules, as far as an HPA (autoscaling/v2) can"
-                        + " express them.",
-                "Replicas from scaling.minInstances (" + scaling.minInstances() + ") to scaling.maxInstances ("
-                        + scaling.maxInstances() + "). Targets: cpu " + up.cpu().threshold() + "%, memory "
-                        + up.memory().threshold() + "% (autoScaling.scaleUp thresholds),",
-                "p99 response time " + latency.toMillis() + "ms (autoScaling.scaleUp.responseTime.threshold,"
-                        + " as the quantity " + latencyQuantity + " seconds).",
-                "",
-                "Where the HPA differs from the rules:",
-                "- Proposals, not increments. For each metric the HPA proposes ceil(replicas × current / target)"
-                        + " pods and takes the",
-                "  largest proposal; the rules add a fixed increment per rule (cpu " + up.cpu().increment()
-                        + ", memory " + up.memory().increment() + ", responseTime " + up.responseTime().increment()
-                        + "). Only the largest increment",
-                "  survives, as a cap: at most " + increment + " pods per " + seconds(POLICY_PERIOD)
-                        + "s (behavior.scaleUp; the period is ours, the rules have none).",
-                "- No scale-down thresholds. The rules remove an instance only while every down condition holds (cpu"
-                        + " below " + down.cpu().threshold() + "%,",
-                "  memory below " + down.memory().threshold() + "%). The HPA has no such band: it scales down as soon"
-                        + " as every metric proposes fewer pods than now, that is when",
-                "  each utilisation is more than the tolerance below its target (cpu below about "
-                        + Math.round(up.cpu().threshold() * 0.9) + "%), and then to the",
-                "  count that brings it back to the target, at most " + decrement + " pod(s) per "
-                        + seconds(POLICY_PERIOD) + "s (the smaller decrement, as every condition must hold).",
-                "- Tolerance. The HPA ignores ratios within 10% of 1 (the controller's"
-                        + " --horizontal-pod-autoscaler-tolerance, cluster-wide;",
-                "  per-HPA tolerance is alpha since Kubernetes 1.33). The rules compare with the threshold exactly.",
-                "- Durations are stabilization windows. The rules act when a condition has held for its duration;"
-                        + " the HPA scales up to",
-                "  the lowest of its recommendations over the last " + seconds(upWindow) + "s and down to the"
-                        + " highest over the last " + seconds(downWindow) + "s. One window",
-                "  per direction: the shortest scale-up duration and the longest scale-down duration.",
-                "- Averaging. The HPA reads the current usage from metrics-server (its scrape window, often 15s to"
-                        + " 1m), not averages over",
-                "  scaling.triggers' windows (cpu " + seconds(scaling.triggers().cpu().window()) + "s, memory "
-                        + seconds(scaling.triggers().memory().window()) + "s); the stabilization windows stand in"
-                        + " for them. scaling.triggers' targets",
-                "  are not used: the targets are the autoScaling.scaleUp thresholds.",
-                "- Utilisation is relative to the pods' requests (deployment.yaml), averaged over the pods; pods not"
-                        + " ready yet count as",
-                "  0% CPU when scaling up.",
-                "- Memory: a JVM's memory is its committed heap plus metaspace, threads and direct buffers, and it"
-                        + " rarely gives heap back.",
-                "  Memory utilisation follows how much heap the JVM once committed, not load: after a peak it can"
-                        + " hold replicas up,",
-                "  since the HPA scales down only when every metric proposes fewer pods.",
-                "- Response time needs an adapter. " + LATENCY_METRIC + " must come from the custom metrics API, e.g."
-                        + " prometheus-adapter with",
-                "    seriesQuery: 'http_server_requests_seconds_bucket{namespace!=\"\",pod!=\"\"}'",
-                "    name: { as: \"" + LATENCY_METRIC + "\" }",
-                "    metricsQuery: 'histogram_quantile(0.99, sum by (le, <<.GroupBy>>)"
-                        + " (rate(http_server_requests_seconds_bucket{<<.LabelMatchers>>}[" + seconds(rateWindow)
-                        + "s])))'",
-                "  (the window is monitoring.application.responseTime.window). The API's histogram has buckets at the"
-                        + " alert thresholds",
-                "  (monitoring.application.responseTime and monitoring.database.queryTime), so whether the p99 is"
-                        + " above such a threshold is",
-                "  exact, how far above is interpolated. The HPA averages the pods' p99s, which is not the p99 of all"
-                        + " requests, and latency",
-                "  does not fall in proportion to pods added. Without the adapter this metric is unavailable: the HPA"
-                        + " still scales up on",
-                "  cpu and memory but never scales down (it does not scale down while any metric is missing).",
-                "- One Deployment across zones: the HPA scales the total; the topology spread in deployment.yaml"
-                        + " spreads it over",
-                "  scaling.regions. No region scales by itself.");
-    }
-
-    private static Map<String, Object> metadata(String namespace) {
+    static Map<String, Object> metadata(String namespace) {
         return map("name", NAME, "namespace", namespace, "labels", labels());
     }
 
@@ -456,7 +199,7 @@ final class KubernetesManifests {
         return map("app.kubernetes.io/name", NAME, "app.kubernetes.io/part-of", PART_OF);
     }
 
-    private static String document(Map<String, Object> root, String... comments) {
+    static String document(Map<String, Object> root, String... comments) {
         StringBuilder out = new StringBuilder(MARKER).append('\n')
                 .append("# Edit the configuration and export again rather than this file.\n#\n");
         for (String comment : comments) {
@@ -469,7 +212,7 @@ final class KubernetesManifests {
         }
     }
 
-    private static Map<String, Object> map(Object... keysAndValues) {
+    static Map<String, Object> map(Object... keysAndValues) {
         Map<String, Object> map = new LinkedHashMap<>();
         for (int i = 0; i < keysAndValues.length; i += 2) {
             map.put((String) keysAndValues[i], keysAndValues[i + 1]);
@@ -478,7 +221,7 @@ final class KubernetesManifests {
     }
 
     /** Whole seconds, rounded up, at least 1: what probes, windows and grace periods take. */
-    private static long seconds(Duration duration) {
+    static long seconds(Duration duration) {
         long seconds = duration.toSeconds() + (duration.toNanosPart() > 0 ? 1 : 0);
         return Math.max(1, seconds);
     }

@@ -1,5 +1,6 @@
 package com.nextleveltraders.cli;
 
+import com.nextleveltraders.cli.local.LocalPlatform;
 import com.nextleveltraders.config.ConfigException;
 import com.nextleveltraders.config.ConfigLoader;
 import com.nextleveltraders.config.PlatformConfig;

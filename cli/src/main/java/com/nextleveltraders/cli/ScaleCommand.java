@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.nextleveltraders.cli.local.GatewayAdmin;
+import com.nextleveltraders.cli.local.LocalAutoscaler;
 import com.nextleveltraders.config.Secrets;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package com.nextleveltraders.cli;
 
+import com.nextleveltraders.cli.local.LocalPlatform;
 import com.nextleveltraders.config.PlatformConfig;
 import com.nextleveltraders.data.BucketMove;
 import com.nextleveltraders.data.BucketMover;

@@ -55,6 +55,12 @@ class K8sExportTest {
         // preStop sleep (one interval) + drain (connectionTimeout 2s + statementTimeout 10s) + margin.
         assertThat(container.at("/lifecycle/preStop/sleep/seconds").asInt()).isEqualTo(10);
         assertThat(deployment.at("/spec/template/spec/terminationGracePeriodSeconds").asInt()).isEqualTo(27);
+        // The pod's size: platform.kubernetes.
+        assertThat(container.at("/resources/requests/cpu").asText()).isEqualTo("1000m");
+        assertThat(container.at("/resources/limits/cpu").asText()).isEqualTo("2000m");
+        assertThat(container.at("/resources/requests/memory").asText()).isEqualTo("2048Mi");
+        assertThat(container.at("/resources/limits/memory").asText()).isEqualTo("2048Mi");
+        assertThat(container.at("/env/0/value").asText()).isEqualTo("-XX:MaxRAMPercentage=50");
 
         JsonNode hpa = read(out, "hpa.yaml");
         assertThat(hpa.path("apiVersion").asText()).isEqualTo("autoscaling/v2");
@@ -99,6 +105,7 @@ class K8sExportTest {
                     memory: { threshold: 40, duration: 20m, decrement: 2 }
                 platform:
                   api: { port: 9090, region: europe-west3-a }
+                  kubernetes: { cpuRequestMillis: 500, cpuLimitMillis: 1500, memory: 1GiB, heapPercent: 60 }
                 """);
         Path out = dir.resolve("k8s");
         NltCommand.Result run = NltCommand.inProcess("k8s", "export", out.toString(), "--config", config.toString(), "--image",
@@ -135,6 +142,11 @@ class K8sExportTest {
 
         JsonNode container = deployment.at("/spec/template/spec/containers/0");
         assertThat(container.path("image").asText()).isEqualTo("registry.example.com/nlt/api:2.0.1");
+        assertThat(container.at("/resources/requests/cpu").asText()).isEqualTo("500m");
+        assertThat(container.at("/resources/limits/cpu").asText()).isEqualTo("1500m");
+        assertThat(container.at("/resources/requests/memory").asText()).isEqualTo("1024Mi");
+        assertThat(container.at("/resources/limits/memory").asText()).isEqualTo("1024Mi");
+        assertThat(container.at("/env/0/value").asText()).isEqualTo("-XX:MaxRAMPercentage=60");
         assertThat(container.at("/ports/0/containerPort").asInt()).isEqualTo(9090);
         assertThat(container.at("/ports/0/name").asText()).isEqualTo("http");
         JsonNode readiness = container.path("readinessProbe");

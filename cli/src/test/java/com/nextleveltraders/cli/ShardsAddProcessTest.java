@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.nextleveltraders.cli.local.LocalPlatform;
 import com.nextleveltraders.embedded.FreePorts;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -72,6 +72,23 @@ public final class ConfigLoader {
         return YamlWriter.write(Objects.requireNonNull(config, "config"));
     }
 
+    /**
+     * Part of the configuration as YAML, in the layout and units of the defaults file: the text of an override
+     * file that sets exactly the keys given, and leaves every other key to the files below it.
+     *
+     * <p>{@code part} stands for {@link PlatformConfig}: each of its components is named after a key of the
+     * configuration at the same place and holds either the configuration's own type for that key (a
+     * {@link PostgresEndpoint}, a {@code List<RedisNode>}, an {@code int}...), written whole, or again a record
+     * standing for part of that key's record. A {@code null} component is left out. The records must be
+     * public (nested ones too), since their components are read by reflection.
+     *
+     * @throws IllegalArgumentException naming the first component that is not a key of the configuration at its
+     *     place, or whose type differs from the configuration's there
+     */
+    public static String toOverrideYaml(Record part) {
+        return YamlWriter.writePart(Objects.requireNonNull(part, "part"));
+    }
+
     private static PlatformConfig merge(List<YamlNode.Mapping> overrides) {
         if (overrides.isEmpty()) {
             return defaults();

@@ -2,11 +2,22 @@ package com.nextleveltraders.config;
 
 import java.util.Objects;
 
-/** Database connection pooling and sharding: {@code database}. */
-public record DatabaseSettings(DbPool pool, Sharding sharding) {
+/**
+ * Database connection pooling and sharding: {@code database}.
+ *
+ * @param reservedConnections connections every PostgreSQL server `nlt up` starts has beyond what the instances'
+ *                            pools may take, for the launcher, migrations and tools; from 0 to 10000
+ */
+public record DatabaseSettings(DbPool pool, Sharding sharding, int reservedConnections) {
+
+    // Far above what a launcher and a few tools use; a larger figure is a typo, not a plan.
+    private static final int MAX_RESERVED_CONNECTIONS = 10_000;
 
     public DatabaseSettings {
         Objects.requireNonNull(pool, "pool");
         Objects.requireNonNull(sharding, "sharding");
+        Ranges.of(DatabaseSettings.class)
+                .between("reservedConnections", reservedConnections, 0, MAX_RESERVED_CONNECTIONS)
+                .check();
     }
 }

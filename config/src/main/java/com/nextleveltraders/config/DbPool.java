@@ -33,4 +33,13 @@ public record DbPool(
                 .positive("idleInTransactionSessionTimeout", idleInTransactionSessionTimeout)
                 .check();
     }
+
+    /**
+     * The longest one API request may take: a wait for a connection ({@code connectionTimeout}), then one
+     * statement to its timeout ({@code statementTimeout}). The instances time requests out and drain on stop
+     * by it; Kubernetes' grace period is sized from it.
+     */
+    public Duration requestTimeout() {
+        return statementTimeout.plus(connectionTimeout);
+    }
 }

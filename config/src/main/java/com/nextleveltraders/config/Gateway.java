@@ -24,10 +24,16 @@ import java.util.Objects;
  * @param drainTimeout      how long a backend being removed may finish its in-flight requests
  * @param responseTimeout   how long the gateway waits for a backend's answer
  * @param retries           how many other backends an idempotent request that failed to reach one may try
+ * @param heap              the gateway JVM's maximum heap ({@code -Xmx}) when {@code nlt up} starts it: a whole
+ *                          number of MiB, at least {@value #MIN_HEAP_MIB} MiB
  */
 public record Gateway(String host, int port, int adminPort, Path certificate, Path privateKey, Path secretFile,
         Path adminTokenFile, Duration slowStart, Duration fastCheckInterval, Duration drainTimeout,
-        Duration responseTimeout, int retries) {
+        Duration responseTimeout, int retries, DataSize heap) {
+
+    /** Below this the gateway's Netty buffers and TLS sessions do not fit. */
+    public static final long MIN_HEAP_MIB = 64;
+    private static final long BYTES_PER_MIB = 1024 * 1024;
 
     private static final int MAX_RETRIES = 9;
 
@@ -37,6 +43,7 @@ public record Gateway(String host, int port, int adminPort, Path certificate, Pa
         Objects.requireNonNull(fastCheckInterval, "fastCheckInterval");
         Objects.requireNonNull(drainTimeout, "drainTimeout");
         Objects.requireNonNull(responseTimeout, "responseTimeout");
+        Objects.requireNonNull(heap, "heap");
         Ranges.of(Gateway.class)
                 .notBlank("host", host)
                 .listenPort("port", port)
@@ -45,6 +52,13 @@ public record Gateway(String host, int port, int adminPort, Path certificate, Pa
                 .positive("drainTimeout", drainTimeout)
                 .positive("responseTimeout", responseTimeout)
                 .between("retries", retries, 0, MAX_RETRIES)
+                .that(heap.bytes() % BYTES_PER_MIB == 0 && heap.bytes() >= MIN_HEAP_MIB * BYTES_PER_MIB, "heap",
+                        "must be a whole number of MiB, at least " + MIN_HEAP_MIB + "MiB (got " + heap + ")")
                 .check();
+    }
+
+    /** {@link #heap()} in MiB, as the JVM's {@code -Xmx} takes it. */
+    public long heapMib() {
+        return heap.bytes() / BYTES_PER_MIB;
     }
 }

@@ -4,7 +4,7 @@ import java.util.Objects;
 
 /**
  * How this platform itself runs: endpoints, the simulated market, accounts, engine, security, local cache, the
- * rate limit of registration and login, replica reads, gateway: {@code platform}.
+ * rate limit of registration and login, replica reads, gateway, the Kubernetes pod size: {@code platform}.
  */
 public record Platform(
         ApiServer api,
@@ -17,7 +17,8 @@ public record Platform(
         LocalCache localCache,
         RateLimit authRateLimit,
         ReplicaReads replicaReads,
-        Gateway gateway) {
+        Gateway gateway,
+        KubernetesPod kubernetes) {
 
     public Platform {
         Objects.requireNonNull(api, "api");
@@ -31,5 +32,6 @@ public record Platform(
         Objects.requireNonNull(authRateLimit, "authRateLimit");
         Objects.requireNonNull(replicaReads, "replicaReads");
         Objects.requireNonNull(gateway, "gateway");
+        Objects.requireNonNull(kubernetes, "kubernetes");
     }
 }

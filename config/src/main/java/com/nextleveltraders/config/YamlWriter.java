@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
 /**
  * Writes configuration records as YAML in the layout of {@code nlt-defaults.yaml}: nested mappings as blocks,
  * lists of values as {@code [a, b]}, list elements that are records as {@code - { key: value }}, durations and
- * sizes in their short spellings.
+ * sizes in their short spellings. A whole configuration, or part of one for an override file.
  */
 final class YamlWriter {
 
@@ -34,21 +34,73 @@ final class YamlWriter {
         return writer.out.toString();
     }
 
+    /**
+     * Part of a configuration, as {@link ConfigLoader#toOverrideYaml} describes it.
+     *
+     * @throws IllegalArgumentException naming the first component that is not a key of the configuration at
+     *     its place, or whose type differs from the configuration's there
+     */
+    static String writePart(Record part) {
+        YamlWriter writer = new YamlWriter();
+        writer.part(part, PlatformConfig.class, "", 0);
+        return writer.out.toString();
+    }
+
     private void block(Record record, int depth) {
         for (RecordComponent component : record.getClass().getRecordComponents()) {
-            Object value = valueOf(component, record);
-            out.append(INDENT.repeat(depth)).append(Binder.keyOf(component)).append(':');
-            if (isMapping(value)) {
-                out.append('\n');
-                block((Record) value, depth + 1);
-            } else if (value instanceof List<?> list && !list.isEmpty() && isMapping(list.getFirst())) {
-                out.append('\n');
-                for (Object element : list) {
-                    out.append(INDENT.repeat(depth + 1)).append("- ").append(flow(element)).append('\n');
+            entry(Binder.keyOf(component), valueOf(component, record), depth);
+        }
+    }
+
+    /** A part's components are checked against the configuration record they stand for, and null ones left out. */
+    private void part(Record part, Class<?> configType, String path, int depth) {
+        for (RecordComponent component : part.getClass().getRecordComponents()) {
+            String key = Binder.keyOf(component);
+            String at = ConfigProblems.key(path, key);
+            RecordComponent target = componentOf(configType, key);
+            if (target == null) {
+                throw new IllegalArgumentException(at + ": not a key of the configuration (" + part.getClass().getName()
+                        + "." + component.getName() + ")");
+            }
+            Object value = valueOf(component, part);
+            if (component.getGenericType().equals(target.getGenericType())) {
+                if (value != null) {
+                    entry(key, value, depth); // the configuration's own type: written whole
+                }
+            } else if (component.getType().isRecord() && isMapping(target.getType())) {
+                if (value != null) {
+                    out.append(INDENT.repeat(depth)).append(key).append(":\n");
+                    part((Record) value, target.getType(), at, depth + 1);
                 }
             } else {
-                out.append(' ').append(flow(value)).append('\n');
+                throw new IllegalArgumentException(at + ": is a " + target.getGenericType().getTypeName()
+                        + " in the configuration, not a " + component.getGenericType().getTypeName() + " ("
+                        + part.getClass().getName() + "." + component.getName() + ")");
             }
+        }
+    }
+
+    private static RecordComponent componentOf(Class<?> configType, String key) {
+        for (RecordComponent component : configType.getRecordComponents()) {
+            if (Binder.keyOf(component).equals(key)) {
+                return component;
+            }
+        }
+        return null;
+    }
+
+    private void entry(String key, Object value, int depth) {
+        out.append(INDENT.repeat(depth)).append(key).append(':');
+        if (isMapping(value)) {
+            out.append('\n');
+            block((Record) value, depth + 1);
+        } else if (value instanceof List<?> list && !list.isEmpty() && isMapping(list.getFirst())) {
+            out.append('\n');
+            for (Object element : list) {
+                out.append(INDENT.repeat(depth + 1)).append("- ").append(flow(element)).append('\n');
+            }
+        } else {
+            out.append(' ').append(flow(value)).append('\n');
         }
     }
 
@@ -80,6 +132,10 @@ final class YamlWriter {
 
     private static boolean isMapping(Object value) {
         return value instanceof Record && !(value instanceof DataSize);
+    }
+
+    private static boolean isMapping(Class<?> type) {
+        return type.isRecord() && type != DataSize.class;
     }
 
     private static Object valueOf(RecordComponent component, Record record) {

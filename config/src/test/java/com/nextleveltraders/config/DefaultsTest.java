@@ -52,6 +52,8 @@ class DefaultsTest {
         assertThat(pool.ssl().rejectUnauthorized()).isTrue();
         assertThat(pool.ssl().ca()).isNull();
         assertThat(cfg.database().sharding()).isEqualTo(new Sharding(1024, 2));
+        assertThat(cfg.database().reservedConnections()).isEqualTo(20);
+        assertThat(pool.requestTimeout()).isEqualTo(Duration.ofSeconds(12));
     }
 
     @Test
@@ -176,7 +178,11 @@ class DefaultsTest {
         assertThat(p.engine()).isEqualTo(new Engine(Duration.ofSeconds(1), 500));
         assertThat(p.security().argon2()).isEqualTo(new Argon2(19456, 2, 1, Duration.ofSeconds(2)));
         assertThat(p.gateway()).isEqualTo(new Gateway("127.0.0.1", 8080, 8081, null, null, null, null,
-                Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(15), 2));
+                Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(15), 2,
+                DataSize.parse("256MiB")));
+        assertThat(p.gateway().heapMib()).isEqualTo(256);
+        assertThat(p.kubernetes()).isEqualTo(new KubernetesPod(1000, 2000, DataSize.parse("2048MiB"), 50));
+        assertThat(p.kubernetes().memoryMib()).isEqualTo(2048);
     }
 
     @Test

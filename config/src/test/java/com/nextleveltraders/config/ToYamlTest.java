@@ -51,7 +51,7 @@ class ToYamlTest {
                         new LoadBalancerSsl(false, List.of(), "TLSv1.3"), defaults.loadBalancer().rateLimit()),
                 new DatabaseSettings(new DbPool(0, 1, Duration.ofMillis(1), Duration.ofMillis(1500), Duration.ofDays(400),
                         Duration.ofHours(36), new DbSsl(false, Path.of("/etc/ssl/my ca.pem"))),
-                        defaults.database().sharding()),
+                        defaults.database().sharding(), 0),
                 defaults.caching(), defaults.redis(), defaults.monitoring(), defaults.autoScaling(),
                 defaults.query(), defaults.assets(),
                 new Capacity(new PerUser(1.0E-4, new DataSize(1), new DataSize(1_073_741_824L)),
@@ -63,13 +63,14 @@ class ToYamlTest {
                         new Market(Long.MIN_VALUE, Duration.ofMillis(250), new BigDecimal("0.05"),
                                 new BigDecimal("123456789012345678.90"), 0, List.of("BRK.B")),
                         new Account(new BigDecimal("0.50"), "EUR"), p.engine(), p.security(), p.localCache(), p.authRateLimit(), p.replicaReads(),
-                        p.gateway()));
+                        p.gateway(), new KubernetesPod(1, 1, DataSize.parse("128MiB"), 100)));
 
         String yaml = ConfigLoader.toYaml(changed);
 
         assertThat(ConfigLoader.loadYaml(yaml)).isEqualTo(changed);
         assertThat(yaml).contains("regions: [\"no\", \"1\", \"eu west: 1 # x\"]", "database: \"true\"",
                 "user: \"null\"", "statementTimeout: 400d", "idleInTransactionSessionTimeout: 36h",
-                "connectionTimeout: 1500ms", "certificates: []");
+                "connectionTimeout: 1500ms", "certificates: []",
+                "reservedConnections: 0", "memory: 128MiB");
     }
 }

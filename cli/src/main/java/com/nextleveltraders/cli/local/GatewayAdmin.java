@@ -1,4 +1,4 @@
-package com.nextleveltraders.cli;
+package com.nextleveltraders.cli.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,10 +13,10 @@ import java.util.List;
 import java.util.Map;
 
 /** A client of the gateway's admin API (loopback, its own token): add, drain and list backends. */
-final class GatewayAdmin implements AutoCloseable {
+public final class GatewayAdmin implements AutoCloseable {
 
     /** A backend as the gateway reports it. */
-    record Backend(String id, String region, int port, String state, boolean draining, int inFlight, long requests) {
+    public record Backend(String id, String region, int port, String state, boolean draining, int inFlight, long requests) {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -26,7 +26,7 @@ final class GatewayAdmin implements AutoCloseable {
     private final String token;
     private final Duration drainTimeout;
 
-    GatewayAdmin(int adminPort, String token, Duration drainTimeout) {
+    public GatewayAdmin(int adminPort, String token, Duration drainTimeout) {
         this.base = URI.create("http://127.0.0.1:" + adminPort + "/admin/backends");
         this.token = token;
         this.drainTimeout = drainTimeout;
@@ -55,7 +55,7 @@ final class GatewayAdmin implements AutoCloseable {
         return JSON.readTree(response.body()).path("drained").asBoolean(false);
     }
 
-    List<Backend> backends() throws IOException, InterruptedException {
+    public List<Backend> backends() throws IOException, InterruptedException {
         HttpResponse<String> response = send(HttpRequest.newBuilder(base).GET(), Duration.ofSeconds(10));
         if (response.statusCode() != 200) {
             throw new IOException("the gateway's admin API answered " + response.statusCode());

@@ -1,4 +1,4 @@
-package com.nextleveltraders.cli;
+package com.nextleveltraders.cli.local;
 
 import java.io.File;
 import java.io.IOException;

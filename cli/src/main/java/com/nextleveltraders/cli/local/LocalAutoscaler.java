@@ -1,4 +1,4 @@
-package com.nextleveltraders.cli;
+package com.nextleveltraders.cli.local;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -29,9 +29,10 @@ import java.util.concurrent.TimeUnit;
  * round writes {@code run/scale.json}: the instances with their last figures, the target and the
  * recent decisions, which {@code nlt scale status} shows.
  */
-final class LocalAutoscaler implements AutoCloseable {
+public final class LocalAutoscaler implements AutoCloseable {
 
-    static final String STATUS_FILE = "scale.json";
+    /** In {@code DIR/run}: what {@code nlt scale status} shows. */
+    public static final String STATUS_FILE = "scale.json";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final LocalInstances instances;

@@ -1,4 +1,4 @@
-package com.nextleveltraders.cli;
+package com.nextleveltraders.cli.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

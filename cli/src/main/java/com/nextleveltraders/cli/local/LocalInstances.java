@@ -1,11 +1,8 @@
-package com.nextleveltraders.cli;
+package com.nextleveltraders.cli.local;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.nextleveltraders.api.ApiMain;
 import com.nextleveltraders.autoscaler.Instance;
 import com.nextleveltraders.autoscaler.InstanceProvider;
-import com.nextleveltraders.embedded.SetsidPrefix;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,7 +15,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,9 +38,10 @@ final class LocalInstances implements InstanceProvider, AutoCloseable {
     // A cold JVM with its pools takes seconds; far longer means something is wrong.
     private static final Duration START_WAIT = Duration.ofSeconds(90);
     private static final Duration STOP_WAIT = Duration.ofSeconds(20);
-    private static final String HEAP = "-Xmx384m";
+    // The instance JVM's -Xmx: its pools, caches and requests in flight.
+    private static final long HEAP_MIB = 384;
 
-    private final Path dataDir;
+    private final ChildJvm jvm;
     private final Path runDir;
     private final Path logDir;
     private final List<Path> configFiles;
@@ -57,7 +54,7 @@ final class LocalInstances implements InstanceProvider, AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     LocalInstances(Path dataDir, List<Path> configFiles, Path secretFile, GatewayAdmin gateway, Clock clock) {
-        this.dataDir = dataDir;
+        this.jvm = new ChildJvm(dataDir, HEAP_MIB, ApiMain.class, ChildClasspath.of("nlt-api"));
         this.runDir = dataDir.resolve("run");
         this.logDir = dataDir.resolve("logs");
         this.configFiles = List.copyOf(configFiles);
@@ -84,11 +81,11 @@ final class LocalInstances implements InstanceProvider, AutoCloseable {
         Path instanceFile = runDir.resolve(id + ".yaml");
         Path portFile = runDir.resolve(id + ".port");
         Files.deleteIfExists(portFile);
-        writeInstanceConfig(instanceFile, id, region);
+        RunFiles.writeInstance(instanceFile, id, region, secretFile);
         List<Path> files = new ArrayList<>(configFiles);
         files.add(instanceFile);
         Path log = logDir.resolve(id + ".log");
-        Process process = start(files, portFile, log);
+        Process process = jvm.start(files, portFile, log);
         Files.writeString(runDir.resolve(id + ".pid"), Long.toString(process.pid()));
         try {
             int port = awaitPort(process, portFile, log);
@@ -146,39 +143,6 @@ final class LocalInstances implements InstanceProvider, AutoCloseable {
         for (Running r : running()) {
             gateway.add(r.instance().id(), "127.0.0.1", r.port(), r.instance().region());
         }
-    }
-
-    private void writeInstanceConfig(Path file, String id, String region) throws IOException {
-        Map<String, Object> api = new LinkedHashMap<>();
-        api.put("port", 0);
-        api.put("instanceId", id);
-        api.put("region", region);
-        Map<String, Object> platform = new LinkedHashMap<>();
-        platform.put("api", api);
-        platform.put("gateway", Map.of("secretFile", secretFile.toString()));
-        String yaml = "# Written by `nlt up` for instance " + id + ".\n"
-                + new ObjectMapper(new YAMLFactory()).writeValueAsString(Map.of("platform", platform));
-        Files.writeString(file, yaml);
-    }
-
-    private Process start(List<Path> files, Path portFile, Path log) throws IOException {
-        List<String> command = new ArrayList<>(SetsidPrefix.detached());
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.add(HEAP);
-        command.add("-Dnlt.dataDir=" + dataDir); // names the data dir, so that leftovers can be told apart
-        command.add("-cp");
-        command.add(ChildClasspath.of("nlt-api"));
-        command.add(ApiMain.class.getName());
-        for (Path file : files) {
-            command.add("--config");
-            command.add(file.toAbsolutePath().toString());
-        }
-        command.add("--parent-pid");
-        command.add(Long.toString(ProcessHandle.current().pid()));
-        command.add("--port-file");
-        command.add(portFile.toString());
-        return new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     }
 
     private int awaitPort(Process process, Path portFile, Path log) throws IOException, InterruptedException {

@@ -1,0 +1,175 @@
+package com.nextleveltraders.cli.local;
+
+import com.nextleveltraders.config.PlatformConfig;
+import com.nextleveltraders.config.PostgresEndpoint;
+import com.nextleveltraders.config.Secrets;
+import com.nextleveltraders.data.Database;
+import com.nextleveltraders.data.Rebalancer;
+import com.nextleveltraders.data.RegisteredShard;
+import com.nextleveltraders.data.ShardRegistry;
+import com.nextleveltraders.data.ShardState;
+import com.nextleveltraders.embedded.EmbeddedPostgres;
+import com.nextleveltraders.embedded.EmbeddedPostgresReplica;
+import com.nextleveltraders.embedded.PostgresOptions;
+import com.nextleveltraders.embedded.ReplicaOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * The PostgreSQL servers `nlt up` runs: the catalog, and for each shard a primary with a streaming
+ * replica. Every server has room for a full pool from every instance the autoscaler may run, and
+ * all share the catalog's password, so one set of credentials reaches them all. Losing any of them
+ * is fatal to the platform.
+ */
+final class LocalPostgres {
+
+    /** A shard started, and its two processes for the launcher to watch. */
+    record StartedShard(RegisteredShard shard, List<Supervisor.Child> children) {
+    }
+
+    private final Path dataDir;
+    private final Path logDir;
+    private final Supervisor supervisor;
+    // Set by startCatalog: what every shard server copies.
+    private EmbeddedPostgres catalog;
+    private Map<String, String> settings;
+
+    LocalPostgres(Path dataDir, Path logDir, Supervisor supervisor) {
+        this.dataDir = dataDir;
+        this.logDir = logDir;
+        this.supervisor = supervisor;
+    }
+
+    /** Starts the catalog's server and returns where it is: {@code platform.postgres}. */
+    PostgresEndpoint startCatalog(PlatformConfig config) {
+        long self = ProcessHandle.current().pid();
+        settings = Map.of("max_connections", Integer.toString(maxConnections(config)));
+        System.out.println("starting PostgreSQL: the catalog...");
+        Path log = logDir.resolve("postgres.log");
+        EmbeddedPostgres postgres = EmbeddedPostgres.start(new PostgresOptions(dataDir.resolve("postgres"), log, 0,
+                config.platform().postgres().database(), config.platform().postgres().user(), self, settings));
+        supervisor.track(postgres, new Supervisor.Child("PostgreSQL (catalog)", Supervisor.handle(postgres.pid()),
+                log, null));
+        catalog = postgres;
+        return new PostgresEndpoint(postgres.host(), postgres.port(), postgres.database(), postgres.user(),
+                postgres.passwordFile());
+    }
+
+    /**
+     * Room for every instance the autoscaler may run ({@code scaling.maxInstances}), each with a
+     * full pool ({@code database.pool.max}) to every server, plus {@code database.reservedConnections}
+     * for the launcher and tools.
+     */
+    static int maxConnections(PlatformConfig config) {
+        return config.scaling().maxInstances() * config.database().pool().max()
+                + config.database().reservedConnections();
+    }
+
+    /**
+     * A shard id this run would start as a new local shard (there is no {@code shard-N} dir for it)
+     * while the catalog already names it, on a server that `nlt shards add --port` registered:
+     * starting it would point that id, and the buckets it owns, at a new, empty server. Checked
+     * before any shard server starts, so that nothing is created for it.
+     */
+    void refuseShardIdsTakenElsewhere(PlatformConfig config) throws IOException {
+        Set<Integer> local = existingShardDirs();
+        int wanted = config.database().sharding().shards();
+        PGSimpleDataSource source = new PGSimpleDataSource();
+        source.setUrl(catalog.jdbcUrl());
+        source.setUser(catalog.user());
+        source.setPassword(Secrets.read(catalog.passwordFile()));
+        List<RegisteredShard> taken = ShardRegistry.listIfMigrated(source).stream()
+                .filter(shard -> shard.id() <= wanted && !local.contains(shard.id()))
+                .toList();
+        if (!taken.isEmpty()) {
+            RegisteredShard first = taken.get(0);
+            throw new ShardIdTakenException("database.sharding.shards is " + wanted + ", but shard " + first.id()
+                    + " is already registered on " + first.primaryHost() + ":" + first.primaryPort() + "/"
+                    + first.database() + " (" + first.state() + "), a server added with `nlt shards add --port`;"
+                    + " a local shard " + first.id() + " would take over its id. Set database.sharding.shards to at"
+                    + " most " + (first.id() - 1) + "; `nlt shards add` adds local shards under new ids");
+        }
+    }
+
+    /**
+     * Starts each shard's primary and streaming replica: {@code database.sharding.shards} on a new
+     * data dir, and every shard an earlier run created or `nlt shards add` added (a shard is never
+     * dropped by a smaller number here).
+     */
+    List<RegisteredShard> startShards(PlatformConfig config) throws IOException {
+        TreeSet<Integer> ids = new TreeSet<>(existingShardDirs());
+        for (int id = 1; id <= config.database().sharding().shards(); id++) {
+            ids.add(id);
+        }
+        List<RegisteredShard> shards = new ArrayList<>();
+        for (int id : ids) {
+            shards.add(startShard(id).shard());
+        }
+        return shards;
+    }
+
+    /**
+     * Starts a new shard while the platform runs: the next id after every registered shard and
+     * every {@code shard-N} dir, a primary and a streaming replica as at start (tracked, so stopped
+     * with the rest), migrated and registered ACTIVE, owning no bucket yet. A later start finds its
+     * dir and starts it again.
+     */
+    StartedShard addShard(PlatformConfig effective) throws IOException {
+        try (Database database = Database.open(effective)) {
+            int registered = ShardRegistry.list(database.catalog()).stream().mapToInt(RegisteredShard::id).max()
+                    .orElse(0);
+            int dirs = existingShardDirs().stream().mapToInt(Integer::intValue).max().orElse(0);
+            StartedShard started = startShard(Math.max(registered, dirs) + 1);
+            Rebalancer.addShard(database, started.shard());
+            return started;
+        }
+    }
+
+    private StartedShard startShard(int id) throws IOException {
+        long self = ProcessHandle.current().pid();
+        Path shardDir = Files.createDirectories(dataDir.resolve("shard-" + id));
+        Path primaryDir = Files.createDirectories(shardDir.resolve("primary"));
+        Path password = primaryDir.resolve("password");
+        if (!Files.exists(password)) {
+            Files.copy(catalog.passwordFile(), password);
+            Files.setPosixFilePermissions(password, PosixFilePermissions.fromString("rw-------"));
+        }
+        System.out.println("starting PostgreSQL: shard " + id + ", primary and streaming replica...");
+        Path primaryLog = logDir.resolve("shard-" + id + "-primary.log");
+        EmbeddedPostgres primary = EmbeddedPostgres.start(new PostgresOptions(primaryDir, primaryLog, 0,
+                catalog.database(), catalog.user(), self, settings));
+        Supervisor.Child primaryChild = new Supervisor.Child("PostgreSQL (shard " + id + " primary)",
+                Supervisor.handle(primary.pid()), primaryLog, null);
+        supervisor.track(primary, primaryChild);
+        Path replicaLog = logDir.resolve("shard-" + id + "-replica.log");
+        EmbeddedPostgresReplica replica = EmbeddedPostgresReplica.start(ReplicaOptions.of(
+                shardDir.resolve("replica"), primary).withLogFile(replicaLog).withWatchPid(self));
+        Supervisor.Child replicaChild = new Supervisor.Child("PostgreSQL (shard " + id + " replica)",
+                Supervisor.handle(replica.pid()), replicaLog, null);
+        supervisor.track(replica, replicaChild);
+        return new StartedShard(new RegisteredShard(id, primary.host(), primary.port(), replica.host(), replica.port(),
+                primary.database(), ShardState.ACTIVE), List.of(primaryChild, replicaChild));
+    }
+
+    /** The ids of the {@code shard-N} dirs in the data dir. */
+    private Set<Integer> existingShardDirs() throws IOException {
+        Set<Integer> ids = new TreeSet<>();
+        try (var entries = Files.list(dataDir)) {
+            for (Path entry : (Iterable<Path>) entries::iterator) {
+                String name = entry.getFileName().toString();
+                if (Files.isDirectory(entry) && name.matches("shard-[1-9][0-9]{0,8}")) {
+                    ids.add(Integer.parseInt(name.substring("shard-".length())));
+                }
+            }
+        }
+        return ids;
+    }
+}
