@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nextleveltraders.config.PlatformConfig;
 import com.nextleveltraders.data.DatabaseUnavailableException;
-import com.nextleveltraders.data.ShardReport;
+import com.nextleveltraders.data.rebalance.ShardReport;
 import com.nextleveltraders.data.ShardStatus;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.nextleveltraders.cli.ShardsStatusProcessTest.Run;
-import com.nextleveltraders.data.BucketMover;
+import com.nextleveltraders.data.rebalance.BucketMover;
 import com.nextleveltraders.embedded.FreePorts;
 import java.io.BufferedReader;
 import java.io.IOException;

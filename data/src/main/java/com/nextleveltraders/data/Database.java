@@ -70,12 +70,12 @@ public final class Database implements AutoCloseable {
         return new Database(config, Clock.systemUTC(), pools, catalog, closeAfter);
     }
 
-    PlatformConfig config() {
+    public PlatformConfig config() {
         return config;
     }
 
     /** The pool to one server's database (opened on first use, closed with this). */
-    DataSource pool(String host, int port, String database) {
+    public DataSource pool(String host, int port, String database) {
         return pools.get(host, port, database);
     }
 

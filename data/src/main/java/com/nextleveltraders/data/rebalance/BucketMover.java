@@ -1,5 +1,14 @@
-package com.nextleveltraders.data;
+package com.nextleveltraders.data.rebalance;
 
+import com.nextleveltraders.data.Database;
+import com.nextleveltraders.data.DatabaseUnavailableException;
+import com.nextleveltraders.data.Ownership;
+import com.nextleveltraders.data.RoundTrip;
+import com.nextleveltraders.data.ServerProbe;
+import com.nextleveltraders.data.Shard;
+import com.nextleveltraders.data.ShardRegistry;
+import com.nextleveltraders.data.SqlWork;
+import com.nextleveltraders.data.Transactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,9 +1,17 @@
-package com.nextleveltraders.data;
+package com.nextleveltraders.data.rebalance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static com.nextleveltraders.data.TestRows.count;
+import static com.nextleveltraders.data.TestRows.insertOrder;
+import static com.nextleveltraders.data.TestRows.seedUser;
 
 import com.nextleveltraders.config.PlatformConfig;
+import com.nextleveltraders.data.Database;
+import com.nextleveltraders.data.DatabaseUnavailableException;
+import com.nextleveltraders.data.Shard;
+import com.nextleveltraders.data.TestServers;
+import com.nextleveltraders.data.Transactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -464,55 +472,6 @@ class BucketMoverTest {
         return NEXT_BUCKET.getAndAdd(4);
     }
 
-    static UUID seedUser(Database database, UUID user, int orders) {
-        int bucket = database.router().bucketOf(user);
-        database.write(user, connection -> {
-            try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO accounts (user_id, bucket, currency, cash) VALUES (?, ?, 'USD', 100)")) {
-                insert.setObject(1, user);
-                insert.setInt(2, bucket);
-                insert.executeUpdate();
-            }
-            for (int i = 0; i < orders; i++) {
-                UUID order = UUID.randomUUID();
-                insertOrder(connection, user, bucket, order);
-                try (PreparedStatement insert = connection.prepareStatement("""
-                        INSERT INTO trades (id, user_id, bucket, order_id, symbol, side, quantity, price, notional, created_at)
-                        VALUES (?, ?, ?, ?, 'AAPL', 'BUY', 1, 10.5, 10.5, ?)""")) {
-                    insert.setObject(1, UUID.randomUUID());
-                    insert.setObject(2, user);
-                    insert.setInt(3, bucket);
-                    insert.setObject(4, order);
-                    insert.setTimestamp(5, Timestamp.from(Instant.now()));
-                    insert.executeUpdate();
-                }
-            }
-            for (String symbol : List.of("AAPL", "MSFT")) {
-                try (PreparedStatement insert = connection.prepareStatement("""
-                        INSERT INTO positions (user_id, bucket, symbol, quantity, cost_basis) VALUES (?, ?, ?, 2, 21)""")) {
-                    insert.setObject(1, user);
-                    insert.setInt(2, bucket);
-                    insert.setString(3, symbol);
-                    insert.executeUpdate();
-                }
-            }
-            return null;
-        });
-        return user;
-    }
-
-    static int insertOrder(Connection connection, UUID user, int bucket, UUID order) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement("""
-                INSERT INTO orders (id, user_id, bucket, request_hash, symbol, side, type, quantity, status, created_at)
-                VALUES (?, ?, ?, '\\x00ff', 'AAPL', 'BUY', 'MARKET', 1, 'OPEN', ?)""")) {
-            insert.setObject(1, order);
-            insert.setObject(2, user);
-            insert.setInt(3, bucket);
-            insert.setTimestamp(4, Timestamp.from(Instant.now()));
-            return insert.executeUpdate();
-        }
-    }
-
     static UUID userInBucket(Database database, int bucket) {
         while (true) {
             UUID user = UUID.randomUUID();
@@ -571,16 +530,6 @@ class BucketMoverTest {
 
     static DataSource shard(Database database, int id) {
         return database.router().shards().stream().filter(s -> s.id() == id).findFirst().orElseThrow().primary();
-    }
-
-    static long count(DataSource dataSource, String sql) {
-        try (Connection connection = dataSource.getConnection(); PreparedStatement select = connection.prepareStatement(sql);
-                ResultSet rs = select.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (SQLException e) {
-            throw new AssertionError(e);
-        }
     }
 
     private static <T> List<T> concat(List<T> a, List<T> b) {

@@ -1,10 +1,11 @@
-package com.nextleveltraders.data;
+package com.nextleveltraders.data.rebalance;
 
-import static com.nextleveltraders.data.Distributions.bucketCounts;
-import static com.nextleveltraders.data.Distributions.minimumMoves;
-import static com.nextleveltraders.data.Distributions.shards;
+import static com.nextleveltraders.data.rebalance.Distributions.bucketCounts;
+import static com.nextleveltraders.data.rebalance.Distributions.minimumMoves;
+import static com.nextleveltraders.data.rebalance.Distributions.shards;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.nextleveltraders.data.ShardLoad;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;

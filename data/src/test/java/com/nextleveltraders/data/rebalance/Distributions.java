@@ -1,5 +1,6 @@
-package com.nextleveltraders.data;
+package com.nextleveltraders.data.rebalance;
 
+import com.nextleveltraders.data.ShardLoad;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
