@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nextleveltraders.config.PlatformConfig;
 import com.nextleveltraders.data.DatabaseUnavailableException;
 import com.nextleveltraders.data.rebalance.ShardReport;
-import com.nextleveltraders.data.ShardStatus;
+import com.nextleveltraders.data.rebalance.ShardStatus;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

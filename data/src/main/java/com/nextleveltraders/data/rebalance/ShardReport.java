@@ -7,7 +7,6 @@ import com.nextleveltraders.data.RegisteredShard;
 import com.nextleveltraders.data.ServerProbe;
 import com.nextleveltraders.data.ShardRegistry;
 import com.nextleveltraders.data.ShardState;
-import com.nextleveltraders.data.ShardStatus;
 import com.nextleveltraders.data.Transactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

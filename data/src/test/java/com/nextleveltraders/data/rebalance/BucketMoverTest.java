@@ -12,13 +12,14 @@ import com.nextleveltraders.data.DatabaseUnavailableException;
 import com.nextleveltraders.data.Shard;
 import com.nextleveltraders.data.TestServers;
 import com.nextleveltraders.data.Transactions;
+import com.nextleveltraders.data.rebalance.MoveFaults.Point;
+import com.nextleveltraders.data.rebalance.MoveFaults.SimulatedCrash;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
-import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -38,7 +39,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Moving one bucket between two real PostgreSQL servers (the first holds the catalog and shard 1,
@@ -156,8 +157,8 @@ class BucketMoverTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"START", "COPY", "CATCHUP", "FREEZE", "FLIP", "RELEASED", "CLEANUP"})
-    void aMoverThatDiesAtAnyStepIsResumedWithNothingLostOrDuplicated(String point) throws Exception {
+    @EnumSource(Point.class)
+    void aMoverThatDiesAtAnyStepIsResumedWithNothingLostOrDuplicated(Point point) throws Exception {
         try (Database database = Database.open(config); Database stale = Database.open(config)) {
             int bucket = nextBucket();
             List<UUID> users = new ArrayList<>();
@@ -167,9 +168,8 @@ class BucketMoverTest {
             stale.shardFor(users.getFirst()); // caches the directory as it is before the move
             long[] before = rowsPerTable(shard(database, 1), bucket);
 
-            try (BucketMover mover = BucketMover.open(database)) {
-                mover.crashAt = point;
-                assertThatThrownBy(() -> mover.move(bucket, 1, 2)).isInstanceOf(BucketMover.SimulatedCrash.class);
+            try (BucketMover mover = BucketMover.open(database, crashAt(point))) {
+                assertThatThrownBy(() -> mover.move(bucket, 1, 2)).isInstanceOf(SimulatedCrash.class);
             }
             // Writes while the mover is dead, through a router that may be stale: they land wherever
             // the bucket is owned now, or wait for it to be owned again.
@@ -194,7 +194,7 @@ class BucketMoverTest {
                 assertThat(mover.resume()).as("nothing left to resume").isEmpty();
             }
             assertThat(resumed).hasSize(1);
-            boolean rolledForward = List.of("FREEZE", "FLIP", "RELEASED", "CLEANUP").contains(point);
+            boolean rolledForward = EnumSet.range(Point.FREEZE, Point.CLEANUP).contains(point);
             assertThat(resumed.getFirst().moved()).isEqualTo(rolledForward);
             int ownerNow = rolledForward ? 2 : 1;
             assertOwnedOnlyBy(database, bucket, ownerNow);
@@ -233,17 +233,15 @@ class BucketMoverTest {
      * the next run.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"FLIP", "RELEASED"})
-    void aFailureDuringTheFlipIsSettledBeforeTheMoverGivesUp(String point) throws Exception {
+    @EnumSource(value = Point.class, names = {"FLIP", "RELEASED"})
+    void aFailureDuringTheFlipIsSettledBeforeTheMoverGivesUp(Point point) throws Exception {
         try (Database database = Database.open(config)) {
             int bucket = nextBucket();
             for (int i = 0; i < 3; i++) {
                 seedUser(database, userInBucket(database, bucket), 3);
             }
             long[] before = rowsPerTable(shard(database, 1), bucket);
-            try (BucketMover mover = BucketMover.open(database)) {
-                mover.crashAt = point;
-                mover.survivesCrash = true;
+            try (BucketMover mover = BucketMover.open(database, failOnceAt(point))) {
                 assertThatThrownBy(() -> mover.move(bucket, 1, 2))
                         .isInstanceOf(DatabaseUnavailableException.class)
                         .hasMessageContaining("injected failure at " + point);
@@ -263,8 +261,8 @@ class BucketMoverTest {
      * move rolled back, whether the source still held the bucket or had already let go of it.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"FREEZE", "RELEASED"})
-    void aCopyThatDiffersFromTheSourceIsNeverFlippedTo(String point) throws Exception {
+    @EnumSource(value = Point.class, names = {"FREEZE", "RELEASED"})
+    void aCopyThatDiffersFromTheSourceIsNeverFlippedTo(Point point) throws Exception {
         try (Database database = Database.open(config)) {
             int bucket = nextBucket();
             List<UUID> users = new ArrayList<>();
@@ -272,9 +270,8 @@ class BucketMoverTest {
                 users.add(seedUser(database, userInBucket(database, bucket), 2));
             }
             long[] before = rowsPerTable(shard(database, 1), bucket);
-            try (BucketMover mover = BucketMover.open(database)) {
-                mover.crashAt = point;
-                assertThatThrownBy(() -> mover.move(bucket, 1, 2)).isInstanceOf(BucketMover.SimulatedCrash.class);
+            try (BucketMover mover = BucketMover.open(database, crashAt(point))) {
+                assertThatThrownBy(() -> mover.move(bucket, 1, 2)).isInstanceOf(SimulatedCrash.class);
             }
             // A defect the change log cannot see: a copied row changed on the destination alone.
             try (Connection connection = shard(database, 2).getConnection();
@@ -467,6 +464,25 @@ class BucketMoverTest {
     }
 
     // --- helpers ---
+
+    /** The mover dies at {@code point}. */
+    private static MoveFaults crashAt(Point point) {
+        return at -> {
+            if (at == point) {
+                throw new SimulatedCrash(at);
+            }
+        };
+    }
+
+    /** The first time the mover passes {@code point}, a failure it lives through, as a lost connection. */
+    private static MoveFaults failOnceAt(Point point) {
+        AtomicBoolean failed = new AtomicBoolean();
+        return at -> {
+            if (at == point && failed.compareAndSet(false, true)) {
+                throw new DatabaseUnavailableException("injected failure at " + at, null);
+            }
+        };
+    }
 
     private static int nextBucket() {
         return NEXT_BUCKET.getAndAdd(4);

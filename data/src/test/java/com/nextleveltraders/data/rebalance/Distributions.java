@@ -1,6 +1,5 @@
 package com.nextleveltraders.data.rebalance;
 
-import com.nextleveltraders.data.ShardLoad;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;

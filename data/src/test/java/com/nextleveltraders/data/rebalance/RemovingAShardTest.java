@@ -5,7 +5,6 @@ import static com.nextleveltraders.data.rebalance.Distributions.minimumMoves;
 import static com.nextleveltraders.data.rebalance.Distributions.shards;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.nextleveltraders.data.ShardLoad;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;

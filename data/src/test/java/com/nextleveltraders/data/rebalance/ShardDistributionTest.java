@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.nextleveltraders.data.Buckets;
-import com.nextleveltraders.data.ShardLoad;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;

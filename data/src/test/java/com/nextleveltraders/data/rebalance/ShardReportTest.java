@@ -12,7 +12,6 @@ import com.nextleveltraders.data.DatabaseUnavailableException;
 import com.nextleveltraders.data.Migrations;
 import com.nextleveltraders.data.RegisteredShard;
 import com.nextleveltraders.data.ShardRegistry;
-import com.nextleveltraders.data.ShardStatus;
 import com.nextleveltraders.data.Transactions;
 import com.nextleveltraders.embedded.EmbeddedPostgres;
 import com.nextleveltraders.embedded.FreePorts;

@@ -4,7 +4,6 @@ import static com.nextleveltraders.data.rebalance.Distributions.shards;
 import static com.nextleveltraders.data.rebalance.Distributions.unweighted;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.nextleveltraders.data.ShardLoad;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;

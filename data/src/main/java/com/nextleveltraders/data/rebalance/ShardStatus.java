@@ -1,10 +1,11 @@
-package com.nextleveltraders.data;
+package com.nextleveltraders.data.rebalance;
 
+import com.nextleveltraders.data.ShardState;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * One shard as {@link com.nextleveltraders.data.rebalance.ShardReport#read} found it. A figure that could not be read (its server did
+ * One shard as {@link ShardReport#read} found it. A figure that could not be read (its server did
  * not answer, or the query failed) is {@code null}, and {@code problems} says why.
  *
  * @param primary the primary's {@code host:port}
