@@ -39,10 +39,10 @@ import org.junit.jupiter.api.Test;
 /**
  * Crashes during bucket moves against a running `nlt up` with a third, empty shard: the mover
  * (`nlt shards rebalance`) killed with SIGKILL once at each step of a move the journal records;
- * and the whole platform with its PostgreSQL servers killed during a move. The next run finishes or rolls back the interrupted
- * move, and in the end every bucket has exactly one owner (the one the directory names), every
- * acknowledged order is on exactly one shard (its user's), no change log is left, and the API
- * still serves every order.
+ * and the whole platform with its PostgreSQL servers killed during a move. The next run finishes
+ * or rolls back the interrupted move, and in the end every bucket has exactly one owner (the one
+ * the directory names), every acknowledged order is on exactly one shard (its user's), no change
+ * log is left, and the API still serves every order.
  */
 class RebalanceKillProcessTest {
 
