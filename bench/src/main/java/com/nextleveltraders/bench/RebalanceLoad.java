@@ -2,10 +2,10 @@ package com.nextleveltraders.bench;
 
 import com.nextleveltraders.config.ConfigLoader;
 import com.nextleveltraders.config.PlatformConfig;
-import com.nextleveltraders.data.BucketMover;
+import com.nextleveltraders.data.rebalance.BucketMover;
 import com.nextleveltraders.data.Database;
 import com.nextleveltraders.data.Migrations;
-import com.nextleveltraders.data.Rebalancer;
+import com.nextleveltraders.data.rebalance.Rebalancer;
 import com.nextleveltraders.data.RegisteredShard;
 import com.nextleveltraders.data.Shard;
 import com.nextleveltraders.embedded.EmbeddedPostgres;

@@ -1,9 +1,9 @@
 package com.nextleveltraders.bench;
 
-import com.nextleveltraders.data.BucketMove;
-import com.nextleveltraders.data.BucketTally;
-import com.nextleveltraders.data.RebalancePlanner;
-import com.nextleveltraders.data.ShardDistribution;
+import com.nextleveltraders.data.rebalance.BucketMove;
+import com.nextleveltraders.data.rebalance.BucketTally;
+import com.nextleveltraders.data.rebalance.RebalancePlanner;
+import com.nextleveltraders.data.rebalance.ShardDistribution;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -2,11 +2,11 @@ package com.nextleveltraders.cli;
 
 import com.nextleveltraders.cli.local.LocalPlatform;
 import com.nextleveltraders.config.PlatformConfig;
-import com.nextleveltraders.data.BucketMove;
-import com.nextleveltraders.data.BucketMover;
+import com.nextleveltraders.data.rebalance.BucketMove;
+import com.nextleveltraders.data.rebalance.BucketMover;
 import com.nextleveltraders.data.Database;
 import com.nextleveltraders.data.DatabaseUnavailableException;
-import com.nextleveltraders.data.Rebalancer;
+import com.nextleveltraders.data.rebalance.Rebalancer;
 import com.nextleveltraders.data.RegisteredShard;
 import java.io.IOException;
 import java.nio.file.Files;

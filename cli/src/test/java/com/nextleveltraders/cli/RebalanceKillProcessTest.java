@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.nextleveltraders.cli.local.LocalPlatform;
-import com.nextleveltraders.data.BucketMover;
+import com.nextleveltraders.data.rebalance.BucketMover;
 import com.nextleveltraders.embedded.FreePorts;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -30,7 +30,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -38,17 +37,18 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Crashes during bucket moves against a running `nlt up` with a third, empty shard: the mover
- * (`nlt shards rebalance`) killed with SIGKILL mid-run, several times; and the whole platform with
- * its PostgreSQL servers killed during a move. The next run finishes or rolls back the interrupted
- * move, and in the end every bucket has exactly one owner (the one the directory names), every
- * acknowledged order is on exactly one shard (its user's), no change log is left, and the API
- * still serves every order.
+ * (`nlt shards rebalance`) killed with SIGKILL once at each step of a move the journal records;
+ * and the whole platform with its PostgreSQL servers killed during a move. The next run finishes
+ * or rolls back the interrupted move, and in the end every bucket has exactly one owner (the one
+ * the directory names), every acknowledged order is on exactly one shard (its user's), no change
+ * log is left, and the API still serves every order.
  */
 class RebalanceKillProcessTest {
 
     private static final int USERS = 30;
     private static final int ORDERS_PER_USER = 3;
-    private static final int KILLS = 4;
+    /** The journal's steps, each of which one kill lands on, in this order. */
+    private static final List<String> KILL_AT = List.of("START", "COPY", "CATCHUP", "FREEZE", "CLEANUP");
     private static final int BUCKETS = 1024;
     private static final String PASSWORD = "correct horse battery";
     private static final List<String> TABLES = List.of("accounts", "orders", "trades", "positions");
@@ -56,24 +56,85 @@ class RebalanceKillProcessTest {
     private final HttpClient http = HttpClient.newHttpClient();
     private final ObjectMapper json = new ObjectMapper();
 
+    /**
+     * Each kill lands where the test chose, whatever the timing: the test holds the journal so that
+     * the mover's next write to it waits ({@link JournalGate}), lets the writes through one at a
+     * time until the open move is at the chosen step, and kills the mover there, while it does that
+     * step's work or waits to record the next. The runs after a kill first resume what it left (a
+     * later kill may land in that resume).
+     */
     @Test
     void aRebalanceKilledAtAnyStepIsResumedOrRolledBackAndLosesOrDuplicatesNothing() throws Exception {
         try (Platform platform = new Platform("nlt-rebalance-kill-test-")) {
-            Random random = new Random(0x6b696c6cL);
             List<String> killedAt = new ArrayList<>();
-            for (int k = 0; k < KILLS; k++) {
+            for (String step : KILL_AT) {
                 awaitMoveLockReleased(platform.catalog);
-                Process mover = startRebalance(platform.dir);
-                Thread.sleep(100 + random.nextInt(700));
-                String step = kill(List.of(mover.toHandle()), mover, platform.catalog);
-                System.out.println("kill " + (k + 1) + " landed at step " + step);
-                killedAt.add(step);
+                try (JournalGate gate = new JournalGate(platform.catalog)) {
+                    Process mover = launchRebalance(platform.dir);
+                    String reached = gate.holdAt(step, mover);
+                    String after = kill(List.of(mover.toHandle()), mover, platform.catalog);
+                    System.out.println("kill at " + reached + ": the journal says " + after);
+                    killedAt.add(after.split(" ")[0]);
+                }
             }
+            assertThat(killedAt).as("the step of the open move after each kill").containsExactlyElementsOf(KILL_AT);
 
             rebalanceToTheEnd(platform.dir);
             assertEverythingOnceWhereTheDirectorySays(platform.catalog, platform.trading);
             assertTheApiServesEveryOrder(platform.base, platform.trading);
-            System.out.println("kills landed at steps " + killedAt);
+        }
+    }
+
+    /**
+     * Holds the move journal ({@code bucket_moves}) in SHARE mode, so that the mover's next write
+     * to it (the start of a move, each step, its end: one transaction each) waits for the test.
+     * Releasing it and taking it again lets exactly one waiting write through: the lock manager
+     * grants the waiting write at the release, and the test's new request queues behind it until it
+     * commits, before the mover can ask for the next one.
+     */
+    private static final class JournalGate implements AutoCloseable {
+        private final Connection connection;
+
+        JournalGate(Catalog catalog) throws SQLException {
+            connection = catalog.connect(catalog.database());
+            connection.setAutoCommit(false);
+            hold();
+        }
+
+        private void hold() throws SQLException {
+            try (Statement s = connection.createStatement()) {
+                s.execute("LOCK TABLE bucket_moves IN SHARE MODE");
+            }
+        }
+
+        /**
+         * Lets the mover's journal writes through one at a time until the open move is at
+         * {@code step}, then holds the next; returns the open move.
+         */
+        String holdAt(String step, Process mover) throws Exception {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (true) {
+                String open = openMove(connection);
+                if (open.startsWith(step + " ")) {
+                    return open;
+                }
+                if (!mover.isAlive()) {
+                    throw new AssertionError("the rebalance ended (exit " + mover.exitValue() + ") before a move"
+                            + " reached " + step + "; the journal says " + open);
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("no move reached " + step + " in 120 s; the journal says " + open);
+                }
+                Thread.sleep(10); // while the mover starts, nothing waits: no need to spin
+                connection.commit();
+                hold();
+            }
+        }
+
+        /** Lets the journal go: the killed mover's write that waited, if any, finds its session gone and rolls back. */
+        @Override
+        public void close() throws SQLException {
+            connection.close();
         }
     }
 
@@ -317,9 +378,25 @@ class RebalanceKillProcessTest {
 
     /** Starts `nlt shards rebalance` and returns it once it has printed its first line. */
     private static Process startRebalance(Path dir) throws Exception {
+        CompletableFuture<Boolean> started = new CompletableFuture<>();
+        Process mover = launchRebalance(dir, started);
+        boolean printed = started.get(60, TimeUnit.SECONDS);
+        if (!printed) {
+            mover.destroyForcibly();
+        }
+        assertThat(printed).as("rebalance printed nothing").isTrue();
+        return mover;
+    }
+
+    /** Starts `nlt shards rebalance` and returns it at once. */
+    private static Process launchRebalance(Path dir) throws Exception {
+        return launchRebalance(dir, new CompletableFuture<>());
+    }
+
+    /** Starts `nlt shards rebalance`, reading its output; {@code started} completes at its first line. */
+    private static Process launchRebalance(Path dir, CompletableFuture<Boolean> started) throws Exception {
         Process mover = new ProcessBuilder(NltCommand.javaCommand("shards", "rebalance", "--threshold", "0",
                 "--data-dir", dir.toString())).redirectErrorStream(true).start();
-        CompletableFuture<Boolean> started = new CompletableFuture<>();
         Thread.ofPlatform().daemon().start(() -> {
             try (BufferedReader reader = new BufferedReader(new InputStreamReader(mover.getInputStream(),
                     StandardCharsets.UTF_8))) {
@@ -334,11 +411,6 @@ class RebalanceKillProcessTest {
             }
             started.complete(false);
         });
-        boolean printed = started.get(60, TimeUnit.SECONDS);
-        if (!printed) {
-            mover.destroyForcibly();
-        }
-        assertThat(printed).as("rebalance printed nothing").isTrue();
         return mover;
     }
 
@@ -360,8 +432,14 @@ class RebalanceKillProcessTest {
     }
 
     private static String openMove(Catalog catalog) throws SQLException {
-        try (Connection c = catalog.connect(catalog.database());
-                Statement s = c.createStatement();
+        try (Connection c = catalog.connect(catalog.database())) {
+            return openMove(c);
+        }
+    }
+
+    /** The step of the journal's open move and which move it is, or "none". */
+    private static String openMove(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT bucket, from_shard, to_shard, step FROM bucket_moves"
                         + " WHERE finished_at IS NULL")) {
             if (!rs.next()) {

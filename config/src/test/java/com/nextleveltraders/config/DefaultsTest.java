@@ -51,7 +51,10 @@ class DefaultsTest {
         assertThat(pool.idleInTransactionSessionTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(pool.ssl().rejectUnauthorized()).isTrue();
         assertThat(pool.ssl().ca()).isNull();
-        assertThat(cfg.database().sharding()).isEqualTo(new Sharding(1024, 2));
+        assertThat(cfg.database().sharding()).isEqualTo(new Sharding(1024, 2, 500, Duration.ofMinutes(1)));
+        assertThat(cfg.database().sharding().moveBatch()).as("rows a bucket move copies per statement").isEqualTo(500);
+        assertThat(cfg.database().sharding().retiredPoolsCloseAfter()).as("a retired shard's pools stay open")
+                .isEqualTo(Duration.ofMinutes(1));
         assertThat(cfg.database().reservedConnections()).isEqualTo(20);
         assertThat(pool.requestTimeout()).isEqualTo(Duration.ofSeconds(12));
     }

@@ -2,7 +2,9 @@ package com.nextleveltraders.config;
 
 import static com.nextleveltraders.config.RefusalTest.problemsOf;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -117,6 +119,23 @@ class ValidationTest {
         problemsOf("database: { sharding: { buckets: 0, shards: 0 } }").containsExactly(
                 "database.sharding.buckets: must be >= 1 (got 0)",
                 "database.sharding.shards: must be >= 1 (got 0)");
+    }
+
+    @Test
+    void aMoveBatchOutsideOneToOneHundredThousandRowsOrANegativePoolDelayIsRefused() {
+        problemsOf("database: { sharding: { moveBatch: 0 } }").containsExactly(
+                "database.sharding: moveBatch must be between 1 and 100000 (got 0)");
+        problemsOf("database: { sharding: { moveBatch: 100001 } }").containsExactly(
+                "database.sharding: moveBatch must be between 1 and 100000 (got 100001)");
+        problemsOf("database: { sharding: { retiredPoolsCloseAfter: -1s } }").containsExactly(
+                "database.sharding.retiredPoolsCloseAfter: not a duration: \"-1s\" (must not be negative)");
+        assertThatThrownBy(() -> new Sharding(8, 1, 500, Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("retiredPoolsCloseAfter must not be negative (got -1000ms)");
+        Sharding edges = ConfigLoader.loadYaml(
+                "database: { sharding: { moveBatch: 100000, retiredPoolsCloseAfter: 0s } }").database().sharding();
+        assertThat(edges.moveBatch()).isEqualTo(100_000);
+        assertThat(edges.retiredPoolsCloseAfter()).isZero();
     }
 
     @Test

@@ -3,13 +3,13 @@ package com.nextleveltraders.data;
 import java.util.UUID;
 
 /** The fixed hash from a user id to its bucket. Changing it would move every user: never do. */
-final class Buckets {
+public final class Buckets {
 
     private Buckets() {
     }
 
     /** The bucket of {@code userId} among {@code buckets} buckets. */
-    static int bucketOf(UUID userId, int buckets) {
+    public static int bucketOf(UUID userId, int buckets) {
         if (buckets < 1) {
             throw new IllegalArgumentException("buckets must be positive: " + buckets);
         }

@@ -29,9 +29,6 @@ public final class Database implements AutoCloseable {
     // right now, which a later retry by the client gets through.
     private static final int MAX_ROUTING_ATTEMPTS = 6;
     private static final java.time.Duration ROUTING_BACKOFF = java.time.Duration.ofMillis(10);
-    // Longer than any request can hold a shard it took from the directory (the gateway gives up
-    // after 15 s, a statement after 10 s): then no request is cut off by its pool closing.
-    private static final java.time.Duration RETIRED_POOLS_CLOSE_AFTER = java.time.Duration.ofMinutes(1);
 
     private final PlatformConfig config;
     private final Clock clock;
@@ -56,10 +53,14 @@ public final class Database implements AutoCloseable {
 
     /**
      * Opens the pool to the catalog ({@code platform.postgres}); the shards' pools open when the
-     * directory is first read. Does not migrate ({@link Migrations#apply}).
+     * directory is first read. Does not migrate ({@link Migrations#apply}). The pools of a shard
+     * that left the directory close {@code database.sharding.retiredPoolsCloseAfter} later: a
+     * setting meant to outlast any request that took the shard from the directory just before
+     * (longer than {@code platform.gateway.responseTimeout}, after which the gateway gives up, and
+     * than {@code database.pool.statementTimeout}), so that no request is cut off by its pool closing.
      */
     public static Database open(PlatformConfig config) {
-        return open(config, RETIRED_POOLS_CLOSE_AFTER);
+        return open(config, config.database().sharding().retiredPoolsCloseAfter());
     }
 
     /** As {@link #open(PlatformConfig)}, closing the pools of a shard that left {@code closeAfter} later. */
@@ -70,12 +71,12 @@ public final class Database implements AutoCloseable {
         return new Database(config, Clock.systemUTC(), pools, catalog, closeAfter);
     }
 
-    PlatformConfig config() {
+    public PlatformConfig config() {
         return config;
     }
 
     /** The pool to one server's database (opened on first use, closed with this). */
-    DataSource pool(String host, int port, String database) {
+    public DataSource pool(String host, int port, String database) {
         return pools.get(host, port, database);
     }
 

@@ -63,7 +63,7 @@ public final class Ownership {
      * when the shard owns the bucket. Statements after it in the same round trip see every write
      * that held the bucket.
      */
-    static RoundTrip freeze(RoundTrip trip, int bucket, boolean[] owned) {
+    public static RoundTrip freeze(RoundTrip trip, int bucket, boolean[] owned) {
         return trip.then("SELECT pg_advisory_xact_lock(?, ?)", BUCKET_LOCK_CLASS, bucket)
                 .query("SELECT 1 FROM owned_buckets WHERE bucket = ? FOR UPDATE", rs -> owned[0] = true, bucket);
     }

@@ -14,11 +14,11 @@ import java.util.List;
  * trip counts: by a bucket move while writes to the bucket are held (on servers busy with other
  * work a round trip costs more than the statement it carries), and by every write's fence.
  */
-final class RoundTrip {
+public final class RoundTrip {
 
     /** Takes one row of a statement's result. */
     @FunctionalInterface
-    interface Rows {
+    public interface Rows {
         void row(ResultSet rs) throws SQLException;
     }
 
@@ -29,12 +29,12 @@ final class RoundTrip {
     private final List<Object> parameters = new ArrayList<>();
 
     /** Adds a statement whose result, if any, is not read. */
-    RoundTrip then(String sql, Object... values) {
+    public RoundTrip then(String sql, Object... values) {
         return query(sql, null, values);
     }
 
     /** Adds a statement that returns rows, each given to {@code rows}. */
-    RoundTrip query(String sql, Rows rows, Object... values) {
+    public RoundTrip query(String sql, Rows rows, Object... values) {
         parts.add(new Part(sql, rows));
         parameters.addAll(List.of(values));
         return this;
@@ -45,7 +45,7 @@ final class RoundTrip {
     }
 
     /** Runs the statements, handing each one's rows over as it comes. */
-    void run(Connection connection) throws SQLException {
+    public void run(Connection connection) throws SQLException {
         if (parts.isEmpty()) {
             return;
         }

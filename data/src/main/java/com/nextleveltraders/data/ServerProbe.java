@@ -12,7 +12,7 @@ import java.util.Properties;
  * connection budget). A pool would keep {@code database.pool.min} connections open to every server
  * and log every failed attempt; a server that is down here is an answer, not an error.
  */
-final class ServerProbe {
+public final class ServerProbe {
 
     // Short enough that a dead remote host does not stall a status listing; loopback refuses at once.
     private static final int CONNECT_TIMEOUT_SECONDS = 3;
@@ -27,7 +27,7 @@ final class ServerProbe {
      *
      * @throws SQLException when the server does not answer or refuses the login
      */
-    static Connection open(PlatformConfig config, String host, int port, String database) throws SQLException {
+    public static Connection open(PlatformConfig config, String host, int port, String database) throws SQLException {
         var endpoint = config.platform().postgres();
         HikariConfig pool = Pools.hikariConfig("nlt-tools", config, host, port, database, endpoint.user(),
                 endpoint.passwordFile());
@@ -44,12 +44,12 @@ final class ServerProbe {
     }
 
     /** {@code host:port}, as servers are named in messages. */
-    static String address(String host, int port) {
+    public static String address(String host, int port) {
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
     }
 
     /** The first line of a failure's message, for one-line reports. */
-    static String reason(Exception e) {
+    public static String reason(Exception e) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         int newline = message.indexOf('\n');
         return newline < 0 ? message : message.substring(0, newline);

@@ -49,7 +49,7 @@ public final class ShardRegistry {
     }
 
     /** Sets a registered shard's state; false when there is no shard {@code id}. */
-    static boolean setState(DataSource catalog, int id, ShardState state) {
+    public static boolean setState(DataSource catalog, int id, ShardState state) {
         return Transactions.inTransaction(catalog, connection -> {
             try (PreparedStatement update = connection.prepareStatement("UPDATE shards SET state = ? WHERE id = ?")) {
                 update.setString(1, state.name());
@@ -82,7 +82,7 @@ public final class ShardRegistry {
     }
 
     /** The directory: index bucket → owning shard id, or 0 for a bucket not assigned yet. */
-    static int[] directory(DataSource catalog, int buckets) {
+    public static int[] directory(DataSource catalog, int buckets) {
         return Transactions.read(catalog, connection -> {
             int[] owners = new int[buckets];
             try (PreparedStatement select = connection.prepareStatement("SELECT bucket, shard_id FROM bucket_directory");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.nextleveltraders.cache.WritePosition;
 import com.nextleveltraders.cache.WritePositions;
 import com.nextleveltraders.config.PlatformConfig;
+import com.nextleveltraders.data.rebalance.Rebalancer;
 import com.nextleveltraders.embedded.EmbeddedPostgres;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
@@ -111,9 +112,9 @@ class RetiredShardTest {
             // Both users are served by the shard left, through the same instance.
             for (UUID user : List.of(onOne, onTwo)) {
                 UUID order = UUID.randomUUID();
-                running.write(user, connection -> BucketMoverTest.insertOrder(connection, user,
+                running.write(user, connection -> TestRows.insertOrder(connection, user,
                         running.router().bucketOf(user), order));
-                assertThat(BucketMoverTest.count(pool(running, 3), "SELECT count(*) FROM orders WHERE id = '" + order + "'"))
+                assertThat(TestRows.count(pool(running, 3), "SELECT count(*) FROM orders WHERE id = '" + order + "'"))
                         .isEqualTo(1);
             }
         }
@@ -123,7 +124,7 @@ class RetiredShardTest {
         while (true) {
             UUID user = UUID.randomUUID();
             if (database.shardFor(user).id() == shard) {
-                return BucketMoverTest.seedUser(database, user, 1);
+                return TestRows.seedUser(database, user, 1);
             }
         }
     }

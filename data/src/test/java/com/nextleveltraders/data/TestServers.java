@@ -18,7 +18,7 @@ import java.util.stream.Stream;
  * password (one set of credentials reaches them all, as under `nlt up`). The first holds the
  * catalog. Closing stops them, the last first, and removes the directory.
  */
-final class TestServers implements AutoCloseable {
+public final class TestServers implements AutoCloseable {
 
     private final Path base;
     private final List<EmbeddedPostgres> servers;
@@ -31,7 +31,7 @@ final class TestServers implements AutoCloseable {
     }
 
     /** {@code count} servers; the configuration names the first as the catalog and {@code instance} as the instance. */
-    static TestServers start(String instance, int count) throws IOException {
+    public static TestServers start(String instance, int count) throws IOException {
         // PostgreSQL runs as user postgres when the tests run as root, and must reach its data dir.
         Path base = Files.createTempDirectory(Path.of("/tmp"), "nlt-" + instance + "-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
@@ -57,16 +57,16 @@ final class TestServers implements AutoCloseable {
     }
 
     /** Server {@code n}, from 1. */
-    EmbeddedPostgres server(int n) {
+    public EmbeddedPostgres server(int n) {
         return servers.get(n - 1);
     }
 
-    PlatformConfig config() {
+    public PlatformConfig config() {
         return config;
     }
 
     /** Migrates the catalog and registers servers 1 to {@code shards} as shards of those ids, without replicas. */
-    void migrateWithShards(int shards) {
+    public void migrateWithShards(int shards) {
         List<RegisteredShard> registered = new ArrayList<>();
         for (int n = 1; n <= shards; n++) {
             EmbeddedPostgres server = server(n);
@@ -75,7 +75,7 @@ final class TestServers implements AutoCloseable {
         migrate(registered);
     }
 
-    void migrate(List<RegisteredShard> shards) {
+    public void migrate(List<RegisteredShard> shards) {
         try (Database database = Database.open(config)) {
             Migrations.apply(database, shards);
         }

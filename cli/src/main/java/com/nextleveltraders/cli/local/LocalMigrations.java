@@ -1,12 +1,12 @@
 package com.nextleveltraders.cli.local;
 
 import com.nextleveltraders.config.PlatformConfig;
-import com.nextleveltraders.data.BucketMover;
 import com.nextleveltraders.data.ConnectionBudget;
 import com.nextleveltraders.data.Database;
 import com.nextleveltraders.data.DatabaseUnavailableException;
 import com.nextleveltraders.data.Migrations;
 import com.nextleveltraders.data.RegisteredShard;
+import com.nextleveltraders.data.rebalance.BucketMover;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;

@@ -1,9 +1,16 @@
-package com.nextleveltraders.data;
+package com.nextleveltraders.data.rebalance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nextleveltraders.config.PlatformConfig;
+import com.nextleveltraders.data.Database;
+import com.nextleveltraders.data.RegisteredShard;
+import com.nextleveltraders.data.Shard;
+import com.nextleveltraders.data.ShardRegistry;
+import com.nextleveltraders.data.ShardState;
+import com.nextleveltraders.data.TestRows;
+import com.nextleveltraders.data.TestServers;
 import com.nextleveltraders.embedded.EmbeddedPostgres;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,7 +49,7 @@ class RebalancerTest {
         try (Database database = Database.open(config)) {
             List<UUID> users = new ArrayList<>();
             for (int i = 0; i < 300; i++) {
-                users.add(BucketMoverTest.seedUser(database, UUID.randomUUID(), 1));
+                users.add(TestRows.seedUser(database, UUID.randomUUID(), 1));
             }
             long[] before = totals(database);
 
@@ -101,7 +108,7 @@ class RebalancerTest {
         for (UUID user : users) {
             int owner = database.shardFor(user).id();
             for (Shard shard : database.router().shards()) {
-                long rows = BucketMoverTest.count(shard.primary(), "SELECT (SELECT count(*) FROM accounts WHERE user_id = '"
+                long rows = TestRows.count(shard.primary(), "SELECT (SELECT count(*) FROM accounts WHERE user_id = '"
                         + user + "') + (SELECT count(*) FROM orders WHERE user_id = '" + user + "')");
                 assertThat(rows).as("rows of " + user + " on shard " + shard.id()).isEqualTo(shard.id() == owner ? 2 : 0);
             }
@@ -115,7 +122,7 @@ class RebalancerTest {
         List<String> tables = List.of("accounts", "orders", "trades", "positions");
         for (Shard shard : database.router().shards()) {
             for (int i = 0; i < 4; i++) {
-                totals[i] += BucketMoverTest.count(shard.primary(), "SELECT count(*) FROM " + tables.get(i));
+                totals[i] += TestRows.count(shard.primary(), "SELECT count(*) FROM " + tables.get(i));
             }
         }
         return totals;

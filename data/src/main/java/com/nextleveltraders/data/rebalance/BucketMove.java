@@ -1,4 +1,4 @@
-package com.nextleveltraders.data;
+package com.nextleveltraders.data.rebalance;
 
 /**
  * One step of a rebalancing plan: bucket {@code bucket} leaves shard {@code fromShard} for shard

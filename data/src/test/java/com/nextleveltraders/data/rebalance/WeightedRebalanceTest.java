@@ -1,7 +1,7 @@
-package com.nextleveltraders.data;
+package com.nextleveltraders.data.rebalance;
 
-import static com.nextleveltraders.data.Distributions.shards;
-import static com.nextleveltraders.data.Distributions.unweighted;
+import static com.nextleveltraders.data.rebalance.Distributions.shards;
+import static com.nextleveltraders.data.rebalance.Distributions.unweighted;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;

@@ -1,16 +1,25 @@
-package com.nextleveltraders.data;
+package com.nextleveltraders.data.rebalance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static com.nextleveltraders.data.TestRows.count;
+import static com.nextleveltraders.data.TestRows.insertOrder;
+import static com.nextleveltraders.data.TestRows.seedUser;
 
 import com.nextleveltraders.config.PlatformConfig;
+import com.nextleveltraders.data.Database;
+import com.nextleveltraders.data.DatabaseUnavailableException;
+import com.nextleveltraders.data.Shard;
+import com.nextleveltraders.data.TestServers;
+import com.nextleveltraders.data.Transactions;
+import com.nextleveltraders.data.rebalance.MoveFaults.Point;
+import com.nextleveltraders.data.rebalance.MoveFaults.SimulatedCrash;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
-import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -30,7 +39,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Moving one bucket between two real PostgreSQL servers (the first holds the catalog and shard 1,
@@ -148,8 +157,8 @@ class BucketMoverTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"START", "COPY", "CATCHUP", "FREEZE", "FLIP", "RELEASED", "CLEANUP"})
-    void aMoverThatDiesAtAnyStepIsResumedWithNothingLostOrDuplicated(String point) throws Exception {
+    @EnumSource(Point.class)
+    void aMoverThatDiesAtAnyStepIsResumedWithNothingLostOrDuplicated(Point point) throws Exception {
         try (Database database = Database.open(config); Database stale = Database.open(config)) {
             int bucket = nextBucket();
             List<UUID> users = new ArrayList<>();
@@ -159,9 +168,8 @@ class BucketMoverTest {
             stale.shardFor(users.getFirst()); // caches the directory as it is before the move
             long[] before = rowsPerTable(shard(database, 1), bucket);
 
-            try (BucketMover mover = BucketMover.open(database)) {
-                mover.crashAt = point;
-                assertThatThrownBy(() -> mover.move(bucket, 1, 2)).isInstanceOf(BucketMover.SimulatedCrash.class);
+            try (BucketMover mover = BucketMover.open(database, crashAt(point))) {
+                assertThatThrownBy(() -> mover.move(bucket, 1, 2)).isInstanceOf(SimulatedCrash.class);
             }
             // Writes while the mover is dead, through a router that may be stale: they land wherever
             // the bucket is owned now, or wait for it to be owned again.
@@ -186,7 +194,7 @@ class BucketMoverTest {
                 assertThat(mover.resume()).as("nothing left to resume").isEmpty();
             }
             assertThat(resumed).hasSize(1);
-            boolean rolledForward = List.of("FREEZE", "FLIP", "RELEASED", "CLEANUP").contains(point);
+            boolean rolledForward = EnumSet.range(Point.FREEZE, Point.CLEANUP).contains(point);
             assertThat(resumed.getFirst().moved()).isEqualTo(rolledForward);
             int ownerNow = rolledForward ? 2 : 1;
             assertOwnedOnlyBy(database, bucket, ownerNow);
@@ -225,17 +233,15 @@ class BucketMoverTest {
      * the next run.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"FLIP", "RELEASED"})
-    void aFailureDuringTheFlipIsSettledBeforeTheMoverGivesUp(String point) throws Exception {
+    @EnumSource(value = Point.class, names = {"FLIP", "RELEASED"})
+    void aFailureDuringTheFlipIsSettledBeforeTheMoverGivesUp(Point point) throws Exception {
         try (Database database = Database.open(config)) {
             int bucket = nextBucket();
             for (int i = 0; i < 3; i++) {
                 seedUser(database, userInBucket(database, bucket), 3);
             }
             long[] before = rowsPerTable(shard(database, 1), bucket);
-            try (BucketMover mover = BucketMover.open(database)) {
-                mover.crashAt = point;
-                mover.survivesCrash = true;
+            try (BucketMover mover = BucketMover.open(database, failOnceAt(point))) {
                 assertThatThrownBy(() -> mover.move(bucket, 1, 2))
                         .isInstanceOf(DatabaseUnavailableException.class)
                         .hasMessageContaining("injected failure at " + point);
@@ -255,8 +261,8 @@ class BucketMoverTest {
      * move rolled back, whether the source still held the bucket or had already let go of it.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"FREEZE", "RELEASED"})
-    void aCopyThatDiffersFromTheSourceIsNeverFlippedTo(String point) throws Exception {
+    @EnumSource(value = Point.class, names = {"FREEZE", "RELEASED"})
+    void aCopyThatDiffersFromTheSourceIsNeverFlippedTo(Point point) throws Exception {
         try (Database database = Database.open(config)) {
             int bucket = nextBucket();
             List<UUID> users = new ArrayList<>();
@@ -264,9 +270,8 @@ class BucketMoverTest {
                 users.add(seedUser(database, userInBucket(database, bucket), 2));
             }
             long[] before = rowsPerTable(shard(database, 1), bucket);
-            try (BucketMover mover = BucketMover.open(database)) {
-                mover.crashAt = point;
-                assertThatThrownBy(() -> mover.move(bucket, 1, 2)).isInstanceOf(BucketMover.SimulatedCrash.class);
+            try (BucketMover mover = BucketMover.open(database, crashAt(point))) {
+                assertThatThrownBy(() -> mover.move(bucket, 1, 2)).isInstanceOf(SimulatedCrash.class);
             }
             // A defect the change log cannot see: a copied row changed on the destination alone.
             try (Connection connection = shard(database, 2).getConnection();
@@ -460,57 +465,27 @@ class BucketMoverTest {
 
     // --- helpers ---
 
+    /** The mover dies at {@code point}. */
+    private static MoveFaults crashAt(Point point) {
+        return at -> {
+            if (at == point) {
+                throw new SimulatedCrash(at);
+            }
+        };
+    }
+
+    /** The first time the mover passes {@code point}, a failure it lives through, as a lost connection. */
+    private static MoveFaults failOnceAt(Point point) {
+        AtomicBoolean failed = new AtomicBoolean();
+        return at -> {
+            if (at == point && failed.compareAndSet(false, true)) {
+                throw new DatabaseUnavailableException("injected failure at " + at, null);
+            }
+        };
+    }
+
     private static int nextBucket() {
         return NEXT_BUCKET.getAndAdd(4);
-    }
-
-    static UUID seedUser(Database database, UUID user, int orders) {
-        int bucket = database.router().bucketOf(user);
-        database.write(user, connection -> {
-            try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO accounts (user_id, bucket, currency, cash) VALUES (?, ?, 'USD', 100)")) {
-                insert.setObject(1, user);
-                insert.setInt(2, bucket);
-                insert.executeUpdate();
-            }
-            for (int i = 0; i < orders; i++) {
-                UUID order = UUID.randomUUID();
-                insertOrder(connection, user, bucket, order);
-                try (PreparedStatement insert = connection.prepareStatement("""
-                        INSERT INTO trades (id, user_id, bucket, order_id, symbol, side, quantity, price, notional, created_at)
-                        VALUES (?, ?, ?, ?, 'AAPL', 'BUY', 1, 10.5, 10.5, ?)""")) {
-                    insert.setObject(1, UUID.randomUUID());
-                    insert.setObject(2, user);
-                    insert.setInt(3, bucket);
-                    insert.setObject(4, order);
-                    insert.setTimestamp(5, Timestamp.from(Instant.now()));
-                    insert.executeUpdate();
-                }
-            }
-            for (String symbol : List.of("AAPL", "MSFT")) {
-                try (PreparedStatement insert = connection.prepareStatement("""
-                        INSERT INTO positions (user_id, bucket, symbol, quantity, cost_basis) VALUES (?, ?, ?, 2, 21)""")) {
-                    insert.setObject(1, user);
-                    insert.setInt(2, bucket);
-                    insert.setString(3, symbol);
-                    insert.executeUpdate();
-                }
-            }
-            return null;
-        });
-        return user;
-    }
-
-    static int insertOrder(Connection connection, UUID user, int bucket, UUID order) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement("""
-                INSERT INTO orders (id, user_id, bucket, request_hash, symbol, side, type, quantity, status, created_at)
-                VALUES (?, ?, ?, '\\x00ff', 'AAPL', 'BUY', 'MARKET', 1, 'OPEN', ?)""")) {
-            insert.setObject(1, order);
-            insert.setObject(2, user);
-            insert.setInt(3, bucket);
-            insert.setTimestamp(4, Timestamp.from(Instant.now()));
-            return insert.executeUpdate();
-        }
     }
 
     static UUID userInBucket(Database database, int bucket) {
@@ -571,16 +546,6 @@ class BucketMoverTest {
 
     static DataSource shard(Database database, int id) {
         return database.router().shards().stream().filter(s -> s.id() == id).findFirst().orElseThrow().primary();
-    }
-
-    static long count(DataSource dataSource, String sql) {
-        try (Connection connection = dataSource.getConnection(); PreparedStatement select = connection.prepareStatement(sql);
-                ResultSet rs = select.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (SQLException e) {
-            throw new AssertionError(e);
-        }
     }
 
     private static <T> List<T> concat(List<T> a, List<T> b) {

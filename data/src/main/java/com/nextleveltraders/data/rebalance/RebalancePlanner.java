@@ -1,4 +1,4 @@
-package com.nextleveltraders.data;
+package com.nextleveltraders.data.rebalance;
 
 import java.math.BigInteger;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package com.nextleveltraders.data;
+package com.nextleveltraders.data.rebalance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,6 +7,12 @@ import static org.assertj.core.api.Assertions.within;
 import com.nextleveltraders.config.ConfigLoader;
 import com.nextleveltraders.config.PlatformConfig;
 import com.nextleveltraders.config.Secrets;
+import com.nextleveltraders.data.Database;
+import com.nextleveltraders.data.DatabaseUnavailableException;
+import com.nextleveltraders.data.Migrations;
+import com.nextleveltraders.data.RegisteredShard;
+import com.nextleveltraders.data.ShardRegistry;
+import com.nextleveltraders.data.Transactions;
 import com.nextleveltraders.embedded.EmbeddedPostgres;
 import com.nextleveltraders.embedded.FreePorts;
 import com.nextleveltraders.embedded.PostgresOptions;

@@ -1,5 +1,6 @@
-package com.nextleveltraders.data;
+package com.nextleveltraders.data.rebalance;
 
+import com.nextleveltraders.data.Buckets;
 import java.util.UUID;
 
 /**

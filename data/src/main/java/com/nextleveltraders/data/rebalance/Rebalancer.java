@@ -1,5 +1,12 @@
-package com.nextleveltraders.data;
+package com.nextleveltraders.data.rebalance;
 
+import com.nextleveltraders.data.Database;
+import com.nextleveltraders.data.Migrations;
+import com.nextleveltraders.data.RegisteredShard;
+import com.nextleveltraders.data.Shard;
+import com.nextleveltraders.data.ShardRegistry;
+import com.nextleveltraders.data.ShardState;
+import com.nextleveltraders.data.Transactions;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package com.nextleveltraders.data;
+package com.nextleveltraders.data.rebalance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

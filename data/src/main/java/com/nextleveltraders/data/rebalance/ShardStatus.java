@@ -1,5 +1,6 @@
-package com.nextleveltraders.data;
+package com.nextleveltraders.data.rebalance;
 
+import com.nextleveltraders.data.ShardState;
 import java.util.List;
 import java.util.Objects;
 

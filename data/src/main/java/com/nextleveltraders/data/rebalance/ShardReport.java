@@ -1,6 +1,13 @@
-package com.nextleveltraders.data;
+package com.nextleveltraders.data.rebalance;
 
 import com.nextleveltraders.config.PlatformConfig;
+import com.nextleveltraders.data.Database;
+import com.nextleveltraders.data.DatabaseUnavailableException;
+import com.nextleveltraders.data.RegisteredShard;
+import com.nextleveltraders.data.ServerProbe;
+import com.nextleveltraders.data.ShardRegistry;
+import com.nextleveltraders.data.ShardState;
+import com.nextleveltraders.data.Transactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

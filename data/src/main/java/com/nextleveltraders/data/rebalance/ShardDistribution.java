@@ -1,4 +1,4 @@
-package com.nextleveltraders.data;
+package com.nextleveltraders.data.rebalance;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -142,7 +142,7 @@ public final class ShardDistribution {
     }
 
     /** The shard owning {@code bucket}, in {@code [0, buckets())}. */
-    public int shardOf(int bucket) {
+    int shardOf(int bucket) {
         return directory[checkBucket(bucket)];
     }
 
@@ -152,7 +152,7 @@ public final class ShardDistribution {
     }
 
     /** The bytes in {@code bucket}. */
-    public long bytesOf(int bucket) {
+    long bytesOf(int bucket) {
         return bytesPerBucket[checkBucket(bucket)];
     }
 
@@ -162,12 +162,12 @@ public final class ShardDistribution {
     }
 
     /** The active shards, in id order. */
-    public SortedSet<Integer> activeShards() {
+    SortedSet<Integer> activeShards() {
         return activeShards;
     }
 
     /** The shards being removed, in id order; empty when none is. */
-    public SortedSet<Integer> retiringShards() {
+    SortedSet<Integer> retiringShards() {
         return retiringShards;
     }
 
@@ -177,17 +177,17 @@ public final class ShardDistribution {
     }
 
     /** One load per retiring shard, in id order. */
-    public List<ShardLoad> retiringLoads() {
+    List<ShardLoad> retiringLoads() {
         return retiringLoads;
     }
 
     /** Rows in all buckets, those of retiring shards included. */
-    public long totalRows() {
+    long totalRows() {
         return totalRows;
     }
 
     /** How many buckets retiring shards still own: each must move. */
-    public int retiringBuckets() {
+    int retiringBuckets() {
         int count = 0;
         for (ShardLoad load : retiringLoads) {
             count += load.buckets();
@@ -196,7 +196,7 @@ public final class ShardDistribution {
     }
 
     /** Whether load is counted in rows (some bucket holds a row) rather than in buckets. */
-    public boolean measuredInRows() {
+    boolean measuredInRows() {
         return totalRows > 0;
     }
 
@@ -228,7 +228,7 @@ public final class ShardDistribution {
      *
      * @param threshold the largest acceptable {@link #skew()}, finite and not negative
      */
-    public boolean needsRebalancing(double threshold) {
+    boolean needsRebalancing(double threshold) {
         if (!(threshold >= 0) || Double.isInfinite(threshold)) {
             throw new IllegalArgumentException("threshold must be finite and not negative: " + threshold);
         }

@@ -1,9 +1,10 @@
-package com.nextleveltraders.data;
+package com.nextleveltraders.data.rebalance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import com.nextleveltraders.data.Buckets;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;

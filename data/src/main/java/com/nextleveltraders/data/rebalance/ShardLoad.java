@@ -1,4 +1,4 @@
-package com.nextleveltraders.data;
+package com.nextleveltraders.data.rebalance;
 
 /**
  * What one shard holds: how many buckets the directory gives it, and the rows and bytes in them.
