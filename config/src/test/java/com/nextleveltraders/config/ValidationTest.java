@@ -124,14 +124,14 @@ class ValidationTest {
     @Test
     void aMoveBatchOutsideOneToOneHundredThousandRowsOrANegativePoolDelayIsRefused() {
         problemsOf("database: { sharding: { moveBatch: 0 } }").containsExactly(
-                "database.sharding: moveBatch must be between 1 and 100000 (got 0)");
+                "database.sharding.moveBatch: must be between 1 and 100000 (got 0)");
         problemsOf("database: { sharding: { moveBatch: 100001 } }").containsExactly(
-                "database.sharding: moveBatch must be between 1 and 100000 (got 100001)");
+                "database.sharding.moveBatch: must be between 1 and 100000 (got 100001)");
         problemsOf("database: { sharding: { retiredPoolsCloseAfter: -1s } }").containsExactly(
                 "database.sharding.retiredPoolsCloseAfter: not a duration: \"-1s\" (must not be negative)");
         assertThatThrownBy(() -> new Sharding(8, 1, 500, Duration.ofSeconds(-1)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("retiredPoolsCloseAfter must not be negative (got -1000ms)");
+                .hasMessage("Sharding.retiredPoolsCloseAfter: must not be negative (got -1000ms)");
         Sharding edges = ConfigLoader.loadYaml(
                 "database: { sharding: { moveBatch: 100000, retiredPoolsCloseAfter: 0s } }").database().sharding();
         assertThat(edges.moveBatch()).isEqualTo(100_000);
