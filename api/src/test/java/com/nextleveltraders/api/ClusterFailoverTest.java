@@ -11,6 +11,7 @@ import com.nextleveltraders.config.PlatformConfig;
 import com.nextleveltraders.embedded.EmbeddedRedis;
 import com.nextleveltraders.embedded.EmbeddedRedisCluster;
 import com.nextleveltraders.embedded.RedisClusterOptions;
+import com.nextleveltraders.testkit.Polling;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;

@@ -7,6 +7,7 @@ import com.nextleveltraders.api.ApiClient.Trader;
 import com.nextleveltraders.embedded.EmbeddedRedis;
 import com.nextleveltraders.embedded.EmbeddedRedisGroup;
 import com.nextleveltraders.embedded.RedisGroupOptions;
+import com.nextleveltraders.testkit.Polling;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
