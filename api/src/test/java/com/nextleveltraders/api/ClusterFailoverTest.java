@@ -25,9 +25,11 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Cluster mode: a real Redis Cluster of three masters with a replica each, through the API. */
+@Tag("kill")
 class ClusterFailoverTest {
 
     private static final Duration BOUND = Duration.ofSeconds(45);

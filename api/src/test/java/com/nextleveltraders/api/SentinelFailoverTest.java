@@ -17,12 +17,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The strategy's Redis shape (a master, two replicas, three Sentinels) losing its master to
  * {@code kill -9} while clients keep reading and ordering through the API.
  */
+@Tag("kill")
 class SentinelFailoverTest {
 
     private static final Duration BOUND = Duration.ofSeconds(45);
