@@ -89,20 +89,22 @@ public final class TemporaryServers implements AutoCloseable {
     }
 
     /**
-     * The configuration lines that point a platform at these servers (the first PostgreSQL server
-     * as the catalog), with {@code platformLines} (indented YAML, or empty) added under
+     * The configuration lines that point a platform at these servers (the first PostgreSQL server,
+     * if any, as the catalog), with {@code platformLines} (indented YAML, or empty) added under
      * {@code platform:}. Settings of other sections go before it, in the caller's YAML.
      */
     public String platformYaml(String platformLines) {
-        EmbeddedPostgres catalog = postgres();
         StringBuilder yaml = new StringBuilder();
         if (redis != null) {
             yaml.append("redis: { mode: standalone, nodes: [ { host: 127.0.0.1, port: %d, role: master } ] }\n"
                     .formatted(redis.port()));
         }
         yaml.append("platform:\n");
-        yaml.append("  postgres: { host: 127.0.0.1, port: %d, database: %s, user: %s, passwordFile: \"%s\" }\n"
-                .formatted(catalog.port(), catalog.database(), catalog.user(), catalog.passwordFile()));
+        if (!postgres.isEmpty()) {
+            EmbeddedPostgres catalog = postgres();
+            yaml.append("  postgres: { host: 127.0.0.1, port: %d, database: %s, user: %s, passwordFile: \"%s\" }\n"
+                    .formatted(catalog.port(), catalog.database(), catalog.user(), catalog.passwordFile()));
+        }
         if (redis != null) {
             yaml.append("  redis: { passwordFile: \"%s\" }\n".formatted(redis.passwordFile()));
         }
