@@ -16,8 +16,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A real HTTP server standing behind the gateway as an instance would: {@code /api/health} answers
- * 200 or 503 as the test says (and, when held, only once the test releases it), {@code /echo} answers after a configurable delay and counts requests,
- * {@code /big} answers 4 KiB of JSON, {@code /image} 4 KiB of PNG bytes.
+ * 200 or 503 as the test says (when held, once the test releases it), {@code /echo} answers after a
+ * configurable delay and counts requests, {@code /big} answers 4 KiB of JSON, {@code /image} 4 KiB
+ * of PNG bytes.
  */
 final class TestBackend implements AutoCloseable {
 
