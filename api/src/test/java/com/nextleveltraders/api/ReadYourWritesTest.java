@@ -14,6 +14,7 @@ import com.nextleveltraders.embedded.EmbeddedPostgres;
 import com.nextleveltraders.embedded.EmbeddedPostgresReplica;
 import com.nextleveltraders.embedded.PostgresOptions;
 import com.nextleveltraders.embedded.ReplicaOptions;
+import com.nextleveltraders.testkit.Polling;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

@@ -68,6 +68,20 @@ final class SteadyLoad implements AutoCloseable {
         return List.copyOf(outcomes);
     }
 
+    /**
+     * How many answers in a row, the latest last, were not failures (status 500 or above): the
+     * stretch for which the platform has been serving the load without a break.
+     */
+    int servedInARow() {
+        List<Outcome> sorted = new ArrayList<>(outcomes);
+        sorted.sort(java.util.Comparator.comparingLong(Outcome::at));
+        int served = 0;
+        for (int i = sorted.size() - 1; i >= 0 && sorted.get(i).status() < 500; i--) {
+            served++;
+        }
+        return served;
+    }
+
     /** Orders acknowledged (201) per trader. */
     Map<UUID, Integer> acknowledgedOrders() {
         return Map.copyOf(orders);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.nextleveltraders.autoscaler.LatencyHistogram.Bucket;
+import com.nextleveltraders.testkit.MutableClock;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;

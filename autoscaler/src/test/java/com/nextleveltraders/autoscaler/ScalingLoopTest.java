@@ -13,6 +13,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.nextleveltraders.autoscaler.Decision.Kind;
+import com.nextleveltraders.testkit.MutableClock;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;

@@ -7,6 +7,7 @@ import com.nextleveltraders.config.ConfigLoader;
 import com.nextleveltraders.config.PlatformConfig;
 import com.nextleveltraders.embedded.EmbeddedRedis;
 import com.nextleveltraders.embedded.RedisServerOptions;
+import com.nextleveltraders.testkit.Polling;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -205,19 +206,16 @@ class AsyncRedisPathTest {
 
     /** Polls for up to 20 s (Lettuce reconnects with a growing delay) until a decision is shared again. */
     private static boolean waitForShared(RateLimiters limiter) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (join(limiter.acquireAsync("user:poll")).shared()) {
-                return true;
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
+        try {
+            Polling.until(Duration.ofSeconds(20), "a decision is shared again",
+                    () -> join(limiter.acquireAsync("user:poll")).shared() ? null : "local");
+            return true;
+        } catch (AssertionError notShared) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
-        return false;
     }
 
     /** Calls of each command since the server started, from its own counters. */

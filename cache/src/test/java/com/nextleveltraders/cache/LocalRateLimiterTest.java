@@ -2,17 +2,15 @@ package com.nextleveltraders.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
+import com.nextleveltraders.testkit.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 /** The fallback limiter's GCRA, on a hand-moved clock: the burst, then exactly the refill rate. */
 class LocalRateLimiterTest {
 
-    private final MovableClock clock = new MovableClock();
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-26T12:00:00Z"));
     // The strategy's shape: 1000 a minute (one per 60 ms), 50 back to back.
     private final RatePolicy policy = new RatePolicy(1000, Duration.ofMinutes(1), 50, Duration.ofMinutes(1));
     private final LocalRateLimiter limiter = new LocalRateLimiter(policy, clock);
@@ -58,29 +56,6 @@ class LocalRateLimiterTest {
         for (int i = 0; i < 5000; i++) {
             assertThat(limiter.acquire("user:steady").allowed()).isTrue();
             clock.advance(Duration.ofMillis(60));
-        }
-    }
-
-    private static final class MovableClock extends Clock {
-        private Instant now = Instant.parse("2026-11-26T12:00:00Z");
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
         }
     }
 }

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * stop and a start, stops every child on SIGTERM, and after kill -9 its children exit by
  * themselves and the next start on the same data dir is clean.
  */
+@Tag("platform")
 class NltUpProcessTest {
 
     private final HttpClient http = HttpClient.newHttpClient();

@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,6 +44,8 @@ import org.junit.jupiter.api.Test;
  * the directory names), every acknowledged order is on exactly one shard (its user's), no change
  * log is left, and the API still serves every order.
  */
+@Tag("platform")
+@Tag("kill")
 class RebalanceKillProcessTest {
 
     private static final int USERS = 30;

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.Test;
  * GETs fails no GET and the minimum is restored; a load step scales up by the seed's rules, and when
  * the load stops the extra instance is drained and stopped without a failed request.
  */
+@Tag("platform")
 class ScalingProcessTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * rebalance can move buckets to it; a stopped and restarted platform starts it again. Exit 2 when
  * no platform runs on DIR.
  */
+@Tag("platform")
 class ShardsAddProcessTest {
 
     private static final int USERS = 8;

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * started on a data dir: two shards of 512 buckets each, the registered users and their rows
  * counted, every primary and replica up; and exit code 2 when no platform runs there.
  */
+@Tag("platform")
 class ShardsStatusProcessTest {
 
     private static final int USERS = 4;

@@ -18,6 +18,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
  * pools close a while after the shard left (at once in this test's instance), so that a request
  * that took the shard from the directory just before is not cut off.
  */
+@Tag("slow")
 class RetiredShardTest {
 
     private static TestServers servers;

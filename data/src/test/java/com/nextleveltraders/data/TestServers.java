@@ -3,62 +3,38 @@ package com.nextleveltraders.data;
 import com.nextleveltraders.config.ConfigLoader;
 import com.nextleveltraders.config.PlatformConfig;
 import com.nextleveltraders.embedded.EmbeddedPostgres;
-import com.nextleveltraders.embedded.PostgresOptions;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
+import com.nextleveltraders.testkit.TemporaryServers;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
- * Real PostgreSQL servers for one test class, in a temporary directory, all with the first one's
- * password (one set of credentials reaches them all, as under `nlt up`). The first holds the
- * catalog. Closing stops them, the last first, and removes the directory.
+ * Real PostgreSQL servers for one test class ({@link TemporaryServers}), with the configuration of
+ * an instance whose catalog is the first, and the catalog's migrations.
  */
 public final class TestServers implements AutoCloseable {
 
-    private final Path base;
-    private final List<EmbeddedPostgres> servers;
+    private final TemporaryServers servers;
     private final PlatformConfig config;
 
-    private TestServers(Path base, List<EmbeddedPostgres> servers, PlatformConfig config) {
-        this.base = base;
+    private TestServers(TemporaryServers servers, PlatformConfig config) {
         this.servers = servers;
         this.config = config;
     }
 
     /** {@code count} servers; the configuration names the first as the catalog and {@code instance} as the instance. */
-    public static TestServers start(String instance, int count) throws IOException {
-        // PostgreSQL runs as user postgres when the tests run as root, and must reach its data dir.
-        Path base = Files.createTempDirectory(Path.of("/tmp"), "nlt-" + instance + "-",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-        List<EmbeddedPostgres> servers = new ArrayList<>();
+    public static TestServers start(String instance, int count) {
+        TemporaryServers servers = TemporaryServers.start(instance, count, false);
         try {
-            EmbeddedPostgres first = EmbeddedPostgres.start(PostgresOptions.defaults(base.resolve("server-1")));
-            servers.add(first);
-            for (int n = 2; n <= count; n++) {
-                Path dir = Files.createDirectories(base.resolve("server-" + n));
-                Files.copy(first.passwordFile(), dir.resolve("password"));
-                servers.add(EmbeddedPostgres.start(PostgresOptions.defaults(dir)));
-            }
-            PlatformConfig config = ConfigLoader.loadYaml("""
-                    platform:
-                      api: { instanceId: %s }
-                      postgres: { port: %d, database: %s, user: %s, passwordFile: "%s" }
-                    """.formatted(instance, first.port(), first.database(), first.user(), first.passwordFile()));
-            return new TestServers(base, servers, config);
-        } catch (IOException | RuntimeException e) {
-            new TestServers(base, servers, null).close();
+            return new TestServers(servers, ConfigLoader.loadYaml(servers.platformYaml("api: { instanceId: " + instance + " }")));
+        } catch (RuntimeException e) {
+            servers.close();
             throw e;
         }
     }
 
     /** Server {@code n}, from 1. */
     public EmbeddedPostgres server(int n) {
-        return servers.get(n - 1);
+        return servers.postgres(n);
     }
 
     public PlatformConfig config() {
@@ -83,13 +59,6 @@ public final class TestServers implements AutoCloseable {
 
     @Override
     public void close() {
-        for (EmbeddedPostgres server : servers.reversed()) {
-            server.close();
-        }
-        try (Stream<Path> files = Files.walk(base)) {
-            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-            // a temporary directory: what is left is only disk space
-        }
+        servers.close();
     }
 }

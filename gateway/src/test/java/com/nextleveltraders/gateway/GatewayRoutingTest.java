@@ -82,31 +82,39 @@ class GatewayRoutingTest {
 
     @Test
     void anInstanceGoesDownAfterExactlyTwoFailedChecksAndUpAfterThreeGoodOnes() throws Exception {
-        // Checks every 400 ms, also while settling, so each check can be watched one by one.
-        gateway = TestGateway.start("healthCheck: { interval: 400ms, timeout: 200ms }",
-                "fastCheckInterval: 400ms, slowStart: 0s");
+        // Checks every second, also while settling, so each check can be held and watched one by
+        // one; the timeout leaves the test ample time to look before it releases a held check.
+        gateway = TestGateway.start("healthCheck: { interval: 1s, timeout: 900ms }",
+                "fastCheckInterval: 1s, slowStart: 0s");
         TestBackend b = backend("b");
         awaitUp("b");
 
+        b.holdHealthChecks();
         b.health.set(com.linecorp.armeria.common.HttpStatus.SERVICE_UNAVAILABLE);
         int start = b.healthChecks.get();
+        b.releaseHealthChecks(start);
         await(() -> b.healthChecks.get() == start + 1);
-        Thread.sleep(150); // the gateway has applied the first failure
-        assertThat(state("b")).as("after one failed check").isEqualTo(HealthTracker.State.UP);
+        b.releaseHealthChecks(start + 1);
+        // The second failed check has arrived: the gateway has applied the first, not the second.
         await(() -> b.healthChecks.get() == start + 2);
+        assertThat(state("b")).as("after one failed check").isEqualTo(HealthTracker.State.UP);
+        b.releaseHealthChecks(start + 2);
         await(() -> state("b") == HealthTracker.State.DOWN);
         assertThat(b.healthChecks.get()).as("down on the second failure, before a third").isEqualTo(start + 2);
         assertThat(get("/echo").statusCode()).as("no healthy instance").isEqualTo(503);
 
         b.health.set(com.linecorp.armeria.common.HttpStatus.OK);
         int good = b.healthChecks.get();
+        b.releaseHealthChecks(good);
+        await(() -> b.healthChecks.get() == good + 1);
+        b.releaseHealthChecks(good + 1);
         for (int n = 1; n <= 2; n++) {
-            int expected = good + n;
-            await(() -> b.healthChecks.get() == expected);
-            Thread.sleep(150);
+            // Check good + n + 1 has arrived (and waits): exactly n good checks have been applied.
+            int next = good + n + 1;
+            await(() -> b.healthChecks.get() == next);
             assertThat(state("b")).as("after %d good checks", n).isEqualTo(HealthTracker.State.DOWN);
+            b.releaseHealthChecks(next);
         }
-        await(() -> b.healthChecks.get() == good + 3);
         await(() -> state("b") == HealthTracker.State.UP);
         assertThat(b.healthChecks.get()).as("up on the third good check").isEqualTo(good + 3);
         assertThat(get("/echo").statusCode()).isEqualTo(200);

@@ -3,6 +3,7 @@ package com.nextleveltraders.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.nextleveltraders.testkit.Polling;
 import java.io.InputStream;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -182,13 +183,8 @@ class GatewayTlsTest {
     }
 
     static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 20 s");
-            }
-            Thread.sleep(20);
-        }
+        Polling.until(Duration.ofSeconds(20), Duration.ofMillis(20), "the condition holds",
+                () -> condition.getAsBoolean() ? null : "not yet");
     }
 
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.nextleveltraders.config.HealthCheck;
 import com.nextleveltraders.gateway.HealthTracker.State;
 import com.nextleveltraders.gateway.HealthTracker.Transition;
+import com.nextleveltraders.testkit.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;

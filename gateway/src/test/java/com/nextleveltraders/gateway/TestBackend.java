@@ -7,6 +7,7 @@ import com.linecorp.armeria.server.Server;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -15,8 +16,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A real HTTP server standing behind the gateway as an instance would: {@code /api/health} answers
- * 200 or 503 as the test says, {@code /echo} answers after a configurable delay and counts requests,
- * {@code /big} answers 4 KiB of JSON, {@code /image} 4 KiB of PNG bytes.
+ * 200 or 503 as the test says (when held, once the test releases it), {@code /echo} answers after a
+ * configurable delay and counts requests, {@code /big} answers 4 KiB of JSON, {@code /image} 4 KiB
+ * of PNG bytes.
  */
 final class TestBackend implements AutoCloseable {
 
@@ -26,6 +28,8 @@ final class TestBackend implements AutoCloseable {
     final AtomicReference<HttpStatus> health = new AtomicReference<>(HttpStatus.OK);
     final AtomicReference<Duration> delay = new AtomicReference<>(Duration.ZERO);
     final List<Map<String, String>> headersSeen = new CopyOnWriteArrayList<>();
+    private final Map<Integer, CompletableFuture<Void>> heldHealthChecks = new ConcurrentHashMap<>();
+    private volatile boolean holdingHealthChecks;
     private final Server server;
 
     TestBackend(String id) {
@@ -35,8 +39,14 @@ final class TestBackend implements AutoCloseable {
         new java.util.Random(7).nextBytes(png);
         server = Server.builder().http(0)
                 .service("/api/health", (ctx, req) -> {
-                    healthChecks.incrementAndGet();
-                    return HttpResponse.of(health.get());
+                    HttpStatus status = health.get();
+                    int number = healthChecks.incrementAndGet();
+                    if (!holdingHealthChecks) {
+                        return HttpResponse.of(status);
+                    }
+                    CompletableFuture<Void> release = heldHealthChecks.computeIfAbsent(number,
+                            n -> new CompletableFuture<>());
+                    return HttpResponse.of(release.thenApply(released -> HttpResponse.of(status)));
                 })
                 .service("/echo", (ctx, req) -> {
                     served.incrementAndGet();
@@ -56,6 +66,22 @@ final class TestBackend implements AutoCloseable {
         server.start().join();
     }
 
+    /**
+     * From now on each health check is answered (with the status it arrived to) only once
+     * {@link #releaseHealthChecks} lets it: the gateway schedules a check only after it has applied
+     * the one before, so while check n is held, exactly the checks before it have been applied.
+     */
+    void holdHealthChecks() {
+        holdingHealthChecks = true;
+    }
+
+    /** Answers every held health check numbered up to {@code number} (counted by {@link #healthChecks}). */
+    void releaseHealthChecks(int number) {
+        for (int n = 1; n <= number; n++) {
+            heldHealthChecks.computeIfAbsent(n, k -> new CompletableFuture<>()).complete(null);
+        }
+    }
+
     int port() {
         return server.activeLocalPort();
     }
@@ -67,6 +93,8 @@ final class TestBackend implements AutoCloseable {
 
     @Override
     public void close() {
+        holdingHealthChecks = false;
+        heldHealthChecks.values().forEach(held -> held.complete(null));
         server.closeAsync().orTimeout(10, TimeUnit.SECONDS).join();
     }
 }

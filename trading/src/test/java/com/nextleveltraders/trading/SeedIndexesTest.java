@@ -1,4 +1,4 @@
-package com.nextleveltraders.api;
+package com.nextleveltraders.trading;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,10 +17,10 @@ class SeedIndexesTest {
 
     @Test
     void configuredIndexesExistAndTheirQueriesUseThem() throws Exception {
-        TestPlatform platform = TestPlatform.get();
-        UUID someone = platform.client.newTrader().id();
-        try (Connection connection = platform.dataSource().getConnection()) {
-            for (var index : platform.config.query().indexes()) {
+        TestTrading trading = TestTrading.get();
+        UUID someone = trading.newTrader();
+        try (Connection connection = trading.dataSource().getConnection()) {
+            for (var index : trading.config.query().indexes()) {
                 try (PreparedStatement select = connection.prepareStatement(
                         "SELECT indexdef FROM pg_indexes WHERE tablename = ? AND indexdef LIKE ?")) {
                     select.setString(1, index.table());

@@ -34,6 +34,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,8 +42,13 @@ import org.junit.jupiter.api.Test;
  * rebalance moves buckets to it: afterwards every acknowledged order exists exactly once, on the
  * shard the directory names, no moved bucket left rows behind, every portfolio shows every
  * acknowledged order, and no request failed (writes to a frozen bucket wait, then proceed).
+ *
+ * <p>The mover's own rule under concurrent writes is proved in data, beside it
+ * ({@code BucketMoverTest}); this test lives here because what it checks is what an API user sees
+ * during a rebalance: HTTP answers, the portfolio cache and the fill engine together.
  */
-class RebalanceUnderLoadTest {
+@Tag("slow")
+class ApiServesThroughARebalanceTest {
 
     private static final int TRADERS = 20;
     private static final int THREADS_PER_TRADER = 2;
