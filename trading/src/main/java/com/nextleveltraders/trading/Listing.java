@@ -1,24 +1,16 @@
 package com.nextleveltraders.trading;
 
 import com.nextleveltraders.config.QueryPatterns;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -111,15 +103,10 @@ final class Listing {
     }
 
     private static final String LIMIT = "limit";
-    private static final String CURSOR = "cursor";
+    static final String CURSOR = "cursor";
     private static final String SORT = "sort";
     private static final int MAX_CURSOR_LENGTH = 2048;
     private static final int MAX_PARAMETER_LENGTH = 256;
-    // Filters compare with stored quantities and prices: numeric(20,8) holds 12 integer digits.
-    private static final BigDecimal MAX_FILTER_DECIMAL = BigDecimal.TEN.pow(12);
-    // Instants a filter or cursor may name: PostgreSQL's range is wider, but nothing here predates 1970.
-    private static final Instant MIN_INSTANT = Instant.EPOCH;
-    private static final Instant MAX_INSTANT = Instant.parse("9999-12-31T23:59:59.999999Z");
 
     private final int defaultLimit;
     private final int maxLimit;
@@ -158,7 +145,7 @@ final class Listing {
                         throw TradingException.badParameter(name, "unknown parameter; allowed: "
                                 + String.join(", ", allowedParameters(spec)));
                     }
-                    conditions.add(new Condition(filter, parseFilterValue(filter, value)));
+                    conditions.add(new Condition(filter, ListingValues.ofFilter(filter, value)));
                 }
             }
         }
@@ -168,7 +155,7 @@ final class Listing {
         }
         List<SortKey> sort = parseSort(spec, sortText);
         Query query = new Query(limit, sort, conditions, null);
-        Cursor after = cursorText == null ? null : decodeCursor(query, cursorText);
+        Cursor after = cursorText == null ? null : ListingCursors.decode(query, cursorText);
         return new Query(limit, sort, conditions, after);
     }
 
@@ -202,7 +189,7 @@ final class Listing {
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
                     if (items.size() == query.limit()) {
-                        next = encodeCursor(query, spec, previousRow);
+                        next = ListingCursors.encode(query, previousRow);
                         break;
                     }
                     items.add(mapper.map(rs));
@@ -308,101 +295,6 @@ final class Listing {
             keys.add(new SortKey(field, descending));
         }
         return keys;
-    }
-
-    private static Object parseFilterValue(Filter filter, String value) {
-        if (filter.allowed() != null) {
-            String upper = value.toUpperCase(Locale.ROOT);
-            if (!filter.allowed().contains(upper)) {
-                throw TradingException.badParameter(filter.parameter(), "must be one of " + String.join(", ",
-                        filter.allowed().stream().sorted().toList()));
-            }
-            return upper;
-        }
-        if (filter.kind() == Kind.TEXT) {
-            return value.toUpperCase(Locale.ROOT); // symbols, written as users type them
-        }
-        return parseValue(filter.parameter(), filter.kind(), value);
-    }
-
-    private static Object parseValue(String parameter, Kind kind, String value) {
-        switch (kind) {
-            case TIMESTAMP -> {
-                Instant instant;
-                try {
-                    instant = Instant.parse(value);
-                } catch (DateTimeParseException e) {
-                    throw TradingException.badParameter(parameter, "must be an ISO-8601 instant such as 2026-01-31T09:30:00Z");
-                }
-                if (instant.isBefore(MIN_INSTANT) || instant.isAfter(MAX_INSTANT)) {
-                    throw TradingException.badParameter(parameter, "must be between " + MIN_INSTANT + " and " + MAX_INSTANT);
-                }
-                // Bound as OffsetDateTime: java.sql.Timestamp would shift old dates by the Julian calendar.
-                return instant.atOffset(ZoneOffset.UTC);
-            }
-            case DECIMAL -> {
-                BigDecimal number;
-                try {
-                    number = new BigDecimal(value);
-                } catch (NumberFormatException e) {
-                    throw TradingException.badParameter(parameter, "must be a decimal number");
-                }
-                // Bounded like stored quantities, so that nothing absurd reaches the database.
-                if (number.signum() < 0 || number.compareTo(MAX_FILTER_DECIMAL) > 0
-                        || Money.decimalPlaces(number) > Money.QUANTITY_SCALE) {
-                    throw TradingException.badParameter(parameter, "must be a number from 0 to "
-                            + MAX_FILTER_DECIMAL.toPlainString() + " with at most " + Money.QUANTITY_SCALE + " decimal places");
-                }
-                return number.setScale(Money.QUANTITY_SCALE, RoundingMode.UNNECESSARY);
-            }
-            case TEXT -> {
-                return value;
-            }
-            default -> throw new IllegalStateException("unknown kind " + kind);
-        }
-    }
-
-    private static String encodeCursor(Query query, Spec spec, Cursor row) {
-        StringBuilder text = new StringBuilder(query.sortText()).append('\n').append(row.id());
-        for (Object value : row.values()) {
-            text.append('\n').append(switch (value) {
-                case OffsetDateTime t -> t.toInstant().toString();
-                case BigDecimal d -> d.toPlainString();
-                default -> value.toString();
-            });
-        }
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(text.toString().getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static Cursor decodeCursor(Query query, String encoded) {
-        String text;
-        try {
-            text = new String(Base64.getUrlDecoder().decode(encoded), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw TradingException.badParameter(CURSOR, "is not a cursor from this list");
-        }
-        String[] lines = text.split("\n", -1);
-        if (lines.length != query.sort().size() + 2) {
-            throw TradingException.badParameter(CURSOR, "is not a cursor from this list");
-        }
-        if (!lines[0].equals(query.sortText())) {
-            throw TradingException.badParameter(CURSOR, "belongs to another sort order; repeat the sort of the first page");
-        }
-        UUID id;
-        try {
-            id = UUID.fromString(lines[1]);
-        } catch (IllegalArgumentException e) {
-            throw TradingException.badParameter(CURSOR, "is not a cursor from this list");
-        }
-        List<Object> values = new ArrayList<>();
-        for (int i = 0; i < query.sort().size(); i++) {
-            try {
-                values.add(parseValue(CURSOR, query.sort().get(i).field().kind(), lines[i + 2]));
-            } catch (TradingException e) {
-                throw TradingException.badParameter(CURSOR, "is not a cursor from this list");
-            }
-        }
-        return new Cursor(values, id);
     }
 
     private static List<String> allowedParameters(Spec spec) {
