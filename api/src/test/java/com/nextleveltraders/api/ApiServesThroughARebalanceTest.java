@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nextleveltraders.api.ApiClient.Response;
 import com.nextleveltraders.api.ApiClient.Trader;
-import com.nextleveltraders.config.ConfigLoader;
 import com.nextleveltraders.config.PlatformConfig;
 import com.nextleveltraders.data.rebalance.BucketMover;
 import com.nextleveltraders.data.Database;
@@ -13,7 +12,6 @@ import com.nextleveltraders.data.rebalance.Rebalancer;
 import com.nextleveltraders.data.RegisteredShard;
 import com.nextleveltraders.data.Shard;
 import com.nextleveltraders.embedded.EmbeddedPostgres;
-import com.nextleveltraders.embedded.FreePorts;
 import com.nextleveltraders.embedded.PostgresOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,17 +66,7 @@ class ApiServesThroughARebalanceTest {
                         base.resolve("second"))));
                 EmbeddedPostgres third = EmbeddedPostgres.start(PostgresOptions.defaults(withPassword(first,
                         base.resolve("third"))))) {
-            PlatformConfig config = ConfigLoader.loadYaml("""
-                    loadBalancer:
-                      rateLimit: { requests: 1000000, period: 1m, burst: 100000 }
-                    redis: { mode: standalone, nodes: [ { host: 127.0.0.1, port: %d, role: master } ] }
-                    platform:
-                      authRateLimit: { requests: 1000000, period: 1m, burst: 100000 }
-                      api: { port: %d, instanceId: rebalance-load }
-                      postgres: { port: %d, database: %s, user: %s, passwordFile: "%s" }
-                      redis: { passwordFile: "%s" }
-                    """.formatted(platform.redis.port(), FreePorts.pick(), first.port(), first.database(),
-                    first.user(), first.passwordFile(), platform.redis.passwordFile()));
+            PlatformConfig config = platform.instanceOf(first, "rebalance-load");
             try (Database database = Database.open(config)) {
                 Migrations.apply(database, List.of(
                         RegisteredShard.primaryOnly(1, first.host(), first.port(), first.database()),

@@ -116,18 +116,7 @@ class ReadYourWritesTest {
         try (EmbeddedPostgres primary = EmbeddedPostgres.start(PostgresOptions.defaults(base.resolve("primary")));
                 EmbeddedPostgresReplica replica = EmbeddedPostgresReplica.start(
                         ReplicaOptions.of(base.resolve("replica"), primary))) {
-            PlatformConfig config = ConfigLoader.loadYaml("""
-                    loadBalancer:
-                      rateLimit: { requests: 1000000, period: 1m, burst: 100000 }
-                    redis: { mode: standalone, nodes: [ { host: 127.0.0.1, port: %d, role: master } ] }
-                    platform:
-                      authRateLimit: { requests: 1000000, period: 1m, burst: 100000 }
-                      api: { port: %d, instanceId: ryw-api }
-                      postgres: { port: %d, database: %s, user: %s, passwordFile: "%s" }
-                      redis: { passwordFile: "%s" }
-                    """.formatted(platform.redis.port(), com.nextleveltraders.embedded.FreePorts.pick(),
-                    primary.port(), primary.database(), primary.user(), primary.passwordFile(),
-                    platform.redis.passwordFile()));
+            PlatformConfig config = platform.instanceOf(primary, "ryw-api");
             try (Database database = Database.open(config)) {
                 Migrations.apply(database, List.of(new RegisteredShard(1, primary.host(), primary.port(),
                         replica.host(), replica.port(), primary.database(), ShardState.ACTIVE)));

@@ -71,6 +71,24 @@ final class TestPlatform {
                 postgres.port(), postgres.passwordFile(), redis.passwordFile(), platformYaml));
     }
 
+    /**
+     * The configuration of an instance whose catalog is {@code catalog} (a test's own servers), with
+     * this platform's Redis and the rate limits far out of the way of a test's load.
+     */
+    PlatformConfig instanceOf(EmbeddedPostgres catalog, String instanceId) {
+        return ConfigLoader.loadYaml("""
+                loadBalancer:
+                  rateLimit: { requests: 1000000, period: 1m, burst: 100000 }
+                redis: { mode: standalone, nodes: [ { host: 127.0.0.1, port: %d, role: master } ] }
+                platform:
+                  authRateLimit: { requests: 1000000, period: 1m, burst: 100000 }
+                  api: { port: %d, instanceId: %s }
+                  postgres: { port: %d, database: %s, user: %s, passwordFile: "%s" }
+                  redis: { passwordFile: "%s" }
+                """.formatted(redis.port(), FreePorts.pick(), instanceId, catalog.port(), catalog.database(),
+                catalog.user(), catalog.passwordFile(), redis.passwordFile()));
+    }
+
     DataSource dataSource() {
         return api.database().catalog();
     }
