@@ -59,8 +59,8 @@ public final class EmbeddedRedisCluster implements AutoCloseable {
     public static EmbeddedRedisCluster start(RedisClusterOptions options) {
         Objects.requireNonNull(options, "options");
         Watchdog.requireWatchable(options.watchPid());
-        Path baseDir = RedisServers.createDirectory(options.baseDir());
-        RedisServers.createDirectory(options.logDir());
+        Path baseDir = ServerDirectory.create(options.baseDir());
+        ServerDirectory.create(options.logDir());
         Path passwordFile = baseDir.resolve("password");
         String password = Passwords.loadOrCreate(passwordFile);
         EmbeddedRedisCluster cluster = new EmbeddedRedisCluster(options, baseDir, passwordFile, password);

@@ -61,8 +61,8 @@ public final class EmbeddedRedisGroup implements AutoCloseable {
     public static EmbeddedRedisGroup start(RedisGroupOptions options) {
         Objects.requireNonNull(options, "options");
         Watchdog.requireWatchable(options.watchPid());
-        Path baseDir = RedisServers.createDirectory(options.baseDir());
-        Path logDir = RedisServers.createDirectory(options.logDir());
+        Path baseDir = ServerDirectory.create(options.baseDir());
+        Path logDir = ServerDirectory.create(options.logDir());
         Path passwordFile = baseDir.resolve("password");
         String password = Passwords.loadOrCreate(passwordFile);
         List<RedisServerOptions> nodeOptions = new ArrayList<>();

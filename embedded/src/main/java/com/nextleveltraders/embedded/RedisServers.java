@@ -43,16 +43,6 @@ final class RedisServers {
     private RedisServers() {
     }
 
-    static Path createDirectory(Path dir) {
-        Path absolute = dir.toAbsolutePath().normalize();
-        try {
-            Files.createDirectories(absolute);
-        } catch (IOException e) {
-            throw new EmbeddedServerException("cannot create " + absolute, e);
-        }
-        return absolute;
-    }
-
     /**
      * Writes the config for the port (0600: it holds the password, which never goes on the command line, where ps
      * would show it), starts {@code redis-server config extraArgs...} under the watchdog in {@code baseDir} and waits
