@@ -49,7 +49,8 @@ public final class EmbeddedPostgresReplica implements AutoCloseable {
         cluster.prepareStart(PostgresServers.STALE_WAIT);
 
         PostgresServers.Started started = PostgresServers.launch(cluster, prepared.baseDir(), prepared.logFile(),
-                options.port(), options.watchPid(), standby.serverSettings(options), EmbeddedPostgresReplica::inRecovery);
+                options.port(), options.watchPid(), standby.serverSettings(options),
+                EmbeddedPostgresReplica::inRecovery);
         log.info("PostgreSQL replica ({}) ready on {}:{} after {} ms, pid {}, streaming from {}:{} (slot {}), data {}",
                 prepared.binaries().origin(), HOST, started.port(), (System.nanoTime() - began) / 1_000_000,
                 started.launched().server().pid(), options.primaryHost(), options.primaryPort(), options.slot(),
