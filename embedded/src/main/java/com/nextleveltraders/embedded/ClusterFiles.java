@@ -11,23 +11,13 @@ import java.util.Map;
  * What a Redis Cluster keeps on disk: a directory per node with its nodes.conf and data, and the saved ports. Decides
  * whether the cluster found there can be started as it is, and forgets it when it cannot.
  */
-final class ClusterFiles {
+record ClusterFiles(RedisClusterOptions options, Path baseDir, Path passwordFile) {
 
     /** Redis 6.2 always puts a node's cluster bus on its port + 10000. */
     static final int BUS_PORT_OFFSET = 10000;
     /** What a node keeps of the cluster and its data; a reset deletes these. */
     private static final List<String> STATE_FILES = List.of("nodes.conf", "appendonly.aof", "appendonlydir",
             "dump.rdb");
-
-    private final RedisClusterOptions options;
-    private final Path baseDir;
-    private final Path passwordFile;
-
-    ClusterFiles(RedisClusterOptions options, Path baseDir, Path passwordFile) {
-        this.options = options;
-        this.baseDir = baseDir;
-        this.passwordFile = passwordFile;
-    }
 
     /** {@code node-1} for number 1. */
     Path nodeDir(int number) {

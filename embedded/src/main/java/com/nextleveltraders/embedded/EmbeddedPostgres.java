@@ -21,11 +21,14 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
     private final PostgresOptions options;
     private final PostgresBinaries binaries;
-    private final PostgresProcess process;
+    private final PostgresCluster cluster;
+    private final RunningServer process;
 
-    private EmbeddedPostgres(PostgresOptions options, PostgresBinaries binaries, PostgresProcess process) {
+    private EmbeddedPostgres(PostgresOptions options, PostgresBinaries binaries, PostgresCluster cluster,
+                             RunningServer process) {
         this.options = options;
         this.binaries = binaries;
+        this.cluster = cluster;
         this.process = process;
     }
 
@@ -43,7 +46,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
         log.info("PostgreSQL ({}) ready on {}:{}, pid {}, data {} (as user {})", prepared.binaries().origin(), HOST,
                 started.port(), started.launched().server().pid(), cluster.dataDir(), prepared.user().describe());
         return new EmbeddedPostgres(options, prepared.binaries(),
-                new PostgresProcess("PostgreSQL", cluster, prepared.logFile(), started));
+                cluster, PostgresServers.running("PostgreSQL", prepared.logFile(), started));
     }
 
     public String host() {
@@ -69,7 +72,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
     /** The 0600 file holding the superuser's password (one line). */
     public Path passwordFile() {
-        return process.passwordFile();
+        return cluster.passwordFile();
     }
 
     public String jdbcUrl() {
@@ -87,7 +90,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
     }
 
     public Path dataDir() {
-        return process.dataDir();
+        return cluster.dataDir();
     }
 
     public Path logFile() {

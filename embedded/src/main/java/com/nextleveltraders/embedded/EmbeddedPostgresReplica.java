@@ -20,10 +20,12 @@ public final class EmbeddedPostgresReplica implements AutoCloseable {
     private static final String HOST = PostgresServers.HOST;
 
     private final ReplicaOptions options;
-    private final PostgresProcess process;
+    private final PostgresCluster cluster;
+    private final RunningServer process;
 
-    private EmbeddedPostgresReplica(ReplicaOptions options, PostgresProcess process) {
+    private EmbeddedPostgresReplica(ReplicaOptions options, PostgresCluster cluster, RunningServer process) {
         this.options = options;
+        this.cluster = cluster;
         this.process = process;
     }
 
@@ -56,7 +58,7 @@ public final class EmbeddedPostgresReplica implements AutoCloseable {
                 started.launched().server().pid(), options.primaryHost(), options.primaryPort(), options.slot(),
                 cluster.dataDir());
         return new EmbeddedPostgresReplica(options,
-                new PostgresProcess("PostgreSQL replica", cluster, prepared.logFile(), started));
+                cluster, PostgresServers.running("PostgreSQL replica", prepared.logFile(), started));
     }
 
     /**
@@ -89,7 +91,7 @@ public final class EmbeddedPostgresReplica implements AutoCloseable {
 
     /** The 0600 file holding the superuser's password: a copy of the primary's, which works here too. */
     public Path passwordFile() {
-        return process.passwordFile();
+        return cluster.passwordFile();
     }
 
     public String jdbcUrl(String database) {
@@ -107,7 +109,7 @@ public final class EmbeddedPostgresReplica implements AutoCloseable {
     }
 
     public Path dataDir() {
-        return process.dataDir();
+        return cluster.dataDir();
     }
 
     public Path logFile() {

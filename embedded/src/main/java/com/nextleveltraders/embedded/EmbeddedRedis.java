@@ -14,10 +14,10 @@ import java.util.Objects;
  */
 public final class EmbeddedRedis implements AutoCloseable {
 
-    private final RedisProcess process;
+    private final RunningServer process;
     private final Path passwordFile;
 
-    private EmbeddedRedis(RedisProcess process, Path passwordFile) {
+    private EmbeddedRedis(RunningServer process, Path passwordFile) {
         this.process = process;
         this.passwordFile = passwordFile;
     }
@@ -33,7 +33,8 @@ public final class EmbeddedRedis implements AutoCloseable {
         RedisServers.Started started = RedisServers.launch("Redis", baseDir, baseDir.resolve("redis.conf"), List.of(),
                 logFile, options.port(), options.watchPid(), password,
                 port -> config(baseDir, port, password, options.settings()));
-        return new EmbeddedRedis(new RedisProcess("Redis", "redis-server", baseDir, logFile, started), passwordFile);
+        return new EmbeddedRedis(RedisServers.running("Redis", "redis-server", baseDir, logFile, started),
+                passwordFile);
     }
 
     /**
@@ -87,6 +88,10 @@ public final class EmbeddedRedis implements AutoCloseable {
         return process.isRunning();
     }
 
+    RunningServer process() {
+        return process;
+    }
+
     /** Stops the server (SIGTERM) and returns once it and its watchdog have exited. Safe to call more than once. */
     @Override
     public void close() {
@@ -95,6 +100,6 @@ public final class EmbeddedRedis implements AutoCloseable {
 
     @Override
     public String toString() {
-        return process.describe("EmbeddedRedis");
+        return "EmbeddedRedis[" + RedisServers.HOST + ":" + port() + ", pid " + pid() + "]";
     }
 }

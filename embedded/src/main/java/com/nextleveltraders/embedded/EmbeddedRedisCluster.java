@@ -54,23 +54,10 @@ public final class EmbeddedRedisCluster implements AutoCloseable {
      */
     public static EmbeddedRedisCluster start(RedisClusterOptions options) {
         Objects.requireNonNull(options, "options");
-        Watchdog.requireWatchable(options.watchPid());
-        Path baseDir = ServerDirectory.create(options.baseDir());
-        ServerDirectory.create(options.logDir());
-        Path passwordFile = baseDir.resolve("password");
-        String password = Passwords.loadOrCreate(passwordFile);
-        EmbeddedRedisCluster cluster = new EmbeddedRedisCluster(options, baseDir, passwordFile, password);
-        try {
-            cluster.startNodes();
-        } catch (RuntimeException e) {
-            try {
-                cluster.close();
-            } catch (RuntimeException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw e;
-        }
-        return cluster;
+        ServerSet.Layout layout = ServerSet.prepare(options.baseDir(), options.logDir(), options.watchPid());
+        EmbeddedRedisCluster cluster = new EmbeddedRedisCluster(options, layout.baseDir(), layout.passwordFile(),
+                layout.password());
+        return ServerSet.startOrClose(cluster, cluster::startNodes);
     }
 
     private synchronized void startNodes() {
@@ -161,10 +148,7 @@ public final class EmbeddedRedisCluster implements AutoCloseable {
         EmbeddedRedis old;
         synchronized (this) {
             requireOpen();
-            old = nodes.get(Objects.checkIndex(index, nodes.size()));
-            if (old.isRunning()) {
-                throw new IllegalStateException("node " + (index + 1) + " (pid " + old.pid() + ") is still running");
-            }
+            old = ServerSet.requireStopped(nodes, index, "node", EmbeddedRedis::process);
         }
         old.close(); // reaps its watchdog
         // Outside the lock: the wait can last as long as a failover, and close() must not wait for it.
@@ -203,21 +187,7 @@ public final class EmbeddedRedisCluster implements AutoCloseable {
         }
         List<EmbeddedRedis> order = new ArrayList<>(nodes.stream().filter(node -> !isMaster.get(node)).toList());
         order.addAll(nodes.stream().filter(isMaster::get).toList());
-        RuntimeException failure = null;
-        for (EmbeddedRedis node : order) {
-            try {
-                node.close();
-            } catch (RuntimeException e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        ServerSet.closeAll(order);
     }
 
     @Override

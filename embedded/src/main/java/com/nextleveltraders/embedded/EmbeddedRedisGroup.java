@@ -55,28 +55,16 @@ public final class EmbeddedRedisGroup implements AutoCloseable {
      */
     public static EmbeddedRedisGroup start(RedisGroupOptions options) {
         Objects.requireNonNull(options, "options");
-        Watchdog.requireWatchable(options.watchPid());
-        Path baseDir = ServerDirectory.create(options.baseDir());
-        Path logDir = ServerDirectory.create(options.logDir());
-        Path passwordFile = baseDir.resolve("password");
-        String password = Passwords.loadOrCreate(passwordFile);
+        ServerSet.Layout layout = ServerSet.prepare(options.baseDir(), options.logDir(), options.watchPid());
         List<RedisServerOptions> nodeOptions = new ArrayList<>();
         for (int i = 1; i <= options.replicas() + 1; i++) {
-            nodeOptions.add(new RedisServerOptions(baseDir.resolve("node-" + i), logDir.resolve("redis-" + i + ".log"), 0,
-                    options.watchPid(), options.settings(), passwordFile));
+            nodeOptions.add(new RedisServerOptions(layout.baseDir().resolve("node-" + i),
+                    layout.logDir().resolve("redis-" + i + ".log"), 0, options.watchPid(), options.settings(),
+                    layout.passwordFile()));
         }
-        EmbeddedRedisGroup group = new EmbeddedRedisGroup(options, passwordFile, password, List.copyOf(nodeOptions));
-        try {
-            group.startAll();
-        } catch (RuntimeException e) {
-            try {
-                group.close();
-            } catch (RuntimeException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw e;
-        }
-        return group;
+        EmbeddedRedisGroup group = new EmbeddedRedisGroup(options, layout.passwordFile(), layout.password(),
+                List.copyOf(nodeOptions));
+        return ServerSet.startOrClose(group, group::startAll);
     }
 
     /**
@@ -163,10 +151,7 @@ public final class EmbeddedRedisGroup implements AutoCloseable {
         EmbeddedRedis old;
         synchronized (this) {
             requireOpen();
-            old = nodes.get(Objects.checkIndex(index, nodes.size()));
-            if (old.isRunning()) {
-                throw new IllegalStateException("node " + (index + 1) + " (pid " + old.pid() + ") is still running");
-            }
+            old = ServerSet.requireStopped(nodes, index, "node", EmbeddedRedis::process);
         }
         old.close(); // reaps its watchdog
         // Outside the lock: the wait can last as long as a failover, and close() must not wait for it.
@@ -224,10 +209,7 @@ public final class EmbeddedRedisGroup implements AutoCloseable {
         EmbeddedSentinel old;
         synchronized (this) {
             requireOpen();
-            old = sentinels.get(Objects.checkIndex(index, sentinels.size()));
-            if (old.isRunning()) {
-                throw new IllegalStateException("sentinel " + (index + 1) + " (pid " + old.pid() + ") is still running");
-            }
+            old = ServerSet.requireStopped(sentinels, index, "sentinel", EmbeddedSentinel::process);
         }
         old.close();
         RedisServerAddress named = masterForSentinel();
@@ -287,25 +269,9 @@ public final class EmbeddedRedisGroup implements AutoCloseable {
             recordMaster();
         }
         closed = true;
-        RuntimeException failure = null;
         List<AutoCloseable> servers = new ArrayList<>(sentinels.reversed());
         servers.addAll(nodes.reversed());
-        for (AutoCloseable server : servers) {
-            try {
-                server.close();
-            } catch (Exception e) {
-                RuntimeException wrapped = e instanceof RuntimeException r ? r
-                        : new EmbeddedServerException("cannot stop " + server, e);
-                if (failure == null) {
-                    failure = wrapped;
-                } else {
-                    failure.addSuppressed(wrapped);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        ServerSet.closeAll(servers);
     }
 
     @Override

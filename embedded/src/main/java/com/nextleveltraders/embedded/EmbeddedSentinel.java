@@ -20,9 +20,9 @@ public final class EmbeddedSentinel implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedSentinel.class);
     private static final Pattern MY_ID = Pattern.compile("(?m)^sentinel myid ([0-9a-f]{40})\\s*$");
 
-    private final RedisProcess process;
+    private final RunningServer process;
 
-    private EmbeddedSentinel(RedisProcess process) {
+    private EmbeddedSentinel(RunningServer process) {
         this.process = process;
     }
 
@@ -38,8 +38,8 @@ public final class EmbeddedSentinel implements AutoCloseable {
         RedisServers.Started started = RedisServers.launch("Redis Sentinel", baseDir, config, List.of("--sentinel"),
                 logFile, options.port(), options.watchPid(), password,
                 port -> config(baseDir, port, password, myId, options));
-        return new EmbeddedSentinel(new RedisProcess("Redis Sentinel", "redis-server --sentinel", baseDir, logFile,
-                started));
+        return new EmbeddedSentinel(RedisServers.running("Redis Sentinel", "redis-server --sentinel", baseDir,
+                logFile, started));
     }
 
     /**
@@ -138,6 +138,10 @@ public final class EmbeddedSentinel implements AutoCloseable {
         return process.isRunning();
     }
 
+    RunningServer process() {
+        return process;
+    }
+
     /** Stops the sentinel (SIGTERM) and returns once it and its watchdog have exited. Safe to call more than once. */
     @Override
     public void close() {
@@ -146,6 +150,6 @@ public final class EmbeddedSentinel implements AutoCloseable {
 
     @Override
     public String toString() {
-        return process.describe("EmbeddedSentinel");
+        return "EmbeddedSentinel[" + RedisServers.HOST + ":" + port() + ", pid " + pid() + "]";
     }
 }

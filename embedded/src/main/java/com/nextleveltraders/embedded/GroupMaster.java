@@ -11,17 +11,7 @@ import java.util.Optional;
  * Where a Sentinel group's master is: now, as its sentinels (or failing them, its data nodes) say, and at the last
  * stop, as {@code baseDir/master} recorded it for the next start.
  */
-final class GroupMaster {
-
-    private final String masterName;
-    private final String password;
-    private final Path recordFile;
-
-    GroupMaster(String masterName, String password, Path baseDir) {
-        this.masterName = masterName;
-        this.password = password;
-        this.recordFile = baseDir.resolve("master");
-    }
+record GroupMaster(String masterName, String password, Path baseDir) {
 
     /** The first sentinel that answers decides. */
     RedisServerAddress fromSentinels(List<EmbeddedSentinel> sentinels) {
@@ -56,10 +46,14 @@ final class GroupMaster {
         return Optional.empty();
     }
 
+    private Path recordFile() {
+        return baseDir.resolve("master");
+    }
+
     /** Index of the node recorded as master at the last stop; 0 (node 1) when there is no usable record. */
     int recorded(int nodeCount) {
         try {
-            int index = Integer.parseInt(Files.readString(recordFile).strip()) - 1;
+            int index = Integer.parseInt(Files.readString(recordFile()).strip()) - 1;
             return index >= 0 && index < nodeCount ? index : 0;
         } catch (IOException | NumberFormatException e) {
             return 0;
@@ -67,6 +61,6 @@ final class GroupMaster {
     }
 
     void record(int index) throws IOException {
-        Files.writeString(recordFile, (index + 1) + "\n");
+        Files.writeString(recordFile(), (index + 1) + "\n");
     }
 }

@@ -107,6 +107,12 @@ final class PostgresServers {
         return log.contains("could not bind") || log.contains("Address already in use");
     }
 
+    /** The handle on a started server that its public wrapper keeps: fast shutdown to stop it. */
+    static RunningServer running(String what, Path logFile, Started started) {
+        return new RunningServer(what, what, started.port(), started.launched(), logFile,
+                launched -> stop(launched, STOP_TIMEOUT));
+    }
+
     /** SIGINT is PostgreSQL's fast shutdown: clients are disconnected, a checkpoint written, then it exits. */
     static boolean stop(Watchdog.Launched launched, Duration grace) {
         boolean stopped = launched.server().stop("INT", grace, "QUIT");

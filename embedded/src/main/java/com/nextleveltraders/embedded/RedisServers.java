@@ -178,6 +178,12 @@ final class RedisServers {
         return stopped;
     }
 
+    /** The handle on a started server that its public wrapper keeps: SIGTERM, repeated, to stop it. */
+    static RunningServer running(String what, String command, Path baseDir, Path logFile, Started started) {
+        return new RunningServer(what, command, started.port(), started.launched(), logFile,
+                launched -> stop(baseDir, launched, STOP_TIMEOUT));
+    }
+
     /** A Redis config string literal. */
     static String quote(String value) {
         return '"' + value.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
