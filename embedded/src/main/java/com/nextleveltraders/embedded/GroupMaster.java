@@ -46,6 +46,12 @@ record GroupMaster(String masterName, String password, Path baseDir) {
         return Optional.empty();
     }
 
+    /** Without the password, which a record's own toString would show. */
+    @Override
+    public String toString() {
+        return "GroupMaster[" + masterName + ", " + baseDir + "]";
+    }
+
     private Path recordFile() {
         return baseDir.resolve("master");
     }
