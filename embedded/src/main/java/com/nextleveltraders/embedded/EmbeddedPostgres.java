@@ -3,7 +3,6 @@ package com.nextleveltraders.embedded;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,41 +20,33 @@ public final class EmbeddedPostgres implements AutoCloseable {
     private static final String HOST = PostgresServers.HOST;
 
     private final PostgresOptions options;
-    private final PostgresCluster cluster;
     private final PostgresBinaries binaries;
-    private final Path logFile;
-    private final int port;
-    private final Watchdog.Launched launched;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final PostgresCluster cluster;
+    private final RunningServer process;
 
-    private EmbeddedPostgres(PostgresOptions options, PostgresCluster cluster, PostgresBinaries binaries, Path logFile,
-                             int port, Watchdog.Launched launched) {
+    private EmbeddedPostgres(PostgresOptions options, PostgresBinaries binaries, PostgresCluster cluster,
+                             RunningServer process) {
         this.options = options;
-        this.cluster = cluster;
         this.binaries = binaries;
-        this.logFile = logFile;
-        this.port = port;
-        this.launched = launched;
+        this.cluster = cluster;
+        this.process = process;
     }
 
     /** Starts the server (creating the cluster on first use) and returns once it accepts connections. */
     public static EmbeddedPostgres start(PostgresOptions options) {
         Objects.requireNonNull(options, "options");
-        Watchdog.requireWatchable(options.watchPid());
-        Path baseDir = PostgresServers.createDirectory(options.baseDir());
-        Path logFile = LogFiles.prepare(options.logFile());
-        ServerUser user = ServerUser.forPostgres();
-        PostgresBinaries binaries = PostgresBinaries.resolve();
-        user.ensureCanReach(baseDir, binaries.binDir());
-        PostgresCluster cluster = new PostgresCluster(baseDir, binaries, user, logFile);
+        PostgresServers.Prepared prepared = PostgresServers.prepare(options.baseDir(), options.logFile(),
+                options.watchPid());
+        PostgresCluster cluster = prepared.cluster();
         cluster.ensureInitialized(options.user(), options.database());
         cluster.prepareStart(PostgresServers.STALE_WAIT);
 
-        PostgresServers.Started started = PostgresServers.launch(cluster, baseDir, logFile, options.port(),
-                options.watchPid(), options.settings(), logSinceLaunch -> true);
-        log.info("PostgreSQL ({}) ready on {}:{}, pid {}, data {} (as user {})", binaries.origin(), HOST,
-                started.port(), started.launched().server().pid(), cluster.dataDir(), user.describe());
-        return new EmbeddedPostgres(options, cluster, binaries, logFile, started.port(), started.launched());
+        PostgresServers.Started started = PostgresServers.launch(cluster, prepared.baseDir(), prepared.logFile(),
+                options.port(), options.watchPid(), options.settings(), logSinceLaunch -> true);
+        log.info("PostgreSQL ({}) ready on {}:{}, pid {}, data {} (as user {})", prepared.binaries().origin(), HOST,
+                started.port(), started.launched().server().pid(), cluster.dataDir(), prepared.user().describe());
+        return new EmbeddedPostgres(options, prepared.binaries(),
+                cluster, PostgresServers.running("PostgreSQL", prepared.logFile(), started));
     }
 
     public String host() {
@@ -63,7 +54,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
     }
 
     public int port() {
-        return port;
+        return process.port();
     }
 
     public String database() {
@@ -85,12 +76,12 @@ public final class EmbeddedPostgres implements AutoCloseable {
     }
 
     public String jdbcUrl() {
-        return "jdbc:postgresql://" + HOST + ":" + port + "/" + options.database();
+        return "jdbc:postgresql://" + HOST + ":" + port() + "/" + options.database();
     }
 
     /** The postmaster's pid. */
     public long pid() {
-        return launched.server().pid();
+        return process.pid();
     }
 
     /** Where initdb and postgres came from; other tools of the same installation (if any) live here too. */
@@ -103,21 +94,13 @@ public final class EmbeddedPostgres implements AutoCloseable {
     }
 
     public Path logFile() {
-        return logFile;
+        return process.logFile();
     }
 
     /** Fast shutdown; returns once the server and its watchdog have exited. Safe to call more than once. */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        if (launched.server().isRunning()) {
-            log.info("Stopping PostgreSQL pid {}", pid());
-        }
-        if (!PostgresServers.stop(launched, PostgresServers.STOP_TIMEOUT)) {
-            throw EmbeddedServerException.withLog("PostgreSQL pid " + pid() + " did not stop", logFile);
-        }
+        process.close();
     }
 
     @Override

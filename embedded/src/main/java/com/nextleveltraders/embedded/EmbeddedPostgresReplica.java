@@ -2,7 +2,6 @@ package com.nextleveltraders.embedded;
 
 import java.nio.file.Path;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,18 +21,12 @@ public final class EmbeddedPostgresReplica implements AutoCloseable {
 
     private final ReplicaOptions options;
     private final PostgresCluster cluster;
-    private final Path logFile;
-    private final int port;
-    private final Watchdog.Launched launched;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final RunningServer process;
 
-    private EmbeddedPostgresReplica(ReplicaOptions options, PostgresCluster cluster, Path logFile, int port,
-                                    Watchdog.Launched launched) {
+    private EmbeddedPostgresReplica(ReplicaOptions options, PostgresCluster cluster, RunningServer process) {
         this.options = options;
         this.cluster = cluster;
-        this.logFile = logFile;
-        this.port = port;
-        this.launched = launched;
+        this.process = process;
     }
 
     /**
@@ -44,14 +37,11 @@ public final class EmbeddedPostgresReplica implements AutoCloseable {
     public static EmbeddedPostgresReplica start(ReplicaOptions options) {
         Objects.requireNonNull(options, "options");
         long began = System.nanoTime();
-        Watchdog.requireWatchable(options.watchPid());
-        Path baseDir = PostgresServers.createDirectory(options.baseDir());
-        Path logFile = LogFiles.prepare(options.logFile());
-        ServerUser user = ServerUser.forPostgres();
-        PostgresBinaries binaries = PostgresBinaries.resolve();
-        user.ensureCanReach(baseDir, binaries.binDir());
-        PostgresCluster cluster = new PostgresCluster(baseDir, binaries, user, logFile);
-        StandbyCluster standby = new StandbyCluster(cluster, baseDir, binaries, user, logFile);
+        PostgresServers.Prepared prepared = PostgresServers.prepare(options.baseDir(), options.logFile(),
+                options.watchPid());
+        PostgresCluster cluster = prepared.cluster();
+        StandbyCluster standby = new StandbyCluster(cluster, prepared.baseDir(), prepared.binaries(), prepared.user(),
+                prepared.logFile());
         boolean copy = !standby.exists();
         Path pgBasebackup = copy ? standby.requireBaseBackupTool() : null;
         standby.writeCredentials(options.primaryUser(), Passwords.load(options.primaryPasswordFile()));
@@ -60,13 +50,15 @@ public final class EmbeddedPostgresReplica implements AutoCloseable {
         }
         cluster.prepareStart(PostgresServers.STALE_WAIT);
 
-        PostgresServers.Started started = PostgresServers.launch(cluster, baseDir, logFile, options.port(),
-                options.watchPid(), standby.serverSettings(options), EmbeddedPostgresReplica::inRecovery);
+        PostgresServers.Started started = PostgresServers.launch(cluster, prepared.baseDir(), prepared.logFile(),
+                options.port(), options.watchPid(), standby.serverSettings(options),
+                EmbeddedPostgresReplica::inRecovery);
         log.info("PostgreSQL replica ({}) ready on {}:{} after {} ms, pid {}, streaming from {}:{} (slot {}), data {}",
-                binaries.origin(), HOST, started.port(), (System.nanoTime() - began) / 1_000_000,
+                prepared.binaries().origin(), HOST, started.port(), (System.nanoTime() - began) / 1_000_000,
                 started.launched().server().pid(), options.primaryHost(), options.primaryPort(), options.slot(),
                 cluster.dataDir());
-        return new EmbeddedPostgresReplica(options, cluster, logFile, started.port(), started.launched());
+        return new EmbeddedPostgresReplica(options,
+                cluster, PostgresServers.running("PostgreSQL replica", prepared.logFile(), started));
     }
 
     /**
@@ -89,7 +81,7 @@ public final class EmbeddedPostgresReplica implements AutoCloseable {
     }
 
     public int port() {
-        return port;
+        return process.port();
     }
 
     /** The superuser, the same as the primary's: the replica is a physical copy. */
@@ -103,7 +95,7 @@ public final class EmbeddedPostgresReplica implements AutoCloseable {
     }
 
     public String jdbcUrl(String database) {
-        return "jdbc:postgresql://" + HOST + ":" + port + "/" + database;
+        return "jdbc:postgresql://" + HOST + ":" + port() + "/" + database;
     }
 
     /** The replication slot on the primary that this replica streams from. */
@@ -113,7 +105,7 @@ public final class EmbeddedPostgresReplica implements AutoCloseable {
 
     /** The postmaster's pid. */
     public long pid() {
-        return launched.server().pid();
+        return process.pid();
     }
 
     public Path dataDir() {
@@ -121,25 +113,17 @@ public final class EmbeddedPostgresReplica implements AutoCloseable {
     }
 
     public Path logFile() {
-        return logFile;
+        return process.logFile();
     }
 
     /** Fast shutdown; returns once the server and its watchdog have exited. Safe to call more than once. */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        if (launched.server().isRunning()) {
-            log.info("Stopping PostgreSQL replica pid {}", pid());
-        }
-        if (!PostgresServers.stop(launched, PostgresServers.STOP_TIMEOUT)) {
-            throw EmbeddedServerException.withLog("PostgreSQL replica pid " + pid() + " did not stop", logFile);
-        }
+        process.close();
     }
 
     @Override
     public String toString() {
-        return "EmbeddedPostgresReplica[" + HOST + ":" + port + ", pid " + pid() + ", slot " + slot() + "]";
+        return "EmbeddedPostgresReplica[" + HOST + ":" + port() + ", pid " + pid() + ", slot " + slot() + "]";
     }
 }

@@ -6,9 +6,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A real redis-server process for local runs and integration tests: 127.0.0.1 only, password required, data persisted
@@ -17,35 +14,27 @@ import org.slf4j.LoggerFactory;
  */
 public final class EmbeddedRedis implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(EmbeddedRedis.class);
-
-    private final Path baseDir;
-    private final Path logFile;
+    private final RunningServer process;
     private final Path passwordFile;
-    private final int port;
-    private final Watchdog.Launched launched;
-    private final AtomicBoolean closed = new AtomicBoolean();
 
-    private EmbeddedRedis(Path baseDir, Path logFile, Path passwordFile, int port, Watchdog.Launched launched) {
-        this.baseDir = baseDir;
-        this.logFile = logFile;
+    private EmbeddedRedis(RunningServer process, Path passwordFile) {
+        this.process = process;
         this.passwordFile = passwordFile;
-        this.port = port;
-        this.launched = launched;
     }
 
     /** Starts redis-server from a config file written into {@code baseDir} and returns once it answers PING. */
     public static EmbeddedRedis start(RedisServerOptions options) {
         Objects.requireNonNull(options, "options");
         Watchdog.requireWatchable(options.watchPid());
-        Path baseDir = RedisServers.createDirectory(options.baseDir());
+        Path baseDir = ServerDirectory.create(options.baseDir());
         Path logFile = LogFiles.prepare(options.logFile());
         Path passwordFile = options.passwordFile().toAbsolutePath().normalize();
         String password = Passwords.loadOrCreate(passwordFile);
         RedisServers.Started started = RedisServers.launch("Redis", baseDir, baseDir.resolve("redis.conf"), List.of(),
                 logFile, options.port(), options.watchPid(), password,
                 port -> config(baseDir, port, password, options.settings()));
-        return new EmbeddedRedis(baseDir, logFile, passwordFile, started.port(), started.launched());
+        return new EmbeddedRedis(RedisServers.running("Redis", "redis-server", baseDir, logFile, started),
+                passwordFile);
     }
 
     /**
@@ -78,7 +67,7 @@ public final class EmbeddedRedis implements AutoCloseable {
     }
 
     public int port() {
-        return port;
+        return process.port();
     }
 
     /** The 0600 file holding the password (one line) that {@code AUTH} needs. */
@@ -87,34 +76,30 @@ public final class EmbeddedRedis implements AutoCloseable {
     }
 
     public long pid() {
-        return launched.server().pid();
+        return process.pid();
     }
 
     public Path logFile() {
-        return logFile;
+        return process.logFile();
     }
 
     /** False once the server has exited, whether stopped or killed. */
     boolean isRunning() {
-        return launched.server().isRunning();
+        return process.isRunning();
+    }
+
+    RunningServer process() {
+        return process;
     }
 
     /** Stops the server (SIGTERM) and returns once it and its watchdog have exited. Safe to call more than once. */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        if (launched.server().isRunning()) {
-            log.info("Stopping Redis pid {}", pid());
-        }
-        if (!RedisServers.stop(baseDir, launched, RedisServers.STOP_TIMEOUT)) {
-            throw EmbeddedServerException.withLog("redis-server pid " + pid() + " did not stop", logFile);
-        }
+        process.close();
     }
 
     @Override
     public String toString() {
-        return "EmbeddedRedis[" + RedisServers.HOST + ":" + port + ", pid " + pid() + "]";
+        return "EmbeddedRedis[" + RedisServers.HOST + ":" + port() + ", pid " + pid() + "]";
     }
 }

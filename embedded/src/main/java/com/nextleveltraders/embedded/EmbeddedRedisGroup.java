@@ -1,7 +1,6 @@
 package com.nextleveltraders.embedded;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -21,23 +19,19 @@ import org.slf4j.LoggerFactory;
  * production does with Sentinel. Every node and sentinel shares one password ({@link #passwordFile()}) and listens on
  * 127.0.0.1; data is kept in each node's append-only file.
  *
- * <p>Node 1 always starts as the master and the others as its replicas, so after a run that ended with another
- * master, node 1's data wins: replicas drop theirs for a full copy of the master's.
+ * <p>The node that was master when the group last stopped starts as the master, the others as its replicas: they
+ * drop their data for a full copy of the master's.
  */
 public final class EmbeddedRedisGroup implements AutoCloseable {
 
-    private static final String MASTER_FILE = "master";
     private static final long FAILOVER_POLL_MS = 200;
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedRedisGroup.class);
-    /** A replica's first sync copies the master's whole data set. */
-    private static final Duration SYNC_TIMEOUT = Duration.ofMinutes(2);
-    /** Sentinels find replicas through the master's INFO (at once) and each other through hello messages (2 s). */
-    private static final Duration DISCOVERY_TIMEOUT = Duration.ofSeconds(60);
 
     private final RedisGroupOptions options;
     private final Path passwordFile;
-    private final String password;
+    private final GroupReadiness readiness;
+    private final GroupMaster master;
     private final List<RedisServerOptions> nodeOptions;
     /** Each sentinel's options, updated with the master it was last started to watch. */
     private final List<SentinelOptions> sentinelOptions = new ArrayList<>();
@@ -49,7 +43,8 @@ public final class EmbeddedRedisGroup implements AutoCloseable {
                                List<RedisServerOptions> nodeOptions) {
         this.options = options;
         this.passwordFile = passwordFile;
-        this.password = password;
+        this.readiness = new GroupReadiness(options.masterName(), password);
+        this.master = new GroupMaster(options.masterName(), password, options.baseDir());
         this.nodeOptions = nodeOptions;
     }
 
@@ -60,28 +55,16 @@ public final class EmbeddedRedisGroup implements AutoCloseable {
      */
     public static EmbeddedRedisGroup start(RedisGroupOptions options) {
         Objects.requireNonNull(options, "options");
-        Watchdog.requireWatchable(options.watchPid());
-        Path baseDir = RedisServers.createDirectory(options.baseDir());
-        Path logDir = RedisServers.createDirectory(options.logDir());
-        Path passwordFile = baseDir.resolve("password");
-        String password = Passwords.loadOrCreate(passwordFile);
+        ServerSet.Layout layout = ServerSet.prepare(options.baseDir(), options.logDir(), options.watchPid());
         List<RedisServerOptions> nodeOptions = new ArrayList<>();
         for (int i = 1; i <= options.replicas() + 1; i++) {
-            nodeOptions.add(new RedisServerOptions(baseDir.resolve("node-" + i), logDir.resolve("redis-" + i + ".log"), 0,
-                    options.watchPid(), options.settings(), passwordFile));
+            nodeOptions.add(new RedisServerOptions(layout.baseDir().resolve("node-" + i),
+                    layout.logDir().resolve("redis-" + i + ".log"), 0, options.watchPid(), options.settings(),
+                    layout.passwordFile()));
         }
-        EmbeddedRedisGroup group = new EmbeddedRedisGroup(options, passwordFile, password, List.copyOf(nodeOptions));
-        try {
-            group.startAll();
-        } catch (RuntimeException e) {
-            try {
-                group.close();
-            } catch (RuntimeException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw e;
-        }
-        return group;
+        EmbeddedRedisGroup group = new EmbeddedRedisGroup(options, layout.passwordFile(), layout.password(),
+                List.copyOf(nodeOptions));
+        return ServerSet.startOrClose(group, group::startAll);
     }
 
     /**
@@ -89,33 +72,34 @@ public final class EmbeddedRedisGroup implements AutoCloseable {
      * was written after a failover is not overwritten by an older copy when the others resync from it.
      */
     private synchronized void startAll() {
-        int first = lastMaster();
+        int first = master.recorded(nodeOptions.size());
         EmbeddedRedis[] started = new EmbeddedRedis[nodeOptions.size()];
-        EmbeddedRedis master = EmbeddedRedis.start(nodeOptions.get(first));
-        started[first] = master;
+        EmbeddedRedis firstMaster = EmbeddedRedis.start(nodeOptions.get(first));
+        started[first] = firstMaster;
         for (int i = 0; i < nodeOptions.size(); i++) {
             if (i != first) {
-                started[i] = EmbeddedRedis.start(asReplica(nodeOptions.get(i), master.port()));
+                started[i] = EmbeddedRedis.start(asReplica(nodeOptions.get(i), firstMaster.port()));
             }
         }
         nodes.addAll(List.of(started));
-        awaitReplicasOnline(master.port(), replicaPorts(master.port()));
+        readiness.awaitReplicasOnline(firstMaster.port(), replicaPorts(firstMaster.port()));
         Path baseDir = options.baseDir().toAbsolutePath().normalize();
         Path logDir = options.logDir().toAbsolutePath().normalize();
         for (int i = 1; i <= options.sentinels(); i++) {
             SentinelOptions sentinel = new SentinelOptions(baseDir.resolve("sentinel-" + i),
                     logDir.resolve("sentinel-" + i + ".log"), 0, options.watchPid(), options.masterName(),
-                    master.host(), master.port(), options.quorum(), options.downAfter(), options.failoverTimeout(),
-                    passwordFile);
+                    firstMaster.host(), firstMaster.port(), options.quorum(), options.downAfter(),
+                    options.failoverTimeout(), passwordFile);
             sentinelOptions.add(sentinel);
             sentinels.add(EmbeddedSentinel.start(sentinel));
         }
-        RedisServerAddress masterAddress = new RedisServerAddress(master.host(), master.port());
+        RedisServerAddress masterAddress = new RedisServerAddress(firstMaster.host(), firstMaster.port());
         for (EmbeddedSentinel sentinel : sentinels) {
-            awaitSentinelInformed(sentinel, masterAddress);
+            readiness.awaitSentinelInformed(sentinel, masterAddress, replicaPorts(masterAddress.port()),
+                    options.sentinels() - 1);
         }
         log.info("Redis group {} ready: master {}, replicas on {}, sentinels on {}", options.masterName(),
-                masterAddress, replicaPorts(master.port()),
+                masterAddress, replicaPorts(firstMaster.port()),
                 sentinels.stream().map(EmbeddedSentinel::port).toList());
     }
 
@@ -129,76 +113,6 @@ public final class EmbeddedRedisGroup implements AutoCloseable {
     private Set<Integer> replicaPorts(int masterPort) {
         return nodes.stream().map(EmbeddedRedis::port).filter(port -> port != masterPort)
                 .collect(Collectors.toCollection(TreeSet::new));
-    }
-
-    private void awaitReplicasOnline(int masterPort, Set<Integer> replicaPorts) {
-        SettleWait.until(SYNC_TIMEOUT, "the master on port " + masterPort + " has replicas " + replicaPorts + " online",
-                () -> {
-                    Map<String, String> info = RespClient.fields(RespClient.call(RedisServers.HOST, masterPort,
-                            password, "INFO", "replication").toString());
-                    Set<Integer> online = new TreeSet<>();
-                    info.forEach((name, value) -> {
-                        Map<String, String> replica = commaFields(value);
-                        if (name.matches("slave[0-9]+") && "online".equals(replica.get("state"))) {
-                            online.add(Integer.parseInt(replica.getOrDefault("port", "0")));
-                        }
-                    });
-                    return online.containsAll(replicaPorts) ? null : "online replicas " + online;
-                });
-    }
-
-    /** {@code ip=127.0.0.1,port=7001,state=online} as a map. */
-    private static Map<String, String> commaFields(String value) {
-        Map<String, String> fields = new LinkedHashMap<>();
-        for (String pair : value.split(",")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0) {
-                fields.put(pair.substring(0, eq), pair.substring(eq + 1));
-            }
-        }
-        return fields;
-    }
-
-    /**
-     * Until a sentinel knows the replicas it cannot promote one, and until it knows the other sentinels it cannot
-     * gather the votes for a failover: wait for both.
-     */
-    private void awaitSentinelInformed(EmbeddedSentinel sentinel, RedisServerAddress master) {
-        Set<Integer> replicaPorts = replicaPorts(master.port());
-        int otherSentinels = options.sentinels() - 1;
-        String name = options.masterName();
-        SettleWait.until(DISCOVERY_TIMEOUT, "sentinel " + sentinel.port() + " knows master " + master + ", replicas "
-                + replicaPorts + " and " + otherSentinels + " other sentinel(s)", () -> {
-            try (RespClient client = RespClient.connect(sentinel.host(), sentinel.port(), password)) {
-                Optional<RedisServerAddress> known = EmbeddedSentinel.masterAddress(client, name);
-                if (!known.equals(Optional.of(master))) {
-                    return "master " + known.map(RedisServerAddress::toString).orElse("unknown");
-                }
-                Set<Integer> replicas = healthyPorts(client.list("SENTINEL", "replicas", name));
-                Set<Integer> peers = healthyPorts(client.list("SENTINEL", "sentinels", name));
-                if (!replicas.containsAll(replicaPorts) || peers.size() < otherSentinels) {
-                    return "replicas " + replicas + ", sentinels " + peers;
-                }
-                return null;
-            }
-        });
-    }
-
-    /** The ports of the instances in a SENTINEL replicas/sentinels reply that the sentinel sees up. */
-    private static Set<Integer> healthyPorts(List<Object> instances) {
-        Set<Integer> ports = new TreeSet<>();
-        for (Object instance : instances == null ? List.of() : instances) {
-            Map<String, String> fields = new LinkedHashMap<>();
-            List<?> pairs = (List<?>) instance;
-            for (int i = 0; i + 1 < pairs.size(); i += 2) {
-                fields.put(String.valueOf(pairs.get(i)), String.valueOf(pairs.get(i + 1)));
-            }
-            String flags = fields.getOrDefault("flags", "");
-            if (!flags.contains("s_down") && !flags.contains("disconnected")) {
-                ports.add(Integer.parseInt(fields.getOrDefault("port", "0")));
-            }
-        }
-        return ports;
     }
 
     /** The data nodes in start order (node 1 first); a restarted node replaces the one it restarts. */
@@ -224,20 +138,7 @@ public final class EmbeddedRedisGroup implements AutoCloseable {
      * and until the sentinels fail over, that is still the dead master.
      */
     public synchronized RedisServerAddress currentMaster() {
-        List<String> failures = new ArrayList<>();
-        for (EmbeddedSentinel sentinel : sentinels) {
-            try (RespClient client = RespClient.connect(sentinel.host(), sentinel.port(), password)) {
-                Optional<RedisServerAddress> master = EmbeddedSentinel.masterAddress(client, options.masterName());
-                if (master.isPresent()) {
-                    return master.get();
-                }
-                failures.add(sentinel.port() + ": does not know " + options.masterName());
-            } catch (IOException e) {
-                failures.add(sentinel.port() + ": " + e.getMessage());
-            }
-        }
-        throw new EmbeddedServerException("no sentinel of group " + options.masterName() + " says where the master is "
-                + failures);
+        return master.fromSentinels(sentinels);
     }
 
     /**
@@ -250,21 +151,18 @@ public final class EmbeddedRedisGroup implements AutoCloseable {
         EmbeddedRedis old;
         synchronized (this) {
             requireOpen();
-            old = nodes.get(Objects.checkIndex(index, nodes.size()));
-            if (old.isRunning()) {
-                throw new IllegalStateException("node " + (index + 1) + " (pid " + old.pid() + ") is still running");
-            }
+            old = ServerSet.requireStopped(nodes, index, "node", EmbeddedRedis::process);
         }
         old.close(); // reaps its watchdog
         // Outside the lock: the wait can last as long as a failover, and close() must not wait for it.
-        RedisServerAddress master = awaitFailover(old.port());
+        RedisServerAddress now = awaitFailover(old.port());
         RedisServerOptions node = nodeOptions.get(index).withPort(old.port());
-        if (master.port() == old.port()) {
+        if (now.port() == old.port()) {
             log.warn("Sentinels still name node {} on port {} as the master after {} s; restarting it as the master",
                     index + 1, old.port(), failoverWait().toSeconds());
         } else {
-            log.info("Restarting node {} on port {} as a replica of {}", index + 1, old.port(), master);
-            node = asReplica(node, master.port());
+            log.info("Restarting node {} on port {} as a replica of {}", index + 1, old.port(), now);
+            node = asReplica(node, now.port());
         }
         synchronized (this) {
             requireOpen();
@@ -282,20 +180,20 @@ public final class EmbeddedRedisGroup implements AutoCloseable {
      */
     private RedisServerAddress awaitFailover(int deadPort) {
         long deadline = System.nanoTime() + failoverWait().toNanos();
-        RedisServerAddress master = null;
+        RedisServerAddress named = null;
         while (System.nanoTime() - deadline < 0 && !isClosed()) {
             try {
-                master = currentMaster();
-                if (master.port() != deadPort) {
+                named = currentMaster();
+                if (named.port() != deadPort) {
                     recordMaster();
-                    return master;
+                    return named;
                 }
             } catch (EmbeddedServerException noSentinelAnswers) {
                 // a Sentinel may be restarting too: ask again
             }
             Procs.pause(FAILOVER_POLL_MS);
         }
-        return master != null ? master : currentMaster();
+        return named != null ? named : currentMaster();
     }
 
     private Duration failoverWait() {
@@ -311,27 +209,20 @@ public final class EmbeddedRedisGroup implements AutoCloseable {
         EmbeddedSentinel old;
         synchronized (this) {
             requireOpen();
-            old = sentinels.get(Objects.checkIndex(index, sentinels.size()));
-            if (old.isRunning()) {
-                throw new IllegalStateException("sentinel " + (index + 1) + " (pid " + old.pid() + ") is still running");
-            }
+            old = ServerSet.requireStopped(sentinels, index, "sentinel", EmbeddedSentinel::process);
         }
         old.close();
-        RedisServerAddress master = masterForSentinel();
+        RedisServerAddress named = masterForSentinel();
         EmbeddedSentinel restarted;
         synchronized (this) {
             requireOpen();
-            sentinelOptions.set(index, sentinelOptions.get(index).withMaster(master.host(), master.port())
+            sentinelOptions.set(index, sentinelOptions.get(index).withMaster(named.host(), named.port())
                     .withPort(old.port()));
             restarted = EmbeddedSentinel.start(sentinelOptions.get(index));
             sentinels.set(index, restarted);
         }
-        // Outside the lock, and only for what holds even mid-failover or with a node down: it knows a master.
-        SettleWait.until(DISCOVERY_TIMEOUT, "sentinel " + restarted.port() + " knows a master", () -> {
-            try (RespClient client = RespClient.connect(restarted.host(), restarted.port(), password)) {
-                return EmbeddedSentinel.masterAddress(client, options.masterName()).isPresent() ? null : "no master";
-            }
-        });
+        // Outside the lock, and only for what holds even mid-failover or with a node down.
+        readiness.awaitSentinelKnowsAMaster(restarted);
         return restarted;
     }
 
@@ -340,17 +231,7 @@ public final class EmbeddedRedisGroup implements AutoCloseable {
         try {
             return currentMaster();
         } catch (EmbeddedServerException noSentinel) {
-            for (EmbeddedRedis node : nodes) {
-                try {
-                    Object info = RespClient.call(node.host(), node.port(), password, "INFO", "replication");
-                    if ("master".equals(RespClient.fields(info.toString()).get("role"))) {
-                        return new RedisServerAddress(node.host(), node.port());
-                    }
-                } catch (IOException e) {
-                    // not running or not answering: not the master we are looking for
-                }
-            }
-            throw noSentinel;
+            return master.fromNodes(nodes()).orElseThrow(() -> noSentinel);
         }
     }
 
@@ -364,23 +245,12 @@ public final class EmbeddedRedisGroup implements AutoCloseable {
         }
     }
 
-    /** Index of the node recorded as master at the last stop; 0 (node 1) when there is no usable record. */
-    private int lastMaster() {
-        Path file = options.baseDir().resolve(MASTER_FILE);
-        try {
-            int index = Integer.parseInt(Files.readString(file).strip()) - 1;
-            return index >= 0 && index < nodeOptions.size() ? index : 0;
-        } catch (IOException | NumberFormatException e) {
-            return 0;
-        }
-    }
-
     private synchronized void recordMaster() {
         try {
-            RedisServerAddress master = currentMaster();
+            RedisServerAddress now = currentMaster();
             for (int i = 0; i < nodes.size(); i++) {
-                if (nodes.get(i).port() == master.port()) {
-                    Files.writeString(options.baseDir().resolve(MASTER_FILE), (i + 1) + "\n");
+                if (nodes.get(i).port() == now.port()) {
+                    master.record(i);
                     return;
                 }
             }
@@ -399,25 +269,9 @@ public final class EmbeddedRedisGroup implements AutoCloseable {
             recordMaster();
         }
         closed = true;
-        RuntimeException failure = null;
         List<AutoCloseable> servers = new ArrayList<>(sentinels.reversed());
         servers.addAll(nodes.reversed());
-        for (AutoCloseable server : servers) {
-            try {
-                server.close();
-            } catch (Exception e) {
-                RuntimeException wrapped = e instanceof RuntimeException r ? r
-                        : new EmbeddedServerException("cannot stop " + server, e);
-                if (failure == null) {
-                    failure = wrapped;
-                } else {
-                    failure.addSuppressed(wrapped);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        ServerSet.closeAll(servers);
     }
 
     @Override

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -21,24 +20,17 @@ public final class EmbeddedSentinel implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedSentinel.class);
     private static final Pattern MY_ID = Pattern.compile("(?m)^sentinel myid ([0-9a-f]{40})\\s*$");
 
-    private final Path baseDir;
-    private final Path logFile;
-    private final int port;
-    private final Watchdog.Launched launched;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final RunningServer process;
 
-    private EmbeddedSentinel(Path baseDir, Path logFile, int port, Watchdog.Launched launched) {
-        this.baseDir = baseDir;
-        this.logFile = logFile;
-        this.port = port;
-        this.launched = launched;
+    private EmbeddedSentinel(RunningServer process) {
+        this.process = process;
     }
 
     /** Writes {@code sentinel.conf} afresh and returns once the sentinel answers an authenticated PING. */
     public static EmbeddedSentinel start(SentinelOptions options) {
         Objects.requireNonNull(options, "options");
         Watchdog.requireWatchable(options.watchPid());
-        Path baseDir = RedisServers.createDirectory(options.baseDir());
+        Path baseDir = ServerDirectory.create(options.baseDir());
         Path logFile = LogFiles.prepare(options.logFile());
         String password = Passwords.loadOrCreate(options.passwordFile().toAbsolutePath().normalize());
         Path config = baseDir.resolve("sentinel.conf");
@@ -46,7 +38,8 @@ public final class EmbeddedSentinel implements AutoCloseable {
         RedisServers.Started started = RedisServers.launch("Redis Sentinel", baseDir, config, List.of("--sentinel"),
                 logFile, options.port(), options.watchPid(), password,
                 port -> config(baseDir, port, password, myId, options));
-        return new EmbeddedSentinel(baseDir, logFile, started.port(), started.launched());
+        return new EmbeddedSentinel(RedisServers.running("Redis Sentinel", "redis-server --sentinel", baseDir,
+                logFile, started));
     }
 
     /**
@@ -129,38 +122,34 @@ public final class EmbeddedSentinel implements AutoCloseable {
     }
 
     public int port() {
-        return port;
+        return process.port();
     }
 
     public long pid() {
-        return launched.server().pid();
+        return process.pid();
     }
 
     public Path logFile() {
-        return logFile;
+        return process.logFile();
     }
 
     /** False once the sentinel has exited, whether stopped or killed. */
     boolean isRunning() {
-        return launched.server().isRunning();
+        return process.isRunning();
+    }
+
+    RunningServer process() {
+        return process;
     }
 
     /** Stops the sentinel (SIGTERM) and returns once it and its watchdog have exited. Safe to call more than once. */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        if (launched.server().isRunning()) {
-            log.info("Stopping Redis Sentinel pid {}", pid());
-        }
-        if (!RedisServers.stop(baseDir, launched, RedisServers.STOP_TIMEOUT)) {
-            throw EmbeddedServerException.withLog("redis-server --sentinel pid " + pid() + " did not stop", logFile);
-        }
+        process.close();
     }
 
     @Override
     public String toString() {
-        return "EmbeddedSentinel[" + RedisServers.HOST + ":" + port + ", pid " + pid() + "]";
+        return "EmbeddedSentinel[" + RedisServers.HOST + ":" + port() + ", pid " + pid() + "]";
     }
 }

@@ -1,7 +1,5 @@
 package com.nextleveltraders.embedded;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -36,17 +34,25 @@ final class PostgresServers {
         boolean ready(String logSinceLaunch);
     }
 
+    /** What a start needs before the postmaster runs: its directories, OS user, binaries and cluster. */
+    record Prepared(Path baseDir, Path logFile, ServerUser user, PostgresBinaries binaries, PostgresCluster cluster) {
+    }
+
     private PostgresServers() {
     }
 
-    static Path createDirectory(Path dir) {
-        Path absolute = dir.toAbsolutePath().normalize();
-        try {
-            Files.createDirectories(absolute);
-        } catch (IOException e) {
-            throw new EmbeddedServerException("cannot create " + absolute, e);
-        }
-        return absolute;
+    /**
+     * Creates the directory and log file and picks the OS user and binaries; the user must be able to reach both the
+     * directory and the binaries, which matters when we run as root and the server does not.
+     */
+    static Prepared prepare(Path baseDir, Path logFile, long watchPid) {
+        Watchdog.requireWatchable(watchPid);
+        Path dir = ServerDirectory.create(baseDir);
+        Path log = LogFiles.prepare(logFile);
+        ServerUser user = ServerUser.forPostgres();
+        PostgresBinaries binaries = PostgresBinaries.resolve();
+        user.ensureCanReach(dir, binaries.binDir());
+        return new Prepared(dir, log, user, binaries, new PostgresCluster(dir, binaries, user, log));
     }
 
     /**
@@ -99,6 +105,12 @@ final class PostgresServers {
 
     private static boolean portTaken(String log) {
         return log.contains("could not bind") || log.contains("Address already in use");
+    }
+
+    /** The handle on a started server that its public wrapper keeps: fast shutdown to stop it. */
+    static RunningServer running(String what, Path logFile, Started started) {
+        return new RunningServer(what, what, started.port(), started.launched(), logFile,
+                launched -> stop(launched, STOP_TIMEOUT));
     }
 
     /** SIGINT is PostgreSQL's fast shutdown: clients are disconnected, a checkpoint written, then it exits. */

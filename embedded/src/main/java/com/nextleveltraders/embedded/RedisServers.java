@@ -43,16 +43,6 @@ final class RedisServers {
     private RedisServers() {
     }
 
-    static Path createDirectory(Path dir) {
-        Path absolute = dir.toAbsolutePath().normalize();
-        try {
-            Files.createDirectories(absolute);
-        } catch (IOException e) {
-            throw new EmbeddedServerException("cannot create " + absolute, e);
-        }
-        return absolute;
-    }
-
     /**
      * Writes the config for the port (0600: it holds the password, which never goes on the command line, where ps
      * would show it), starts {@code redis-server config extraArgs...} under the watchdog in {@code baseDir} and waits
@@ -186,6 +176,12 @@ final class RedisServers {
             deletePidFile(baseDir);
         }
         return stopped;
+    }
+
+    /** The handle on a started server that its public wrapper keeps: SIGTERM, repeated, to stop it. */
+    static RunningServer running(String what, String command, Path baseDir, Path logFile, Started started) {
+        return new RunningServer(what, command, started.port(), started.launched(), logFile,
+                launched -> stop(baseDir, launched, STOP_TIMEOUT));
     }
 
     /** A Redis config string literal. */

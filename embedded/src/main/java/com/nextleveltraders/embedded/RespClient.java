@@ -182,7 +182,7 @@ final class RespClient implements AutoCloseable {
     }
 
     /** A line up to CRLF, without it. */
-    private static String readLine(InputStream in) throws IOException {
+    static String readLine(InputStream in) throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         int previous = -1;
         for (int b = in.read(); b != -1; b = in.read()) {

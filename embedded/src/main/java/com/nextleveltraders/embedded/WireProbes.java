@@ -48,11 +48,11 @@ final class WireProbes {
             out.write(resp("PING"));
             out.flush();
             InputStream in = socket.getInputStream();
-            String auth = readLine(in);
+            String auth = RespClient.readLine(in);
             if (!auth.equals("+OK")) {
                 return auth;
             }
-            return readLine(in);
+            return RespClient.readLine(in);
         }
     }
 
@@ -67,20 +67,6 @@ final class WireProbes {
             buffer.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
         }
         return buffer.toByteArray();
-    }
-
-    private static String readLine(InputStream in) throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        int previous = -1;
-        for (int b = in.read(); b != -1; b = in.read()) {
-            if (previous == '\r' && b == '\n') {
-                byte[] bytes = line.toByteArray();
-                return new String(bytes, 0, bytes.length - 1, StandardCharsets.UTF_8);
-            }
-            line.write(b);
-            previous = b;
-        }
-        throw new IOException("connection closed before a full reply");
     }
 
     private static Socket connect(String host, int port) throws IOException {
