@@ -47,7 +47,7 @@ final class DeploymentManifest {
         KubernetesPod pod = config.platform().kubernetes();
         long cpuRequestMillis = pod.cpuRequestMillis();
         long cpuLimitMillis = pod.cpuLimitMillis();
-        long memoryMib = pod.memoryMib();
+        long memoryMib = pod.memory().mebibytes();
         PerUser perUser = config.capacity().perUser();
         long usersByCpu = perUser.cpu() <= 0 ? 0 : (long) Math.floor(cpuRequestMillis / 1000.0 / perUser.cpu());
         long usersByMemory = perUser.memory().bytes() == 0 ? 0 : pod.memory().bytes() / perUser.memory().bytes();

@@ -51,6 +51,16 @@ public record DataSize(long bytes) {
         }
     }
 
+    /** The size in whole MiB, rounded down: what a JVM's {@code -Xmx} or a Kubernetes {@code Mi} quantity takes. */
+    public long mebibytes() {
+        return bytes / (KIB * KIB);
+    }
+
+    /** Whether the size is a whole number of MiB, so that {@link #mebibytes()} loses nothing. */
+    public boolean isWholeMebibytes() {
+        return bytes % (KIB * KIB) == 0;
+    }
+
     /** The shortest exact spelling, such as {@code 64KiB} or {@code 50MB}; {@link #parse} reads it back. */
     @Override
     public String toString() {

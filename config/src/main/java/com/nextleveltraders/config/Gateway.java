@@ -33,7 +33,6 @@ public record Gateway(String host, int port, int adminPort, Path certificate, Pa
 
     /** Below this the gateway's Netty buffers and TLS sessions do not fit. */
     public static final long MIN_HEAP_MIB = 64;
-    private static final long BYTES_PER_MIB = 1024 * 1024;
 
     private static final int MAX_RETRIES = 9;
 
@@ -52,13 +51,8 @@ public record Gateway(String host, int port, int adminPort, Path certificate, Pa
                 .positive("drainTimeout", drainTimeout)
                 .positive("responseTimeout", responseTimeout)
                 .between("retries", retries, 0, MAX_RETRIES)
-                .that(heap.bytes() % BYTES_PER_MIB == 0 && heap.bytes() >= MIN_HEAP_MIB * BYTES_PER_MIB, "heap",
-                        "must be a whole number of MiB, at least " + MIN_HEAP_MIB + "MiB (got " + heap + ")")
+                .wholeMebibytes("heap", heap, MIN_HEAP_MIB)
                 .check();
     }
 
-    /** {@link #heap()} in MiB, as the JVM's {@code -Xmx} takes it. */
-    public long heapMib() {
-        return heap.bytes() / BYTES_PER_MIB;
-    }
 }

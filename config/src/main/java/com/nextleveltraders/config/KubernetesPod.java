@@ -18,7 +18,6 @@ public record KubernetesPod(long cpuRequestMillis, long cpuLimitMillis, DataSize
 
     /** Below this a JVM with its pools, Netty and the caches does not start. */
     public static final long MIN_MEMORY_MIB = 128;
-    private static final long BYTES_PER_MIB = 1024 * 1024;
     private static final int MAX_PERCENT = 100;
 
     public KubernetesPod {
@@ -28,14 +27,9 @@ public record KubernetesPod(long cpuRequestMillis, long cpuLimitMillis, DataSize
                 // within one record, so checked here: a pod may never be limited below what it requests
                 .that(cpuLimitMillis >= cpuRequestMillis, "cpuLimitMillis",
                         "must be at least cpuRequestMillis (" + cpuLimitMillis + " < " + cpuRequestMillis + ")")
-                .that(memory.bytes() % BYTES_PER_MIB == 0 && memory.bytes() >= MIN_MEMORY_MIB * BYTES_PER_MIB,
-                        "memory", "must be a whole number of MiB, at least " + MIN_MEMORY_MIB + "MiB (got " + memory + ")")
+                .wholeMebibytes("memory", memory, MIN_MEMORY_MIB)
                 .between("heapPercent", heapPercent, 1, MAX_PERCENT)
                 .check();
     }
 
-    /** {@link #memory()} in MiB, as the manifests write it ({@code 2048Mi}). */
-    public long memoryMib() {
-        return memory.bytes() / BYTES_PER_MIB;
-    }
 }

@@ -113,6 +113,12 @@ final class Ranges {
         return that(value.isPositive(), component, "must be > 0 (got " + Durations.describe(value) + ")");
     }
 
+    /** A memory size for a JVM or a pod: a whole number of MiB, at least {@code minMib}. */
+    Ranges wholeMebibytes(String component, DataSize value, long minMib) {
+        return that(value.isWholeMebibytes() && value.mebibytes() >= minMib, component,
+                "must be a whole number of MiB, at least " + minMib + "MiB (got " + value + ")");
+    }
+
     Ranges positive(String component, DataSize value) {
         return that(value.bytes() > 0, component, "must be > 0 (got " + value + ")");
     }

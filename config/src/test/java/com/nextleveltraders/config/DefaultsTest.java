@@ -167,7 +167,8 @@ class DefaultsTest {
     @Test
     void platformDefaultsAreReadFromTheFile() {
         Platform p = cfg.platform();
-        assertThat(p.api()).isEqualTo(new ApiServer("127.0.0.1", 8080, new DataSize(65_536), "fra1", "api-1"));
+        assertThat(p.api()).isEqualTo(new ApiServer("127.0.0.1", 8080, new DataSize(65_536), "fra1", "api-1",
+                DataSize.parse("384MiB")));
         assertThat(p.postgres()).isEqualTo(new PostgresEndpoint("127.0.0.1", 5432, "nlt", "nlt", null));
         assertThat(p.redis()).isEqualTo(new RedisEndpoint(null));
         assertThat(p.market().seed()).isEqualTo(20261126L);
@@ -183,9 +184,9 @@ class DefaultsTest {
         assertThat(p.gateway()).isEqualTo(new Gateway("127.0.0.1", 8080, 8081, null, null, null, null,
                 Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(15), 2,
                 DataSize.parse("256MiB")));
-        assertThat(p.gateway().heapMib()).isEqualTo(256);
+        assertThat(p.gateway().heap().mebibytes()).isEqualTo(256);
         assertThat(p.kubernetes()).isEqualTo(new KubernetesPod(1000, 2000, DataSize.parse("2048MiB"), 50));
-        assertThat(p.kubernetes().memoryMib()).isEqualTo(2048);
+        assertThat(p.kubernetes().memory().mebibytes()).isEqualTo(2048);
     }
 
     @Test

@@ -26,9 +26,9 @@ class LauncherSettingsTest {
 
     @Test
     void theGatewayHeapIsAWholeNumberOfMibOfAtLeast64() {
-        assertThat(ConfigLoader.loadYaml("platform: { gateway: { heap: 1GiB } }").platform().gateway().heapMib())
+        assertThat(ConfigLoader.loadYaml("platform: { gateway: { heap: 1GiB } }").platform().gateway().heap().mebibytes())
                 .isEqualTo(1024);
-        assertThat(ConfigLoader.loadYaml("platform: { gateway: { heap: 64MiB } }").platform().gateway().heapMib())
+        assertThat(ConfigLoader.loadYaml("platform: { gateway: { heap: 64MiB } }").platform().gateway().heap().mebibytes())
                 .isEqualTo(64);
         RefusalTest.problemsOf("platform: { gateway: { heap: 63MiB } }")
                 .containsExactly("platform.gateway.heap: must be a whole number of MiB, at least 64MiB (got 63MiB)");

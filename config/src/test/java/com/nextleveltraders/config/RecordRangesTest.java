@@ -41,10 +41,12 @@ class RecordRangesTest {
                 .hasMessage("RedisNode.host: must not be blank; RedisNode.port: must be between 1 and 65535 (got 0)");
         assertThatThrownBy(() -> new PostgresEndpoint("db", 65_536, "nlt", "nlt", null))
                 .hasMessage("PostgresEndpoint.port: must be between 1 and 65535 (got 65536)");
-        assertThat(new ApiServer("127.0.0.1", 0, new DataSize(1), "fra1", "api-1").port()).isZero();
-        assertThatThrownBy(() -> new ApiServer("127.0.0.1", -1, new DataSize(0), "fra1", ""))
+        assertThat(new ApiServer("127.0.0.1", 0, new DataSize(1), "fra1", "api-1", DataSize.parse("128MiB")).port())
+                .isZero();
+        assertThatThrownBy(() -> new ApiServer("127.0.0.1", -1, new DataSize(0), "fra1", "", DataSize.parse("100MiB")))
                 .hasMessage("ApiServer.port: must be between 0 and 65535 (got -1); "
-                        + "ApiServer.maxRequestBody: must be > 0 (got 0B); ApiServer.instanceId: must not be blank");
+                        + "ApiServer.maxRequestBody: must be > 0 (got 0B); ApiServer.instanceId: must not be blank; "
+                        + "ApiServer.heap: must be a whole number of MiB, at least 128MiB (got 100MiB)");
     }
 
     @Test

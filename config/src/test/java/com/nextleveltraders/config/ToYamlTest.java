@@ -57,7 +57,8 @@ class ToYamlTest {
                 new Capacity(new PerUser(1.0E-4, new DataSize(1), new DataSize(1_073_741_824L)),
                         defaults.capacity().growth(), defaults.capacity().infrastructure()),
                 new Platform(
-                        new ApiServer("::1", 443, new DataSize(1_048_577), "no", "\"quoted\"\\ \u00e9\t\u0001"),
+                        new ApiServer("::1", 443, new DataSize(1_048_577), "no", "\"quoted\"\\ \u00e9\t\u0001",
+                                DataSize.parse("1GiB")),
                         new PostgresEndpoint("db", 5432, "true", "null", Path.of("secrets/pg pass")),
                         p.redis(),
                         new Market(Long.MIN_VALUE, Duration.ofMillis(250), new BigDecimal("0.05"),

@@ -38,8 +38,6 @@ final class LocalInstances implements InstanceProvider, AutoCloseable {
     // A cold JVM with its pools takes seconds; far longer means something is wrong.
     private static final Duration START_WAIT = Duration.ofSeconds(90);
     private static final Duration STOP_WAIT = Duration.ofSeconds(20);
-    // The instance JVM's -Xmx: its pools, caches and requests in flight.
-    private static final long HEAP_MIB = 384;
 
     private final ChildJvm jvm;
     private final Path runDir;
@@ -53,8 +51,10 @@ final class LocalInstances implements InstanceProvider, AutoCloseable {
     private final AtomicBoolean closing = new AtomicBoolean();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    LocalInstances(Path dataDir, List<Path> configFiles, Path secretFile, GatewayAdmin gateway, Clock clock) {
-        this.jvm = new ChildJvm(dataDir, HEAP_MIB, ApiMain.class, ChildClasspath.of("nlt-api"));
+    /** @param heapMib each instance JVM's -Xmx ({@code platform.api.heap}) */
+    LocalInstances(Path dataDir, long heapMib, List<Path> configFiles, Path secretFile, GatewayAdmin gateway,
+            Clock clock) {
+        this.jvm = new ChildJvm(dataDir, heapMib, ApiMain.class, ChildClasspath.of("nlt-api"));
         this.runDir = dataDir.resolve("run");
         this.logDir = dataDir.resolve("logs");
         this.configFiles = List.copyOf(configFiles);

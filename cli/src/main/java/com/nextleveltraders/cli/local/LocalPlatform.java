@@ -104,10 +104,11 @@ public final class LocalPlatform implements AutoCloseable {
         PlatformConfig gatewayConfig = ConfigLoader.load(gatewayFiles);
         var gateway = gatewayConfig.platform().gateway();
         System.out.println("starting the gateway on " + gateway.host() + ":" + port + "...");
-        int adminPort = GatewayProcess.start(dataDir, gateway.heapMib(), gatewayFiles, supervisor,
+        int adminPort = GatewayProcess.start(dataDir, gateway.heap().mebibytes(), gatewayFiles, supervisor,
                 () -> instances.registerAll());
         GatewayAdmin admin = new GatewayAdmin(adminPort, Secrets.read(adminToken), gateway.drainTimeout());
-        instances = new LocalInstances(dataDir, files, gatewaySecret, admin, Clock.systemUTC());
+        instances = new LocalInstances(dataDir, effective.platform().api().heap().mebibytes(), files, gatewaySecret,
+                admin, Clock.systemUTC());
         supervisor.stopAtClose(instances); // each instance is watched by LocalInstances itself
 
         int minimum = effective.scaling().minInstances();
