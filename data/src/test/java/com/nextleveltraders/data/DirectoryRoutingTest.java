@@ -47,9 +47,9 @@ class DirectoryRoutingTest {
     void bucketsAreSpreadOverBothShardsAndEachWriteLandsOnItsOwner() {
         try (Database database = Database.open(config)) {
             assertThat(database.router().shards()).extracting(Shard::id).containsExactly(1, 2);
-            assertThat(count(database.router().shards().get(0).primary(), "SELECT count(*) FROM owned_buckets"))
+            assertThat(TestRows.count(database.router().shards().get(0).primary(), "SELECT count(*) FROM owned_buckets"))
                     .isEqualTo(512);
-            assertThat(count(database.router().shards().get(1).primary(), "SELECT count(*) FROM owned_buckets"))
+            assertThat(TestRows.count(database.router().shards().get(1).primary(), "SELECT count(*) FROM owned_buckets"))
                     .isEqualTo(512);
             for (int i = 0; i < 20; i++) {
                 UUID user = UUID.randomUUID();
@@ -120,7 +120,7 @@ class DirectoryRoutingTest {
                 assertThat(Migrations.apply(database)).isEqualTo(6); // the catalog's two and the shard's four
                 assertThat(database.router().shards()).extracting(Shard::id).containsExactly(1);
                 assertThat(database.router().shards().getFirst().primary()).isSameAs(database.catalog());
-                assertThat(count(database.catalog(), "SELECT count(*) FROM owned_buckets")).isEqualTo(1024);
+                assertThat(TestRows.count(database.catalog(), "SELECT count(*) FROM owned_buckets")).isEqualTo(1024);
                 assertThat(Migrations.apply(database)).as("a second run changes nothing").isZero();
             }
         } finally {
@@ -176,15 +176,6 @@ class DirectoryRoutingTest {
         }
     }
 
-    private static long count(DataSource dataSource, String sql) {
-        try (Connection connection = dataSource.getConnection(); PreparedStatement select = connection.prepareStatement(sql);
-                ResultSet rs = select.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (SQLException e) {
-            throw new AssertionError(e);
-        }
-    }
 
     private static void execute(DataSource dataSource, String sql) throws SQLException {
         try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
