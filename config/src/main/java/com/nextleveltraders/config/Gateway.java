@@ -24,12 +24,14 @@ import java.util.Objects;
  * @param drainTimeout      how long a backend being removed may finish its in-flight requests
  * @param responseTimeout   how long the gateway waits for a backend's answer
  * @param retries           how many other backends an idempotent request that failed to reach one may try
+ * @param alertsFile        the monitor's state, which {@code GET /admin/alerts} serves; {@code null} when no
+ *                          monitor runs beside this gateway ({@code nlt up} sets it)
  * @param heap              the gateway JVM's maximum heap ({@code -Xmx}) when {@code nlt up} starts it: a whole
  *                          number of MiB, at least {@value #MIN_HEAP_MIB} MiB
  */
 public record Gateway(String host, int port, int adminPort, Path certificate, Path privateKey, Path secretFile,
         Path adminTokenFile, Duration slowStart, Duration fastCheckInterval, Duration drainTimeout,
-        Duration responseTimeout, int retries, DataSize heap) {
+        Duration responseTimeout, int retries, Path alertsFile, DataSize heap) {
 
     /** Below this the gateway's Netty buffers and TLS sessions do not fit. */
     public static final long MIN_HEAP_MIB = 64;

@@ -156,6 +156,25 @@ final class Ranges {
         return distinct(component, values, ConfigProblems::quote);
     }
 
+    /** Each element an absolute {@code http} or {@code https} URL with a host, and none twice. */
+    Ranges webUrls(String component, List<String> values) {
+        for (int i = 0; i < values.size(); i++) {
+            String value = values.get(i);
+            that(isWebUrl(value), ConfigProblems.index(component, i),
+                    "must be an http or https URL with a host (got " + ConfigProblems.quote(value) + ")");
+        }
+        return distinct(component, values, ConfigProblems::quote);
+    }
+
+    private static boolean isWebUrl(String value) {
+        try {
+            java.net.URI uri = new java.net.URI(value);
+            return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;
+        } catch (java.net.URISyntaxException e) {
+            return false;
+        }
+    }
+
     /** No element twice: each repetition is reported by its index, with the index of the first. */
     <T> Ranges distinct(String component, List<T> values, Function<? super T, String> show) {
         return distinct(component, values, Function.identity(), "duplicate of", show);

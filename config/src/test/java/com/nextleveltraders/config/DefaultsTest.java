@@ -96,16 +96,20 @@ class DefaultsTest {
     @Test
     void monitoringThresholdsMatchTheSeed() {
         Monitoring m = cfg.monitoring();
+        assertThat(m.interval()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(m.keepFiringFor()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(m.repeatInterval()).isEqualTo(Duration.ofHours(4));
+        assertThat(m.webhooks()).isEmpty();
         assertThat(m.system().cpu()).isEqualTo(new PercentAlert(70, Duration.ofMinutes(5), AlertAction.SCALE_UP));
         assertThat(m.system().memory()).isEqualTo(new PercentAlert(80, Duration.ofMinutes(5), AlertAction.SCALE_UP));
         assertThat(m.application().responseTime()).isEqualTo(
-                new LatencyAlert(Duration.ofMillis(500), Duration.ofMinutes(1), AlertAction.ALERT));
+                new LatencyAlert(Duration.ofMillis(500), 99, Duration.ofMinutes(1), AlertAction.ALERT));
         assertThat(m.application().errorRate()).isEqualTo(
                 new ErrorRateAlert(1, Duration.ofMinutes(5), AlertAction.ALERT));
         assertThat(m.database().connections()).isEqualTo(
                 new PercentAlert(80, Duration.ofMinutes(1), AlertAction.ALERT));
         assertThat(m.database().queryTime()).isEqualTo(
-                new LatencyAlert(Duration.ofSeconds(1), Duration.ofMinutes(5), AlertAction.ALERT));
+                new LatencyAlert(Duration.ofSeconds(1), 99, Duration.ofMinutes(5), AlertAction.ALERT));
     }
 
     @Test
@@ -183,7 +187,7 @@ class DefaultsTest {
         assertThat(p.security().argon2()).isEqualTo(new Argon2(19456, 2, 1, Duration.ofSeconds(2)));
         assertThat(p.gateway()).isEqualTo(new Gateway("127.0.0.1", 8080, 8081, null, null, null, null,
                 Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(15), 2,
-                DataSize.parse("256MiB")));
+                null, DataSize.parse("256MiB")));
         assertThat(p.gateway().heap().mebibytes()).isEqualTo(256);
         assertThat(p.kubernetes()).isEqualTo(new KubernetesPod(1000, 2000, DataSize.parse("2048MiB"), 50));
         assertThat(p.kubernetes().memory().mebibytes()).isEqualTo(2048);
