@@ -1,5 +1,6 @@
 package com.nextleveltraders.autoscaler;
 
+import com.nextleveltraders.monitor.LatencyHistogram;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;

@@ -1,11 +1,11 @@
 package com.nextleveltraders.autoscaler;
 
-import com.nextleveltraders.autoscaler.PrometheusText.Sample;
+import com.nextleveltraders.monitor.LatencyHistogram;
+import com.nextleveltraders.monitor.MetricsEndpoint;
+import com.nextleveltraders.monitor.PrometheusText;
+import com.nextleveltraders.monitor.PrometheusText.Sample;
 import java.io.IOException;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,11 +20,7 @@ import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,13 +37,10 @@ import org.slf4j.LoggerFactory;
 public final class PrometheusScraper implements MetricsSource {
 
     /** How long a scrape may take, from connecting to the last byte. */
-    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
+    public static final Duration DEFAULT_TIMEOUT = MetricsEndpoint.DEFAULT_TIMEOUT;
 
     private static final Logger LOG = LoggerFactory.getLogger(PrometheusScraper.class);
-    private static final int HTTP_OK = 200;
     private static final double PERCENT = 100;
-    // Micrometer's answer for a few dozen routes is tens of KiB; an answer a hundred times larger is not ours.
-    private static final long MAX_BODY_BYTES = 4L << 20;
     private static final Duration FORGET_AFTER = Duration.ofHours(1);
     private static final Set<String> OWN_ROUTES = Set.of("/api/health", "/metrics");
     private static final String BUCKETS = "http_server_requests_seconds_bucket";
@@ -78,34 +71,17 @@ public final class PrometheusScraper implements MetricsSource {
 
     @Override
     public Optional<InstanceMetrics> scrape(Instance instance) {
-        HttpRequest request = HttpRequest.newBuilder(instance.metrics())
-                .timeout(timeout)
-                .header("Accept", "text/plain; version=0.0.4")
-                .GET()
-                .build();
-        // The request's own timeout ends with the headers; the body is bounded by waiting on the future.
-        CompletableFuture<HttpResponse<String>> answer =
-                client.sendAsync(request, BodyHandlers.limiting(BodyHandlers.ofString(), MAX_BODY_BYTES));
-        HttpResponse<String> response;
+        String text;
         try {
-            response = answer.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            answer.cancel(true);
-            LOG.debug("{}: no metrics from {} within {}", instance.id(), instance.metrics(), timeout);
-            return Optional.empty();
-        } catch (ExecutionException e) {
-            LOG.debug("{}: no metrics from {}: {}", instance.id(), instance.metrics(), e.getCause().toString());
+            text = MetricsEndpoint.fetch(client, instance.metrics(), timeout);
+        } catch (IOException e) {
+            LOG.debug("{}: no metrics from {}: {}", instance.id(), instance.metrics(), e.getMessage());
             return Optional.empty();
         } catch (InterruptedException e) {
-            answer.cancel(true);
             Thread.currentThread().interrupt();
             return Optional.empty();
         }
-        if (response.statusCode() != HTTP_OK) {
-            LOG.debug("{}: {} answered {}", instance.id(), instance.metrics(), response.statusCode());
-            return Optional.empty();
-        }
-        return Optional.of(read(instance.id(), clock.instant(), response.body()));
+        return Optional.of(read(instance.id(), clock.instant(), text));
     }
 
     /** The metrics in {@code text}, an answer of the instance at {@code at}; remembers its counters. */

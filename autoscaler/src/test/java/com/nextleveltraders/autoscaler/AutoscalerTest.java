@@ -14,6 +14,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.nextleveltraders.autoscaler.Decision.Kind;
 import com.nextleveltraders.config.ConfigLoader;
 import com.nextleveltraders.config.PlatformConfig;
+import com.nextleveltraders.monitor.LatencyHistogram;
 import com.nextleveltraders.testkit.MutableClock;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -2,6 +2,7 @@ package com.nextleveltraders.autoscaler;
 
 import com.nextleveltraders.config.ConfigLoader;
 import com.nextleveltraders.config.PlatformConfig;
+import com.nextleveltraders.monitor.LatencyHistogram;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;

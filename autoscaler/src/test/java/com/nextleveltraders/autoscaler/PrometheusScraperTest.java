@@ -4,7 +4,8 @@ import static com.nextleveltraders.autoscaler.Fleets.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import com.nextleveltraders.autoscaler.LatencyHistogram.Bucket;
+import com.nextleveltraders.monitor.LatencyHistogram;
+import com.nextleveltraders.monitor.LatencyHistogram.Bucket;
 import com.nextleveltraders.testkit.MutableClock;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;

@@ -2,7 +2,7 @@ package com.nextleveltraders.bench;
 
 import com.nextleveltraders.autoscaler.Instance;
 import com.nextleveltraders.autoscaler.InstanceMetrics;
-import com.nextleveltraders.autoscaler.LatencyHistogram;
+import com.nextleveltraders.monitor.LatencyHistogram;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,9 +1,9 @@
-package com.nextleveltraders.autoscaler;
+package com.nextleveltraders.monitor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.nextleveltraders.autoscaler.PrometheusText.Parsed;
-import com.nextleveltraders.autoscaler.PrometheusText.Sample;
+import com.nextleveltraders.monitor.PrometheusText.Parsed;
+import com.nextleveltraders.monitor.PrometheusText.Sample;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

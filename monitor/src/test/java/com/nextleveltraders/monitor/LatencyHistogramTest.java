@@ -1,21 +1,31 @@
-package com.nextleveltraders.autoscaler;
+package com.nextleveltraders.monitor;
 
-import static com.nextleveltraders.autoscaler.Fleets.T0;
-import static com.nextleveltraders.autoscaler.Fleets.requestsIn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.nextleveltraders.autoscaler.LatencyHistogram.Bucket;
+import com.nextleveltraders.monitor.LatencyHistogram.Bucket;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Quantiles as Prometheus's histogram_quantile computes them, and merging instances' requests. */
 class LatencyHistogramTest {
 
+    private static final Instant T0 = Instant.parse("2026-11-26T12:00:00Z");
     private static final Instant T1 = T0.plusSeconds(15);
     private static final double INF = Double.POSITIVE_INFINITY;
+    private static final double[] BOUNDS = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, INF};
+
+    /** {@code count} requests, all slower than {@code lowerBound} seconds and within the next bound. */
+    private static LatencyHistogram requestsIn(Instant from, Instant to, double lowerBound, long count) {
+        List<Bucket> buckets = new ArrayList<>();
+        for (double bound : BOUNDS) {
+            buckets.add(new Bucket(bound, bound > lowerBound ? count : 0));
+        }
+        return new LatencyHistogram(from, to, buckets);
+    }
 
     private static LatencyHistogram histogram(double[] bounds, long[] counts) {
         Bucket[] buckets = new Bucket[bounds.length];

@@ -1,4 +1,4 @@
-package com.nextleveltraders.autoscaler;
+package com.nextleveltraders.monitor;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -75,34 +75,14 @@ public record LatencyHistogram(Instant from, Instant to, List<Bucket> buckets) {
         if (!(q >= 0 && q <= 1)) {
             throw new IllegalArgumentException("q must be between 0 and 1: " + q);
         }
-        if (buckets.size() < 2 || count() == 0) {
-            return Optional.empty();
+        double[] bounds = new double[buckets.size()];
+        double[] counts = new double[buckets.size()];
+        for (int i = 0; i < bounds.length; i++) {
+            bounds[i] = buckets.get(i).upperBoundSeconds();
+            counts[i] = buckets.get(i).count();
         }
-        // Counters of one scrape are not read atomically: a bucket may lag the one before it, as Prometheus allows.
-        long[] cumulative = new long[buckets.size()];
-        long max = 0;
-        for (int i = 0; i < cumulative.length; i++) {
-            max = Math.max(max, buckets.get(i).count());
-            cumulative[i] = max;
-        }
-        double rank = q * cumulative[cumulative.length - 1];
-        int b = 0;
-        while (cumulative[b] < rank) {
-            b++;
-        }
-        int last = cumulative.length - 1;
-        if (b == last) {
-            return Optional.of(seconds(buckets.get(last - 1).upperBoundSeconds()));
-        }
-        double end = buckets.get(b).upperBoundSeconds();
-        if (b == 0 && end <= 0) {
-            return Optional.of(seconds(end));
-        }
-        double start = b == 0 ? 0 : buckets.get(b - 1).upperBoundSeconds();
-        double below = b == 0 ? 0 : cumulative[b - 1];
-        double inBucket = cumulative[b] - below;
-        double fraction = inBucket == 0 ? 1 : (rank - below) / inBucket;
-        return Optional.of(seconds(start + (end - start) * fraction));
+        double seconds = Quantiles.of(q, bounds, counts);
+        return Double.isNaN(seconds) ? Optional.empty() : Optional.of(seconds(seconds));
     }
 
     /**

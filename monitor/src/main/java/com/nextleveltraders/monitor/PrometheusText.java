@@ -1,4 +1,4 @@
-package com.nextleveltraders.autoscaler;
+package com.nextleveltraders.monitor;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -12,18 +12,18 @@ import java.util.regex.Pattern;
  * per line, {@code #} lines being comments. A line that does not follow the format is skipped whole (a half-read
  * line could pass a wrong number on), never an exception: what one bad line costs is that line's figure.
  */
-final class PrometheusText {
+public final class PrometheusText {
 
     /** One sample line. */
-    record Sample(String name, Map<String, String> labels, double value) {
+    public record Sample(String name, Map<String, String> labels, double value) {
 
-        String label(String name) {
+        public String label(String name) {
             return labels.get(name);
         }
     }
 
     /** The samples read, and how many lines were skipped as malformed. */
-    record Parsed(List<Sample> samples, int skipped) {
+    public record Parsed(List<Sample> samples, int skipped) {
     }
 
     private static final Pattern NUMBER = Pattern.compile("[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?[0-9]+)?");
@@ -38,7 +38,7 @@ final class PrometheusText {
         this.line = line;
     }
 
-    static Parsed parse(String text) {
+    public static Parsed parse(String text) {
         List<Sample> samples = new ArrayList<>();
         int skipped = 0;
         for (String line : text.split("\n", -1)) {
@@ -167,7 +167,7 @@ final class PrometheusText {
      * Go's float syntax as Prometheus writes it: decimal, exponent, {@code +Inf}, {@code -Inf}, {@code NaN}; {@code null}
      * for anything else (Java's own parser would also take {@code 0x1p3}, {@code 1d} or surrounding blanks).
      */
-    static Double number(String token) {
+    public static Double number(String token) {
         return switch (token) {
             case "+Inf", "Inf" -> Double.POSITIVE_INFINITY;
             case "-Inf" -> Double.NEGATIVE_INFINITY;
