@@ -25,7 +25,7 @@ import java.util.Optional;
  * (the catalog, then each shard's primary and replica: {@link LocalPostgres}), the Redis tier
  * ({@link LocalRedis}), the migrations ({@link LocalMigrations}), the gateway ({@link GatewayProcess})
  * and the API instances ({@link LocalInstances}: {@code scaling.minInstances} at start, spread over
- * the regions), then the autoscaler. Where the servers are is written to {@code DIR/run} for the
+ * the regions), then the autoscaler and the monitor ({@link LocalMonitor}). Where the servers are is written to {@code DIR/run} for the
  * children ({@link RunFiles}). Each child watches this process and exits when it dies, so a killed
  * launcher leaves nothing running; each logs to a file under {@code DIR/logs}. The
  * {@link Supervisor} stops them all in reverse order and, once the platform is up, restarts what
@@ -117,6 +117,9 @@ public final class LocalPlatform implements AutoCloseable {
         LocalAutoscaler autoscaler = new LocalAutoscaler(effective, instances, runDir, Clock.systemUTC());
         supervisor.stopAtClose(autoscaler);
         autoscaler.start();
+        LocalMonitor monitor = new LocalMonitor(effective, instances, adminPort, runDir, Clock.systemUTC());
+        supervisor.stopAtClose(monitor);
+        monitor.start();
         boolean tls = effective.loadBalancer().ssl().enabled();
         url = URI.create((tls ? "https://localhost:" : "http://127.0.0.1:") + port);
         loopbackUrl = URI.create("http://127.0.0.1:" + port);
@@ -166,7 +169,8 @@ public final class LocalPlatform implements AutoCloseable {
                 throw new IOException("interrupted while making a certificate", e);
             }
         }
-        RunFiles.writeGateway(file, port, secret, adminToken, certificate, privateKey);
+        RunFiles.writeGateway(file, port, secret, adminToken, certificate, privateKey,
+                file.resolveSibling(LocalMonitor.STATUS_FILE));
     }
 
     /** The regions of the first instances, spread as the autoscaler would add them. */

@@ -46,7 +46,7 @@ final class RunFiles {
 
     /** @param certificate {@code null} (left to the configuration) unless `nlt up` made a self-signed one */
     public record GatewayPart(int port, int adminPort, Path secretFile, Path adminTokenFile, Path certificate,
-            Path privateKey) {
+            Path privateKey, Path alertsFile) {
     }
 
     /** {@code platform.api} and the gateway's secret, for one instance. */
@@ -75,11 +75,12 @@ final class RunFiles {
 
     /**
      * The gateway's public port, an admin port of the system's choosing (several platforms may run on
-     * one machine), its secret and admin token, and a certificate when `nlt up` made one.
+     * one machine), its secret and admin token, a certificate when `nlt up` made one, and the monitor's
+     * state that its {@code /admin/alerts} serves.
      */
-    static void writeGateway(Path file, int port, Path secret, Path adminToken, Path certificate, Path privateKey)
-            throws IOException {
-        GatewayPart gateway = new GatewayPart(port, 0, secret, adminToken, certificate, privateKey);
+    static void writeGateway(Path file, int port, Path secret, Path adminToken, Path certificate, Path privateKey,
+            Path alertsFile) throws IOException {
+        GatewayPart gateway = new GatewayPart(port, 0, secret, adminToken, certificate, privateKey, alertsFile);
         write(file, "# Written by `nlt up` at every start: the gateway's ports and files.\n",
                 new GatewayFile(new GatewayPlatform(gateway)));
     }
