@@ -82,6 +82,25 @@ class GatewaySignalsTest {
     }
 
     @Test
+    void aRetriedRequestIsTimedOnceWithTheAnswerItGotInTheEnd() throws Exception {
+        // Long check interval: only the failed request can take the stopped instance out.
+        gateway = TestGateway.start("healthCheck: { interval: 60s, timeout: 5s }",
+                "fastCheckInterval: 200ms, slowStart: 0s");
+        TestBackend a = backendUp("a", "fra1");
+        backendUp("b", "lhr1");
+        a.stop();
+        // Ties are broken round-robin, so the stopped instance is picked within two requests.
+        int sent = 0;
+        while (gateway.backends().stream().anyMatch(v -> v.id().equals("a") && v.state() == HealthTracker.State.UP)) {
+            assertThat(get("/echo").statusCode()).isEqualTo(200);
+            sent++;
+        }
+        assertThat(metricLines("gateway_retries_total")).containsExactly("gateway_retries_total{backend=\"a\"} 1.0");
+        assertThat(metricLines("gateway_responses_seconds_count")).as("one answer per request, none of them an error")
+                .containsExactly("gateway_responses_seconds_count{region=\"lhr1\",status=\"2xx\"} " + sent);
+    }
+
+    @Test
     void anAnswerTheGatewayGivesItselfIsOfNoRegionAndItsErrorsAre5xx() throws Exception {
         gateway = TestGateway.start("", "slowStart: 0s");
         HttpResponse<String> unavailable = get("/echo");
