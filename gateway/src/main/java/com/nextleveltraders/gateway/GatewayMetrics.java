@@ -80,8 +80,10 @@ final class GatewayMetrics implements DecoratingHttpServiceFunction {
         if (index < 0 || index >= STATUS_CLASSES.length) {
             return;
         }
-        AtomicReferenceArray<Timer> timers = responses.computeIfAbsent(region,
-                r -> new AtomicReferenceArray<>(STATUS_CLASSES.length));
+        AtomicReferenceArray<Timer> timers = responses.get(region);
+        if (timers == null) {
+            timers = responses.computeIfAbsent(region, r -> new AtomicReferenceArray<>(STATUS_CLASSES.length));
+        }
         Timer timer = timers.get(index);
         if (timer == null) {
             // Two threads may both get here: the registry hands both the same timer.
