@@ -42,9 +42,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Public port: HTTPS (TLS 1.2 and 1.3 only, or 1.3 only if {@code loadBalancer.ssl.minVersion}
  * says so; HTTP/2 by ALPN) and, on the same port, plain HTTP for loopback clients (others are
- * redirected). Each request passes, outermost first: the plain-HTTP check, metrics, compression
- * (brotli or gzip as the client accepts), the shared rate limit, and the proxy to the least loaded
- * healthy instance.
+ * redirected). Each request passes, outermost first: metrics (so that they see every answer as its
+ * client got it), the plain-HTTP check, compression (brotli or gzip as the client accepts), the shared
+ * rate limit, the refusal of {@code /admin} paths, and the proxy to the least loaded healthy instance.
+ *
+ * <p>Admin port (loopback only): {@code /metrics}, {@code /health}, and behind the admin token
+ * {@code /admin/backends} and {@code /admin/alerts}.
  */
 public final class GatewayServer implements AutoCloseable {
 
@@ -85,7 +88,7 @@ public final class GatewayServer implements AutoCloseable {
             throw new ConfigException(List.of("platform.gateway.certificate: needed while loadBalancer.ssl.enabled"
                     + " is true (nlt up makes a self-signed one)"));
         }
-        GatewayMetrics metrics = new GatewayMetrics();
+        GatewayMetrics metrics = new GatewayMetrics(config.monitoring().application().responseTime().threshold());
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("gateway-checks").daemon().factory());
         ClientFactory clients = ClientFactory.builder().build();
@@ -121,17 +124,17 @@ public final class GatewayServer implements AutoCloseable {
                     .service("/metrics", (ctx, req) -> Problems.of(HttpStatus.NOT_FOUND, "not-found",
                             "no such resource", List.of(), null).toHttpResponse())
                     // The last decorator added is the outermost.
+                    .decorator(new NoAdminOnPublicPort())
                     .decorator(rateLimiting)
                     .decorator(EncodingService.builder()
                             .encoderFactories(encoders(config.assets().bundling().compression()))
                             .encodableContentTypes(GatewayServer::compressible)
                             .minBytesToForceChunkedEncoding(MIN_BYTES_TO_COMPRESS)
-                            .newDecorator())
-                    .decorator(metrics);
+                            .newDecorator());
             if (ssl.enabled()) {
                 builder.decorator(new LoopbackOrHttps());
             }
-            Server server = builder.build();
+            Server server = builder.decorator(metrics).build();
 
             Optional<String> adminToken = Optional.ofNullable(gateway.adminTokenFile()).map(Secrets::read);
             AdminService adminService = new AdminService(pool, metrics, config.scaling().regions(),
@@ -142,6 +145,7 @@ public final class GatewayServer implements AutoCloseable {
             adminBuilder.route().get("/admin/backends").build(adminService::list);
             adminBuilder.route().put("/admin/backends/{id}").build(adminService::put);
             adminBuilder.route().delete("/admin/backends/{id}").build(adminService::delete);
+            adminBuilder.route().get("/admin/alerts").build(new AlertsService(gateway.alertsFile()));
             adminBuilder.decoratorUnder("/admin", adminService.authorization());
             adminBuilder.service("/metrics", (ctx, req) -> HttpResponse.of(HttpStatus.OK,
                     MediaType.parse("text/plain; version=0.0.4; charset=utf-8"), HttpData.ofUtf8(metrics.scrape())));

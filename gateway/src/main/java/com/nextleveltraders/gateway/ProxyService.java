@@ -48,6 +48,8 @@ final class ProxyService implements HttpService {
 
     /** The instance that answered (set on every forwarded request), for the gateway's metrics. */
     static final AttributeKey<String> BACKEND = AttributeKey.valueOf(ProxyService.class, "BACKEND");
+    /** The region of the instance whose answer is relayed; unset when the gateway answers itself. */
+    static final AttributeKey<String> REGION = AttributeKey.valueOf(ProxyService.class, "REGION");
 
     private static final ObjectMapper JSON = new ObjectMapper();
     // Connection-scoped headers (RFC 9110 section 7.6.1) are not forwarded; neither is accept-encoding,
@@ -99,6 +101,7 @@ final class ProxyService implements HttpService {
             pool.release(member);
             if (failure == null) {
                 metrics.answered(member.id(), response.status());
+                ctx.setAttr(REGION, member.region());
                 return CompletableFuture.completedFuture(relay(response));
             }
             Throwable cause = failure instanceof CompletionException && failure.getCause() != null

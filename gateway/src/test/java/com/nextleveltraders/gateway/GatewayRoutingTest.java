@@ -220,7 +220,12 @@ class GatewayRoutingTest {
                 policy -> assertThat(policy).contains("\"burst\";q=5"));
         assertThat(answers.getFirst().headers().firstValue("ratelimit")).isPresent();
         assertThat(a.served.get()).as("refused requests never reach an instance").isEqualTo(8 - (int) refused);
-        assertThat(scrapeMetrics()).contains("gateway_rate_limited_total " + (double) refused);
+        String metrics = scrapeMetrics();
+        assertThat(metrics).contains("gateway_rate_limited_total " + (double) refused);
+        // A refusal is the gateway's own answer, and a 4xx: no error of the platform's.
+        assertThat(metrics).contains(
+                "gateway_responses_seconds_count{region=\"none\",status=\"4xx\"} " + refused,
+                "gateway_responses_seconds_count{region=\"fra1\",status=\"2xx\"} " + (8 - refused));
     }
 
     @Test

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * A real HTTP server standing behind the gateway as an instance would: {@code /api/health} answers
  * 200 or 503 as the test says (when held, once the test releases it), {@code /echo} answers after a
  * configurable delay and counts requests, {@code /big} answers 4 KiB of JSON, {@code /image} 4 KiB
- * of PNG bytes.
+ * of PNG bytes. Every path it is asked for but {@code /api/health} is kept in {@link #pathsSeen}.
  */
 final class TestBackend implements AutoCloseable {
 
@@ -28,6 +28,7 @@ final class TestBackend implements AutoCloseable {
     final AtomicReference<HttpStatus> health = new AtomicReference<>(HttpStatus.OK);
     final AtomicReference<Duration> delay = new AtomicReference<>(Duration.ZERO);
     final List<Map<String, String>> headersSeen = new CopyOnWriteArrayList<>();
+    final List<String> pathsSeen = new CopyOnWriteArrayList<>();
     private final Map<Integer, CompletableFuture<Void>> heldHealthChecks = new ConcurrentHashMap<>();
     private volatile boolean holdingHealthChecks;
     private final Server server;
@@ -61,6 +62,12 @@ final class TestBackend implements AutoCloseable {
                 .service("/big", (ctx, req) -> HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, big))
                 .service("/image", (ctx, req) -> HttpResponse.of(HttpStatus.OK, MediaType.PNG,
                         com.linecorp.armeria.common.HttpData.wrap(png)))
+                .decorator((delegate, ctx, req) -> {
+                    if (!req.path().equals("/api/health")) {
+                        pathsSeen.add(req.path());
+                    }
+                    return delegate.serve(ctx, req);
+                })
                 .requestTimeout(Duration.ofSeconds(30))
                 .build();
         server.start().join();

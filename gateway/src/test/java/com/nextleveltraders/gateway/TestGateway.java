@@ -71,6 +71,11 @@ final class TestGateway {
      * generous one applies.
      */
     static PlatformConfig config(String loadBalancer, String gatewayExtra) {
+        return config(loadBalancer, gatewayExtra, "");
+    }
+
+    /** As {@link #config(String, String)}, with {@code yaml} (more top-level sections) appended. */
+    static PlatformConfig config(String loadBalancer, String gatewayExtra, String yaml) {
         Path dir = base();
         String rateLimit = loadBalancer.contains("rateLimit") ? ""
                 : "rateLimit: { requests: 1000000, period: 1m, burst: 100000 }" + (loadBalancer.isEmpty() ? "" : ", ");
@@ -83,7 +88,7 @@ final class TestGateway {
                              secretFile: "%s"%s }
                 """.formatted(redis.port(), redis.passwordFile(), certificate.certificate(),
                 certificate.privateKey(), dir.resolve("admin-token"), dir.resolve("gateway-secret"),
-                gatewayExtra.isEmpty() ? "" : ", " + gatewayExtra));
+                gatewayExtra.isEmpty() ? "" : ", " + gatewayExtra) + yaml);
     }
 
     static GatewayServer start(String loadBalancer, String gatewayExtra) {

@@ -1,0 +1,83 @@
+package com.nextleveltraders.gateway;
+
+import com.linecorp.armeria.common.HttpRequest;
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.server.DecoratingHttpServiceFunction;
+import com.linecorp.armeria.server.HttpService;
+import com.linecorp.armeria.server.ServiceRequestContext;
+import com.nextleveltraders.edge.Problems;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * The public port serves nothing under {@code /admin}: the instances' {@code /admin} routes (fault
+ * switches among them) are for loopback and the operator only, so such a request is answered 404 here
+ * and never forwarded. The path is judged the way an instance could read it: percent-escapes decoded
+ * (repeatedly, against double encoding), empty, {@code .} and {@code ..} segments resolved, matrix
+ * parameters dropped, case ignored. Refusing a little too much costs nothing, since the public API has
+ * no {@code /admin} of its own.
+ */
+final class NoAdminOnPublicPort implements DecoratingHttpServiceFunction {
+
+    private static final String ADMIN = "admin";
+    private static final int MAX_DECODING_ROUNDS = 4;
+
+    @Override
+    public HttpResponse serve(HttpService delegate, ServiceRequestContext ctx, HttpRequest req) throws Exception {
+        if (isAdmin(req.path())) {
+            return Problems.of(HttpStatus.NOT_FOUND, "not-found", "no such resource", List.of(), null).toHttpResponse();
+        }
+        return delegate.serve(ctx, req);
+    }
+
+    /** Whether the path (with or without its query) is {@code /admin} or under it. */
+    static boolean isAdmin(String pathAndQuery) {
+        int query = pathAndQuery.indexOf('?');
+        String path = query < 0 ? pathAndQuery : pathAndQuery.substring(0, query);
+        if (plain(path)) {
+            // The common case, on every request: nothing to decode or resolve.
+            return path.regionMatches(true, 0, "/" + ADMIN, 0, ADMIN.length() + 1)
+                    && (path.length() == ADMIN.length() + 1 || path.charAt(ADMIN.length() + 1) == '/');
+        }
+        for (int round = 0; round < MAX_DECODING_ROUNDS && path.indexOf('%') >= 0; round++) {
+            path = decode(path);
+        }
+        Deque<String> segments = new ArrayDeque<>();
+        for (String segment : path.split("[/\\\\]")) {
+            int matrix = segment.indexOf(';');
+            String name = matrix < 0 ? segment : segment.substring(0, matrix);
+            if (name.equals("..")) {
+                segments.pollLast();
+            } else if (!name.isEmpty() && !name.equals(".")) {
+                segments.addLast(name);
+            }
+        }
+        return ADMIN.equalsIgnoreCase(segments.peekFirst());
+    }
+
+    private static boolean plain(String path) {
+        return path.indexOf('%') < 0 && path.indexOf(';') < 0 && path.indexOf('\\') < 0 && !path.contains("//")
+                && !path.contains("/.");
+    }
+
+    /** One round of percent-decoding; a malformed escape stays as it is. */
+    private static String decode(String path) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(path.length());
+        byte[] raw = path.getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < raw.length; i++) {
+            int high = i + 2 < raw.length && raw[i] == '%' ? Character.digit(raw[i + 1], 16) : -1;
+            int low = high >= 0 ? Character.digit(raw[i + 2], 16) : -1;
+            if (low >= 0) {
+                bytes.write(high * 16 + low);
+                i += 2;
+            } else {
+                bytes.write(raw[i]);
+            }
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+}
