@@ -151,7 +151,7 @@ class ReadYourWritesTest {
     }
 
     private static void setCash(Database database, UUID user, String cash) {
-        database.write(user, connection -> {
+        database.write("test_write", user, connection -> {
             try (PreparedStatement upsert = connection.prepareStatement(
                     "INSERT INTO accounts (user_id, bucket, currency, cash) VALUES (?, ?, 'USD', ?::numeric) "
                             + "ON CONFLICT (user_id) DO UPDATE SET cash = excluded.cash")) {
@@ -164,7 +164,7 @@ class ReadYourWritesTest {
     }
 
     private static String cash(Database database, UUID user) {
-        return database.read(user, connection -> {
+        return database.read("test_read", user, connection -> {
             try (PreparedStatement select = connection.prepareStatement("SELECT cash FROM accounts WHERE user_id = ?")) {
                 select.setObject(1, user);
                 try (ResultSet rs = select.executeQuery()) {
