@@ -142,12 +142,30 @@ class ReadYourWritesTest {
                     long replicaBefore = api.database().replicaReads();
                     assertThat(client.get("/api/orders", other.token()).status()).isEqualTo(200);
                     assertThat(api.database().replicaReads()).isEqualTo(replicaBefore + 1);
+                    // Held back behind a write, the replica's lag shows on the instance's metrics...
+                    Polling.until(BOUND, "the replica's lag shown above 0", () -> {
+                        double lag = replicaLag(client);
+                        return lag > 0 ? null : "lag " + lag;
+                    });
                     statement.execute("SELECT pg_wal_replay_resume()");
                 }
+                // ...and goes back to 0 once it has caught up.
+                Polling.until(BOUND, "the replica's lag shown as 0", () -> {
+                    double lag = replicaLag(client);
+                    return lag == 0 ? null : "lag " + lag;
+                });
             }
         } finally {
             TestPlatform.deleteTree(base);
         }
+    }
+
+    /** {@code db_replica_lag_seconds} of shard 1 on the instance's metrics; NaN when not shown. */
+    private static double replicaLag(ApiClient client) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "^db_replica_lag_seconds\\{shard=\"1\"\\} (\\S+)$", java.util.regex.Pattern.MULTILINE)
+                .matcher(client.get("/metrics", null).text());
+        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
     }
 
     private static void setCash(Database database, UUID user, String cash) {
