@@ -110,7 +110,7 @@ public final class ApiInstance implements AutoCloseable {
         }
         RedisConnections redis = null;
         try {
-            redis = RedisConnections.open(config);
+            redis = RedisConnections.open(config, RedisMetrics.recorder(registry));
             return start(config, clock, runFillEngine, database, redis, registry);
         } catch (RuntimeException e) {
             if (redis != null) {

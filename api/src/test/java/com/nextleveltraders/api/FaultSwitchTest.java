@@ -97,7 +97,7 @@ class FaultSwitchTest {
     }
 
     @Test
-    void requestsTimeTheirUnitsOfWorkByOperation() {
+    void requestsShowTheirUnitsOfWorkByOperationAndTheirRedisCommands() {
         Trader trader = platform.client.newTrader();
         assertThat(client.get("/api/portfolio", trader.token()).status()).isEqualTo(200);
         assertThat(client.get("/api/trades", trader.token()).status()).isEqualTo(200);
@@ -105,6 +105,10 @@ class FaultSwitchTest {
         assertThat(sample(text, "db_operations_seconds_count", "operation=\"load_portfolio\"")).isPositive();
         assertThat(sample(text, "db_operations_seconds_count", "operation=\"list_trades\"")).isPositive();
         assertThat(sample(text, "db_operations_seconds_count", "operation=\"read_directory\"")).isPositive();
+        // The session lookup and the portfolio cache went through Redis: its command latency shows too.
+        assertThat(sample(text, "lettuce_command_completion_seconds_count", "command=\"")).isPositive();
+        assertThat(sample(text, "lettuce_command_completion_seconds_bucket", "command=\"", "le=\"+Inf\""))
+                .isPositive();
     }
 
     @Test
