@@ -100,6 +100,7 @@ public final class ApiInstance implements AutoCloseable {
     public static ApiInstance start(PlatformConfig config, Clock clock, boolean runFillEngine) {
         // Before the pools: each server's pool registers its metrics as it opens.
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        RedisMetrics.configure(registry);
         Database database;
         try {
             database = Database.open(config,
