@@ -12,6 +12,7 @@ import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import com.nextleveltraders.api.HttpCaching.Kind;
+import com.nextleveltraders.api.faults.FaultSwitch;
 import com.nextleveltraders.cache.RedisConnections;
 import com.nextleveltraders.cache.RedisWritePositions;
 import com.nextleveltraders.cache.SessionStore;
@@ -74,10 +75,12 @@ public final class ApiInstance implements AutoCloseable {
     private final ScheduledExecutorService engineThread;
     private final PrometheusMeterRegistry registry;
     private final Duration requestTimeout;
+    private final FaultSwitch faults;
 
     private ApiInstance(Database database, RedisConnections redis, FillEngine fillEngine, Server server,
             ExecutorService requestThreads, ScheduledExecutorService engineThread, PrometheusMeterRegistry registry,
-            Duration requestTimeout, PortfolioCache portfolioCache) {
+            Duration requestTimeout, PortfolioCache portfolioCache, FaultSwitch faults) {
+        this.faults = faults;
         this.portfolioCache = portfolioCache;
         this.requestTimeout = requestTimeout;
         this.database = database;
@@ -95,22 +98,33 @@ public final class ApiInstance implements AutoCloseable {
      * {@code platform.engine.interval}.
      */
     public static ApiInstance start(PlatformConfig config, Clock clock, boolean runFillEngine) {
-        Database database = Database.open(config);
+        // Before the pools: each server's pool registers its metrics as it opens.
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        RedisMetrics.configure(registry);
+        Database database;
+        try {
+            database = Database.open(config,
+                    new DatabaseMetrics(registry, config.monitoring().database().queryTime().threshold()));
+        } catch (RuntimeException e) {
+            registry.close();
+            throw e;
+        }
         RedisConnections redis = null;
         try {
-            redis = RedisConnections.open(config);
-            return start(config, clock, runFillEngine, database, redis);
+            redis = RedisConnections.open(config, RedisMetrics.recorder(registry));
+            return start(config, clock, runFillEngine, database, redis, registry);
         } catch (RuntimeException e) {
             if (redis != null) {
                 redis.close();
             }
             database.close();
+            registry.close();
             throw e;
         }
     }
 
     private static ApiInstance start(PlatformConfig config, Clock clock, boolean runFillEngine, Database database,
-            RedisConnections redis) {
+            RedisConnections redis, PrometheusMeterRegistry registry) {
         MarketSimulator market = new MarketSimulator(config.platform().market(), clock);
         database.useWritePositions(new RedisWritePositions(redis, config.platform().replicaReads().maxLag()));
         database.refreshDirectoryEvery(DIRECTORY_REFRESH);
@@ -132,7 +146,6 @@ public final class ApiInstance implements AutoCloseable {
                 retryAfter);
         ErrorMapping errors = new ErrorMapping(retryAfter, new TradingProblems());
 
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new ProcessorMetrics().bindTo(registry);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
@@ -155,6 +168,7 @@ public final class ApiInstance implements AutoCloseable {
         var api = config.platform().api();
         // A request may wait for a connection and then run one statement to its timeout.
         Duration requestTimeout = config.database().pool().requestTimeout();
+        FaultSwitch faults = FaultSwitch.of(config, database, errors);
         ServerBuilder builder = Server.builder()
                 .http(new InetSocketAddress(api.host(), api.port()))
                 .maxRequestLength(api.maxRequestBody().bytes())
@@ -162,7 +176,9 @@ public final class ApiInstance implements AutoCloseable {
                 // On stop, refuse new requests at once and give in-flight ones up to their timeout.
                 .gracefulShutdownTimeout(Duration.ZERO, requestTimeout)
                 .errorHandler(errors)
-                // The last decorator added is the outermost: metrics see every answer, 429s included.
+                // The last decorator added is the outermost: metrics see every answer, 429s and the
+                // fault switch's 500s and latency included.
+                .decorator(faults.injector())
                 .decorator(rateLimiting)
                 .decorator(new HttpMetrics(registry, config.monitoring().application().responseTime().threshold(),
                         config.monitoring().database().queryTime().threshold()));
@@ -179,6 +195,7 @@ public final class ApiInstance implements AutoCloseable {
         builder.route().get("/api/trades").build(blocking.of(routes::listTrades, Kind.PRIVATE));
         builder.route().get("/api/portfolio").build(blocking.of(routes::portfolio, Kind.PRIVATE));
         builder.route().get("/api/health").build(blocking.of(routes::health, Kind.NONE));
+        faults.addRoutes(builder);
         builder.route().get("/metrics").build(blocking.of((ctx, request) -> AggregatedHttpResponse.of(
                 ResponseHeaders.of(HttpStatus.OK, HttpHeaderNames.CONTENT_TYPE,
                         "text/plain; version=0.0.4; charset=utf-8"),
@@ -188,7 +205,7 @@ public final class ApiInstance implements AutoCloseable {
             server.start().join();
         } catch (RuntimeException e) {
             requestThreads.shutdownNow();
-            registry.close();
+            faults.close();
             throw e;
         }
         ScheduledExecutorService engineThread = null;
@@ -200,7 +217,7 @@ public final class ApiInstance implements AutoCloseable {
         LOG.info("API instance {} ({}) listening on {}:{}", api.instanceId(), api.region(), api.host(),
                 server.activeLocalPort());
         return new ApiInstance(database, redis, fillEngine, server, requestThreads, engineThread, registry,
-                requestTimeout, portfolioCache);
+                requestTimeout, portfolioCache, faults);
     }
 
     private static Optional<String> gatewaySecret(PlatformConfig config) {
@@ -225,6 +242,11 @@ public final class ApiInstance implements AutoCloseable {
         return database;
     }
 
+    /** The faults this instance injects into itself ({@code /admin/faults}). */
+    public FaultSwitch faults() {
+        return faults;
+    }
+
     /**
      * Stops accepting requests and lets in-flight ones finish (up to the request timeout), lets a
      * running fill engine pass end, then closes the connections.
@@ -235,6 +257,7 @@ public final class ApiInstance implements AutoCloseable {
             engineThread.shutdown();
         }
         server.stop().join();
+        faults.close();
         requestThreads.shutdown();
         awaitQuietly(requestThreads);
         if (engineThread != null) {

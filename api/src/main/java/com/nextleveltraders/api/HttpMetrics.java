@@ -28,7 +28,7 @@ final class HttpMetrics implements DecoratingHttpServiceFunction {
     // showed up as a few per cent of the instance's CPU under load.
     private final Map<List<String>, Timer> timers = new ConcurrentHashMap<>();
 
-    private static final List<Duration> STANDARD_BUCKETS = Stream.of(5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000)
+    static final List<Duration> STANDARD_BUCKETS = Stream.of(5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000)
             .map(Duration::ofMillis).toList();
 
     HttpMetrics(MeterRegistry registry, Duration... thresholds) {

@@ -142,16 +142,34 @@ class ReadYourWritesTest {
                     long replicaBefore = api.database().replicaReads();
                     assertThat(client.get("/api/orders", other.token()).status()).isEqualTo(200);
                     assertThat(api.database().replicaReads()).isEqualTo(replicaBefore + 1);
+                    // Held back behind a write, the replica's lag shows on the instance's metrics...
+                    Polling.until(BOUND, "the replica's lag shown above 0", () -> {
+                        double lag = replicaLag(client);
+                        return lag > 0 ? null : "lag " + lag;
+                    });
                     statement.execute("SELECT pg_wal_replay_resume()");
                 }
+                // ...and goes back to 0 once it has caught up.
+                Polling.until(BOUND, "the replica's lag shown as 0", () -> {
+                    double lag = replicaLag(client);
+                    return lag == 0 ? null : "lag " + lag;
+                });
             }
         } finally {
             TestPlatform.deleteTree(base);
         }
     }
 
+    /** {@code db_replica_lag_seconds} of shard 1 on the instance's metrics; NaN when not shown. */
+    private static double replicaLag(ApiClient client) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "^db_replica_lag_seconds\\{shard=\"1\"\\} (\\S+)$", java.util.regex.Pattern.MULTILINE)
+                .matcher(client.get("/metrics", null).text());
+        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+    }
+
     private static void setCash(Database database, UUID user, String cash) {
-        database.write(user, connection -> {
+        database.write("test_write", user, connection -> {
             try (PreparedStatement upsert = connection.prepareStatement(
                     "INSERT INTO accounts (user_id, bucket, currency, cash) VALUES (?, ?, 'USD', ?::numeric) "
                             + "ON CONFLICT (user_id) DO UPDATE SET cash = excluded.cash")) {
@@ -164,7 +182,7 @@ class ReadYourWritesTest {
     }
 
     private static String cash(Database database, UUID user) {
-        return database.read(user, connection -> {
+        return database.read("test_read", user, connection -> {
             try (PreparedStatement select = connection.prepareStatement("SELECT cash FROM accounts WHERE user_id = ?")) {
                 select.setObject(1, user);
                 try (ResultSet rs = select.executeQuery()) {

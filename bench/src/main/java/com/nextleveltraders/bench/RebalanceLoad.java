@@ -262,7 +262,7 @@ public final class RebalanceLoad {
     private static void placeOrder(Database database, UUID user) {
         int bucket = database.router().bucketOf(user);
         UUID order = UUID.randomUUID();
-        database.write(user, connection -> {
+        database.write("bench_write", user, connection -> {
             try (PreparedStatement account = connection.prepareStatement(
                     "SELECT cash, reserved_cash FROM accounts WHERE user_id = ? FOR UPDATE")) {
                 account.setObject(1, user);

@@ -110,7 +110,7 @@ public final class ReplicaReadLoad {
                         trade(database, user);
                         writes.increment();
                     } else {
-                        database.read(user, connection -> {
+                        database.read("bench_read", user, connection -> {
                             try (PreparedStatement select = connection.prepareStatement(READ)) {
                                 select.setObject(1, user);
                                 try (ResultSet rs = select.executeQuery()) {
@@ -146,7 +146,7 @@ public final class ReplicaReadLoad {
     }
 
     private static void seed(Database database, UUID user) {
-        database.write(user, connection -> {
+        database.write("bench_write", user, connection -> {
             try (PreparedStatement insert = connection.prepareStatement(
                     "INSERT INTO accounts (user_id, bucket, currency, cash) VALUES (?, ?, 'USD', 100000)")) {
                 insert.setObject(1, user);
@@ -162,7 +162,7 @@ public final class ReplicaReadLoad {
 
     /** A trade row as a fill writes one (an order row for it first). */
     private static void trade(Database database, UUID user) {
-        database.write(user, connection -> {
+        database.write("bench_write", user, connection -> {
             UUID order = UUID.randomUUID();
             int bucket = database.router().bucketOf(user);
             try (PreparedStatement insert = connection.prepareStatement(

@@ -15,6 +15,7 @@ import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import io.lettuce.core.metrics.CommandLatencyRecorder;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import java.time.Duration;
@@ -64,6 +65,14 @@ public final class RedisConnections implements AutoCloseable {
     }
 
     public static RedisConnections open(PlatformConfig config) {
+        return open(config, null);
+    }
+
+    /**
+     * As {@link #open(PlatformConfig)}, telling {@code latencies} the time of every command (the API
+     * instance's Micrometer recorder, which its {@code /metrics} shows); {@code null} leaves Lettuce's default.
+     */
+    public static RedisConnections open(PlatformConfig config, CommandLatencyRecorder latencies) {
         RedisCluster redis = config.redis();
         var options = redis.options();
         Duration commandTimeout = redis.commandTimeout();
@@ -71,9 +80,12 @@ public final class RedisConnections implements AutoCloseable {
                 : Secrets.read(config.platform().redis().passwordFile()).toCharArray();
         // The strategy's retryDelayOnFailover is the first reconnect delay; back off from there.
         Duration first = options.retryDelayOnFailover();
-        ClientResources resources = ClientResources.builder()
-                .reconnectDelay(Delay.exponential(first, first.multipliedBy(MAX_BACKOFF_FACTOR), 2, TimeUnit.MILLISECONDS))
-                .build();
+        ClientResources.Builder resourcesBuilder = ClientResources.builder()
+                .reconnectDelay(Delay.exponential(first, first.multipliedBy(MAX_BACKOFF_FACTOR), 2, TimeUnit.MILLISECONDS));
+        if (latencies != null) {
+            resourcesBuilder.commandLatencyRecorder(latencies);
+        }
+        ClientResources resources = resourcesBuilder.build();
         ClientOptions clientOptions = ClientOptions.builder()
                 .autoReconnect(true)
                 .pingBeforeActivateConnection(options.enableReadyCheck())

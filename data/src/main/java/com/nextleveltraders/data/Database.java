@@ -33,6 +33,7 @@ public final class Database implements AutoCloseable {
     private final PlatformConfig config;
     private final Clock clock;
     private final ServerPools pools;
+    private final DataMetrics metrics;
     private final Map<Integer, ReplicaMonitor> monitors = new ConcurrentHashMap<>();
     private final LongAdder replicaReads = new LongAdder();
     private final LongAdder primaryReads = new LongAdder();
@@ -42,13 +43,14 @@ public final class Database implements AutoCloseable {
     private final DirectoryRouter router;
 
     private Database(PlatformConfig config, Clock clock, ServerPools pools, HikariDataSource catalog,
-            java.time.Duration closeAfter) {
+            java.time.Duration closeAfter, DataMetrics metrics) {
         this.config = config;
         this.clock = clock;
         this.pools = pools;
+        this.metrics = metrics;
         this.catalog = catalog;
         this.router = new DirectoryRouter(catalog, config.database().sharding().buckets(), pools, this::stopWatching,
-                clock, closeAfter);
+                clock, closeAfter, metrics);
     }
 
     /**
@@ -60,15 +62,24 @@ public final class Database implements AutoCloseable {
      * than {@code database.pool.statementTimeout}), so that no request is cut off by its pool closing.
      */
     public static Database open(PlatformConfig config) {
-        return open(config, config.database().sharding().retiredPoolsCloseAfter());
+        return open(config, DataMetrics.NONE);
+    }
+
+    /** As {@link #open(PlatformConfig)}, telling {@code metrics} of every unit of work, pool and watched replica. */
+    public static Database open(PlatformConfig config, DataMetrics metrics) {
+        return open(config, config.database().sharding().retiredPoolsCloseAfter(), metrics);
     }
 
     /** As {@link #open(PlatformConfig)}, closing the pools of a shard that left {@code closeAfter} later. */
     static Database open(PlatformConfig config, java.time.Duration closeAfter) {
-        ServerPools pools = new ServerPools(config, config.platform().api().instanceId());
+        return open(config, closeAfter, DataMetrics.NONE);
+    }
+
+    private static Database open(PlatformConfig config, java.time.Duration closeAfter, DataMetrics metrics) {
+        ServerPools pools = new ServerPools(config, config.platform().api().instanceId(), metrics);
         var endpoint = config.platform().postgres();
         HikariDataSource catalog = pools.get(endpoint.host(), endpoint.port(), endpoint.database());
-        return new Database(config, Clock.systemUTC(), pools, catalog, closeAfter);
+        return new Database(config, Clock.systemUTC(), pools, catalog, closeAfter, metrics);
     }
 
     public PlatformConfig config() {
@@ -102,8 +113,20 @@ public final class Database implements AutoCloseable {
      * there, inside the transaction, that the shard owns the user's bucket. A router whose
      * directory is stale therefore never writes to the old owner: it reads the directory again and
      * retries on the new one.
+     *
+     * @param operation what the work does, in snake_case: the tag of its time in the metrics, which
+     *                  covers the whole unit, reading the directory again and retrying included
      */
-    public <T> T write(UUID userId, SqlWork<T> work) {
+    public <T> T write(String operation, UUID userId, SqlWork<T> work) {
+        long start = System.nanoTime();
+        try {
+            return write(userId, work);
+        } finally {
+            metrics.unitOfWork(operation, System.nanoTime() - start);
+        }
+    }
+
+    private <T> T write(UUID userId, SqlWork<T> work) {
         int bucket = router.bucketOf(userId);
         for (int attempt = 1; ; attempt++) {
             Shard shard = router.shardFor(userId);
@@ -144,21 +167,47 @@ public final class Database implements AutoCloseable {
      * primary. Like a write, a read first checks that the server it reads owns the bucket: a router
      * whose directory is stale reads the directory again rather than a moved bucket's old copy.
      */
-    public <T> T read(UUID userId, SqlWork<T> work) {
-        return routed(userId, true, (source, checked) -> Transactions.read(source, checked(checked, work)));
+    public <T> T read(String operation, UUID userId, SqlWork<T> work) {
+        return routed(operation, userId, true, (source, checked) -> Transactions.read(source, checked(checked, work)));
     }
 
     /** As {@link #read}, in one REPEATABLE READ transaction, for reads that must agree with each other. */
-    public <T> T readInTransaction(UUID userId, SqlWork<T> work) {
-        return routed(userId, true, (source, checked) -> Transactions.inTransaction(source, snapshot(checked, work)));
+    public <T> T readInTransaction(String operation, UUID userId, SqlWork<T> work) {
+        return routed(operation, userId, true,
+                (source, checked) -> Transactions.inTransaction(source, snapshot(checked, work)));
     }
 
     /**
      * As {@link #readInTransaction}, always on the primary: for what gets cached and shared (a
      * portfolio snapshot), which must never come from a replica that might be behind.
      */
-    public <T> T readLatest(UUID userId, SqlWork<T> work) {
-        return routed(userId, false, (source, checked) -> Transactions.inTransaction(source, snapshot(checked, work)));
+    public <T> T readLatest(String operation, UUID userId, SqlWork<T> work) {
+        return routed(operation, userId, false,
+                (source, checked) -> Transactions.inTransaction(source, snapshot(checked, work)));
+    }
+
+    /**
+     * Runs {@code work} in one transaction on {@code server} (the catalog, or a shard's primary from
+     * {@link #router}) with {@link Transactions#inTransaction}, timed as {@code operation}: for work
+     * that is not one user's (the fill engine's passes, the catalog's users).
+     */
+    public <T> T inTransaction(String operation, DataSource server, SqlWork<T> work) {
+        long start = System.nanoTime();
+        try {
+            return Transactions.inTransaction(server, work);
+        } finally {
+            metrics.unitOfWork(operation, System.nanoTime() - start);
+        }
+    }
+
+    /** As {@link #inTransaction}, read-only outside a transaction ({@link Transactions#read}). */
+    public <T> T readOn(String operation, DataSource server, SqlWork<T> work) {
+        long start = System.nanoTime();
+        try {
+            return Transactions.read(server, work);
+        } finally {
+            metrics.unitOfWork(operation, System.nanoTime() - start);
+        }
     }
 
     /** One snapshot for the check and the work: the isolation must be set before the first statement. */
@@ -178,6 +227,16 @@ public final class Database implements AutoCloseable {
             Ownership.checkRead(connection, check.bucket(), check.shard());
             return work.run(connection);
         };
+    }
+
+    private <T> T routed(String operation, UUID userId, boolean replicaAllowed,
+            java.util.function.BiFunction<DataSource, Check, T> run) {
+        long start = System.nanoTime();
+        try {
+            return routed(userId, replicaAllowed, run);
+        } finally {
+            metrics.unitOfWork(operation, System.nanoTime() - start);
+        }
     }
 
     private <T> T routed(UUID userId, boolean replicaAllowed, java.util.function.BiFunction<DataSource, Check, T> run) {
@@ -274,6 +333,7 @@ public final class Database implements AutoCloseable {
             ReplicaMonitor monitor = new ReplicaMonitor(id, shard.primary(), shard.replica(), reads.maxLag(),
                     reads.pollInterval(), clock);
             monitor.pollNow();
+            monitor.showLag(metrics.replicaLag(id, monitor::lagSeconds));
             return monitor.start();
         });
     }

@@ -30,6 +30,7 @@ final class DirectoryRouter implements ShardRouter {
     private final Consumer<Shard> left;
     private final Clock clock;
     private final Duration closeAfter;
+    private final DataMetrics metrics;
     /** Pools of shards that left the view, and since when: closed once {@link #closeAfter} has passed. */
     private final Map<DataSource, Instant> leaving = new IdentityHashMap<>(); // guarded by this
     private volatile View view = new View(new int[0], Map.of());
@@ -42,13 +43,14 @@ final class DirectoryRouter implements ShardRouter {
      *                   asking them for a connection, and a closed pool would fail it outright
      */
     DirectoryRouter(DataSource catalog, int buckets, ServerPools pools, Consumer<Shard> left, Clock clock,
-            Duration closeAfter) {
+            Duration closeAfter, DataMetrics metrics) {
         this.catalog = catalog;
         this.buckets = buckets;
         this.pools = pools;
         this.left = left;
         this.clock = clock;
         this.closeAfter = closeAfter;
+        this.metrics = metrics;
     }
 
     @Override
@@ -85,6 +87,15 @@ final class DirectoryRouter implements ShardRouter {
 
     /** Reads the registry and the directory again; returns the new view. */
     synchronized View refresh() {
+        long start = System.nanoTime();
+        try {
+            return readView();
+        } finally {
+            metrics.unitOfWork("read_directory", System.nanoTime() - start);
+        }
+    }
+
+    private View readView() {
         Map<Integer, Shard> shards = new LinkedHashMap<>();
         for (RegisteredShard registered : ShardRegistry.list(catalog)) {
             if (registered.state() == ShardState.RETIRED) {

@@ -34,6 +34,9 @@ final class ReplicaMonitor implements AutoCloseable {
     private final Deque<Sample> samples = new ArrayDeque<>(); // guarded by this
     private final Thread poller;
     private volatile long replayed = -1; // -1: unknown or not answering
+    private volatile double lagSeconds = Double.NaN;
+    private volatile AutoCloseable lagShown = () -> {
+    };
     private volatile boolean usable;
     private volatile boolean closed;
 
@@ -62,6 +65,22 @@ final class ReplicaMonitor implements AutoCloseable {
         return replayed;
     }
 
+    /**
+     * How far behind its primary the replica was at the last poll, in seconds, or {@code NaN} when
+     * unknown (either server not answering): the age of the oldest primary position polled that the
+     * replica had not replayed, 0 when it had them all but the newest. Its resolution is therefore one
+     * poll interval, and a lag beyond the oldest position kept (a little over {@code maxLag}) reads
+     * as that age.
+     */
+    double lagSeconds() {
+        return lagSeconds;
+    }
+
+    /** What shows {@link #lagSeconds} in the metrics: closed with this. */
+    void showLag(AutoCloseable shown) {
+        this.lagShown = shown;
+    }
+
     /** Polls once now: for tests and for the first read after a start. */
     void pollNow() {
         long now = clock.millis();
@@ -71,6 +90,7 @@ final class ReplicaMonitor implements AutoCloseable {
         } catch (SQLException | RuntimeException e) {
             // The primary's own outage is seen by every write; replica routing just stops here.
             usable = false;
+            lagSeconds = Double.NaN;
             return;
         }
         long replay;
@@ -85,6 +105,7 @@ final class ReplicaMonitor implements AutoCloseable {
             }
             replayed = -1;
             usable = false;
+            lagSeconds = Double.NaN;
             return;
         }
         replayed = replay;
@@ -104,12 +125,29 @@ final class ReplicaMonitor implements AutoCloseable {
             // Until a sample maxLag old exists, how far behind the replica is cannot be told: a
             // replica just watched is not used yet (it may be minutes behind).
             behind = now - reference.atMillis() < maxLag.toMillis() || replay < reference.primaryLsn();
+            lagSeconds = lagMillis(now, replay) / 1000.0;
         }
         if (behind && usable) {
             LOG.warn("replica of shard {} is more than {} behind its primary; reading from the primary", shard,
                     maxLag);
         }
         usable = !behind;
+    }
+
+    /** The age of the oldest sample the replica had not replayed, skipping the newest; guarded by this. */
+    private long lagMillis(long now, long replay) {
+        long lag = 0;
+        boolean newest = true;
+        for (var samples = this.samples.descendingIterator(); samples.hasNext(); newest = false) {
+            Sample sample = samples.next();
+            if (replay >= sample.primaryLsn()) {
+                break;
+            }
+            if (!newest) {
+                lag = now - sample.atMillis();
+            }
+        }
+        return lag;
     }
 
     private void run() {
@@ -127,5 +165,10 @@ final class ReplicaMonitor implements AutoCloseable {
     public void close() {
         closed = true;
         poller.interrupt();
+        try {
+            lagShown.close();
+        } catch (Exception e) {
+            LOG.debug("lag of shard {} still shown: {}", shard, e.toString());
+        }
     }
 }

@@ -13,11 +13,13 @@ final class ServerPools implements AutoCloseable {
 
     private final PlatformConfig config;
     private final String instance;
+    private final DataMetrics metrics;
     private final Map<String, HikariDataSource> pools = new LinkedHashMap<>(); // guarded by this
 
-    ServerPools(PlatformConfig config, String instance) {
+    ServerPools(PlatformConfig config, String instance, DataMetrics metrics) {
         this.config = config;
         this.instance = instance;
+        this.metrics = metrics;
     }
 
     synchronized HikariDataSource get(String host, int port, String database) {
@@ -25,8 +27,12 @@ final class ServerPools implements AutoCloseable {
         HikariDataSource pool = pools.get(key);
         if (pool == null) {
             var endpoint = config.platform().postgres();
-            pool = new HikariDataSource(Pools.hikariConfig("nlt-" + instance + "-" + (pools.size() + 1), config, host,
-                    port, database, endpoint.user(), endpoint.passwordFile()));
+            var hikari = Pools.hikariConfig("nlt-" + instance + "-" + (pools.size() + 1), config, host, port, database,
+                    endpoint.user(), endpoint.passwordFile());
+            // Metrics name the server, not the pool: the pool's name changes with the order servers
+            // were first used in, and an alert must say which server is short of connections.
+            hikari.setMetricsTrackerFactory(metrics.pool(key));
+            pool = new HikariDataSource(hikari);
             pools.put(key, pool);
         }
         return pool;

@@ -85,7 +85,7 @@ class DirectoryRoutingTest {
             assertThat(stale.shardFor(user).id()).isEqualTo(2); // refreshed on the way
             // A reader with the old directory finds the old owner no longer owns the bucket and
             // reads the new one, rather than the old copy.
-            long seen = reader.read(user, connection -> {
+            long seen = reader.read("test_read", user, connection -> {
                 try (PreparedStatement select = connection.prepareStatement("SELECT count(*) FROM accounts WHERE user_id = ?")) {
                     select.setObject(1, user);
                     try (ResultSet rs = select.executeQuery()) {
@@ -131,7 +131,7 @@ class DirectoryRoutingTest {
     }
 
     private static void insertAccount(Database database, UUID user) {
-        database.write(user, connection -> {
+        database.write("test_write", user, connection -> {
             try (PreparedStatement insert = connection.prepareStatement(
                     "INSERT INTO accounts (user_id, bucket, currency, cash) VALUES (?, ?, 'USD', 100)")) {
                 insert.setObject(1, user);

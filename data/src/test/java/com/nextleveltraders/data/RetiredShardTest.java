@@ -77,7 +77,7 @@ class RetiredShardTest {
             running.useWritePositions(new Positions());
             UUID onOne = userOn(running, 1);
             UUID onTwo = userOn(running, 2);
-            running.read(onTwo, connection -> 1); // starts watching shard 2's replica
+            running.read("test_read", onTwo, connection -> 1); // starts watching shard 2's replica
             assertThat(running.watchedReplicas()).containsExactly(2);
             HikariDataSource one = pool(running, 1);
             HikariDataSource two = pool(running, 2);
@@ -114,7 +114,7 @@ class RetiredShardTest {
             // Both users are served by the shard left, through the same instance.
             for (UUID user : List.of(onOne, onTwo)) {
                 UUID order = UUID.randomUUID();
-                running.write(user, connection -> TestRows.insertOrder(connection, user,
+                running.write("test_write", user, connection -> TestRows.insertOrder(connection, user,
                         running.router().bucketOf(user), order));
                 assertThat(TestRows.count(pool(running, 3), "SELECT count(*) FROM orders WHERE id = '" + order + "'"))
                         .isEqualTo(1);

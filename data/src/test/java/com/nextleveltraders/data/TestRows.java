@@ -19,7 +19,7 @@ public final class TestRows {
     /** The user's account, {@code orders} orders each with a trade, and two positions; returns {@code user}. */
     public static UUID seedUser(Database database, UUID user, int orders) {
         int bucket = database.router().bucketOf(user);
-        database.write(user, connection -> {
+        database.write("test_write", user, connection -> {
             try (PreparedStatement insert = connection.prepareStatement(
                     "INSERT INTO accounts (user_id, bucket, currency, cash) VALUES (?, ?, 'USD', 100)")) {
                 insert.setObject(1, user);

@@ -151,7 +151,7 @@ public final class FillEngine {
                 + "WHERE status = 'OPEN' AND created_at <= ?"
                 + (afterCreated == null ? "" : " AND (created_at, id) > (?, ?)")
                 + " ORDER BY created_at, id LIMIT ?";
-        return Transactions.read(shard.primary(), connection -> {
+        return database.readOn("find_open_orders", shard.primary(), connection -> {
             try (PreparedStatement select = connection.prepareStatement(sql)) {
                 int i = 1;
                 select.setTimestamp(i++, Timestamp.from(now));
@@ -175,7 +175,7 @@ public final class FillEngine {
 
     /** Fills one order in its own transaction; false when it was no longer open (cancelled meanwhile). */
     private boolean fill(Shard shard, OpenOrder order, Quote quote, Instant now) {
-        return Transactions.inTransaction(shard.primary(), connection -> {
+        return database.inTransaction("fill", shard.primary(), connection -> {
             // A bucket that moved away leaves its rows here until they are cleaned up: never fill those.
             try {
                 Ownership.check(connection, order.bucket(), shard.id());

@@ -59,7 +59,7 @@ public final class Orders {
         Validated order = validate(request);
         byte[] requestHash = order.hash();
         int bucket = database.router().bucketOf(userId);
-        PlacedOrder placed = database.write(userId, connection -> {
+        PlacedOrder placed = database.write("place_order", userId, connection -> {
             Ledger.Account account = Ledger.lockAccount(connection, userId);
             if (order.clientOrderId() != null) {
                 Optional<Replay> earlier = findByClientOrderId(connection, userId, order.clientOrderId());
@@ -86,7 +86,7 @@ public final class Orders {
     }
 
     public Order get(UUID userId, UUID orderId) {
-        return database.read(userId, connection -> {
+        return database.read("get_order", userId, connection -> {
             try (PreparedStatement select = connection.prepareStatement(
                     "SELECT " + COLUMNS + " FROM orders WHERE id = ? AND user_id = ?")) {
                 select.setObject(1, orderId);
@@ -103,7 +103,7 @@ public final class Orders {
 
     /** Cancels an open order and releases what it reserved; 409 when it is no longer open. */
     public Order cancel(UUID userId, UUID orderId) {
-        Order cancelled = database.write(userId, connection -> {
+        Order cancelled = database.write("cancel_order", userId, connection -> {
             Ledger.lockAccount(connection, userId);
             Order order;
             BigDecimal reservedCash;
@@ -144,7 +144,7 @@ public final class Orders {
     /** The user's orders: filters status, symbol, side, type, from, to; sort; keyset pages. */
     public Page<Order> list(UUID userId, Map<String, List<String>> parameters) {
         Listing.Query query = listing.parse(LIST_SPEC, parameters);
-        return database.read(userId, connection -> listing.fetch(connection,
+        return database.read("list_orders", userId, connection -> listing.fetch(connection,
                 LIST_SPEC, "SELECT " + COLUMNS + " FROM orders WHERE user_id = ?", List.of(userId), query, Orders::map));
     }
 

@@ -46,7 +46,7 @@ public final class Portfolios {
     private PortfolioSnapshot load(UUID userId) {
         // Account and positions from one snapshot, so that they agree with each other.
         // From the primary: a snapshot is cached and shared, so it must not come from a replica behind.
-        return database.readLatest(userId, connection -> { // one REPEATABLE READ snapshot
+        return database.readLatest("load_portfolio", userId, connection -> { // one REPEATABLE READ snapshot
             String currency;
             BigDecimal cash;
             BigDecimal reserved;

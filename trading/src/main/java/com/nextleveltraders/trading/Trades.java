@@ -27,7 +27,7 @@ public final class Trades {
     /** Filters symbol, side, from, to, minQuantity, maxQuantity; sort; keyset pages. */
     public Page<Trade> list(UUID userId, Map<String, List<String>> parameters) {
         Listing.Query query = listing.parse(LIST_SPEC, parameters);
-        return database.read(userId,
+        return database.read("list_trades", userId,
                 connection -> listing.fetch(connection, LIST_SPEC, SELECT, List.of(userId), query, Trades::map));
     }
 

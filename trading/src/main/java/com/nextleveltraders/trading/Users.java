@@ -2,7 +2,6 @@ package com.nextleveltraders.trading;
 
 import com.nextleveltraders.config.PlatformConfig;
 import com.nextleveltraders.data.Database;
-import com.nextleveltraders.data.Transactions;
 import java.math.BigDecimal;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -56,7 +55,7 @@ public final class Users {
         // The account on the user's shard first, the user in the catalog last: a user the catalog
         // knows always has an account. A taken email (or a crash in between) leaves an account
         // nobody can log into, which is removed at once when possible.
-        database.write(id, connection -> {
+        database.write("create_account", id, connection -> {
             try (PreparedStatement account = connection.prepareStatement(
                     "INSERT INTO accounts (user_id, bucket, currency, cash) VALUES (?, ?, ?, ?)")) {
                 account.setObject(1, id);
@@ -67,7 +66,7 @@ public final class Users {
             }
             return null;
         });
-        boolean created = Transactions.inTransaction(database.catalog(), connection -> {
+        boolean created = database.inTransaction("register", database.catalog(), connection -> {
             try (PreparedStatement insert = connection.prepareStatement(
                     "INSERT INTO users (id, bucket, email, display_name, password_hash, created_at) "
                             + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (email) DO NOTHING")) {
@@ -81,7 +80,7 @@ public final class Users {
             }
         });
         if (!created) {
-            database.write(id, connection -> {
+            database.write("remove_account", id, connection -> {
                 try (PreparedStatement delete = connection.prepareStatement("DELETE FROM accounts WHERE user_id = ?")) {
                     delete.setObject(1, id);
                     delete.executeUpdate();
@@ -104,7 +103,7 @@ public final class Users {
         String email = normalise(rawEmail);
         record Row(UUID id, String hash) {
         }
-        Optional<Row> row = Transactions.read(database.catalog(), connection -> {
+        Optional<Row> row = database.readOn("login", database.catalog(), connection -> {
             try (PreparedStatement select = connection.prepareStatement(
                     "SELECT id, password_hash FROM users WHERE email = ?")) {
                 select.setString(1, email);

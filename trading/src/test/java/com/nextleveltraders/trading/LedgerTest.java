@@ -114,7 +114,7 @@ class LedgerTest {
     }
 
     private <T> T inTransaction(SqlWork<T> work) {
-        return trading.database.write(user, work);
+        return trading.database.write("test_write", user, work);
     }
 
     private Ledger.Account account() {

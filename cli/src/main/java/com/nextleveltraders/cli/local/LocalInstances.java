@@ -44,6 +44,7 @@ final class LocalInstances implements InstanceProvider, AutoCloseable {
     private final Path logDir;
     private final List<Path> configFiles;
     private final Path secretFile;
+    private final Path adminTokenFile;
     private final GatewayAdmin gateway;
     private final Clock clock;
     private final AtomicInteger lastId = new AtomicInteger();
@@ -51,14 +52,18 @@ final class LocalInstances implements InstanceProvider, AutoCloseable {
     private final AtomicBoolean closing = new AtomicBoolean();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    /** @param heapMib each instance JVM's -Xmx ({@code platform.api.heap}) */
-    LocalInstances(Path dataDir, long heapMib, List<Path> configFiles, Path secretFile, GatewayAdmin gateway,
-            Clock clock) {
+    /**
+     * @param heapMib        each instance JVM's -Xmx ({@code platform.api.heap})
+     * @param adminTokenFile the gateway's admin token, which each instance's fault switch requires
+     */
+    LocalInstances(Path dataDir, long heapMib, List<Path> configFiles, Path secretFile, Path adminTokenFile,
+            GatewayAdmin gateway, Clock clock) {
         this.jvm = new ChildJvm(dataDir, heapMib, ApiMain.class, ChildClasspath.of("nlt-api"));
         this.runDir = dataDir.resolve("run");
         this.logDir = dataDir.resolve("logs");
         this.configFiles = List.copyOf(configFiles);
         this.secretFile = secretFile;
+        this.adminTokenFile = adminTokenFile;
         this.gateway = gateway;
         this.clock = clock;
     }
@@ -81,7 +86,7 @@ final class LocalInstances implements InstanceProvider, AutoCloseable {
         Path instanceFile = runDir.resolve(id + ".yaml");
         Path portFile = runDir.resolve(id + ".port");
         Files.deleteIfExists(portFile);
-        RunFiles.writeInstance(instanceFile, id, region, secretFile);
+        RunFiles.writeInstance(instanceFile, id, region, secretFile, adminTokenFile);
         List<Path> files = new ArrayList<>(configFiles);
         files.add(instanceFile);
         Path log = logDir.resolve(id + ".log");

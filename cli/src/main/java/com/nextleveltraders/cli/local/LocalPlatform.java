@@ -108,7 +108,7 @@ public final class LocalPlatform implements AutoCloseable {
                 () -> instances.registerAll());
         GatewayAdmin admin = new GatewayAdmin(adminPort, Secrets.read(adminToken), gateway.drainTimeout());
         instances = new LocalInstances(dataDir, effective.platform().api().heap().mebibytes(), files, gatewaySecret,
-                admin, Clock.systemUTC());
+                adminToken, admin, Clock.systemUTC());
         supervisor.stopAtClose(instances); // each instance is watched by LocalInstances itself
 
         int minimum = effective.scaling().minInstances();

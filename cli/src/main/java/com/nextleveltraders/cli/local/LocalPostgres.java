@@ -51,7 +51,7 @@ final class LocalPostgres {
     /** Starts the catalog's server and returns where it is: {@code platform.postgres}. */
     PostgresEndpoint startCatalog(PlatformConfig config) {
         long self = ProcessHandle.current().pid();
-        settings = Map.of("max_connections", Integer.toString(maxConnections(config)));
+        settings = settings(config);
         System.out.println("starting PostgreSQL: the catalog...");
         Path log = logDir.resolve("postgres.log");
         EmbeddedPostgres postgres = EmbeddedPostgres.start(new PostgresOptions(dataDir.resolve("postgres"), log, 0,
@@ -61,6 +61,18 @@ final class LocalPostgres {
         catalog = postgres;
         return new PostgresEndpoint(postgres.host(), postgres.port(), postgres.database(), postgres.user(),
                 postgres.passwordFile());
+    }
+
+    /**
+     * What every server of the platform runs with (shards' primaries and their replicas copy the
+     * catalog's): room for every connection, and each statement slower than the query-time alert's
+     * threshold ({@code monitoring.database.queryTime.threshold}) written to the server's log, so that
+     * when that alert fires the statements behind it are there to read.
+     */
+    static Map<String, String> settings(PlatformConfig config) {
+        return Map.of("max_connections", Integer.toString(maxConnections(config)),
+                "log_min_duration_statement",
+                Long.toString(config.monitoring().database().queryTime().threshold().toMillis()));
     }
 
     /**

@@ -49,7 +49,7 @@ final class RunFiles {
             Path privateKey, Path alertsFile) {
     }
 
-    /** {@code platform.api} and the gateway's secret, for one instance. */
+    /** {@code platform.api} and the gateway's secret and admin token, for one instance. */
     public record InstanceFile(InstancePlatform platform) {
     }
 
@@ -59,7 +59,8 @@ final class RunFiles {
     public record InstanceApi(int port, String instanceId, String region) {
     }
 
-    public record InstanceGateway(Path secretFile) {
+    /** @param adminTokenFile the gateway's admin token, which the instance's fault switch takes; null for none */
+    public record InstanceGateway(Path secretFile, Path adminTokenFile) {
     }
 
     private RunFiles() {
@@ -85,10 +86,14 @@ final class RunFiles {
                 new GatewayFile(new GatewayPlatform(gateway)));
     }
 
-    /** An instance's id and region, a port of the system's choosing, and the secret shared with the gateway. */
-    static void writeInstance(Path file, String id, String region, Path gatewaySecret) throws IOException {
+    /**
+     * An instance's id and region, a port of the system's choosing, the secret shared with the
+     * gateway, and the gateway's admin token, which opens the instance's fault switch ({@code /admin/faults}).
+     */
+    static void writeInstance(Path file, String id, String region, Path gatewaySecret, Path adminToken)
+            throws IOException {
         InstancePlatform platform = new InstancePlatform(new InstanceApi(0, id, region),
-                new InstanceGateway(gatewaySecret));
+                new InstanceGateway(gatewaySecret, adminToken));
         write(file, "# Written by `nlt up` for instance " + id + ".\n", new InstanceFile(platform));
     }
 

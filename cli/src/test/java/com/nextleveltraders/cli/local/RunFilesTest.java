@@ -82,18 +82,19 @@ class RunFilesTest {
     }
 
     @Test
-    void anInstanceFileSetsItsIdRegionAnyPortAndTheGatewaysSecret() throws Exception {
+    void anInstanceFileSetsItsIdRegionAnyPortAndTheGatewaysSecretAndAdminToken() throws Exception {
         Path file = dir.resolve("api-2.yaml");
-        RunFiles.writeInstance(file, "api-2", "lhr1", Path.of("/s/secret"));
+        RunFiles.writeInstance(file, "api-2", "lhr1", Path.of("/s/secret"), Path.of("/s/admin-token"));
 
         PlatformConfig loaded = ConfigLoader.load(List.of(file));
         assertThat(loaded.platform().api().instanceId()).isEqualTo("api-2");
         assertThat(loaded.platform().api().region()).isEqualTo("lhr1");
         assertThat(loaded.platform().api().port()).isZero();
         assertThat(loaded.platform().gateway().secretFile()).isEqualTo(Path.of("/s/secret"));
+        assertThat(loaded.platform().gateway().adminTokenFile()).isEqualTo(Path.of("/s/admin-token"));
         JsonNode platform = new ObjectMapper(new YAMLFactory()).readTree(file.toFile()).get("platform");
         assertThat(fieldNames(platform.get("api"))).containsExactly("port", "instanceId", "region");
-        assertThat(fieldNames(platform.get("gateway"))).containsExactly("secretFile");
+        assertThat(fieldNames(platform.get("gateway"))).containsExactly("secretFile", "adminTokenFile");
         assertThat(Files.readString(file)).startsWith("# Written by `nlt up` for instance api-2.\n");
     }
 

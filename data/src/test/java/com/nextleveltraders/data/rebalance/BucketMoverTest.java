@@ -89,7 +89,7 @@ class BucketMoverTest {
                         UUID order = UUID.randomUUID();
                         for (int attempt = 1; ; attempt++) {
                             try {
-                                writers.write(user, connection -> {
+                                writers.write("test_write", user, connection -> {
                                     insertOrder(connection, user, writers.router().bucketOf(user), order);
                                     try (PreparedStatement update = connection.prepareStatement(
                                             "UPDATE accounts SET cash = cash + 1 WHERE user_id = ?")) {
@@ -178,13 +178,13 @@ class BucketMoverTest {
             if (owned) {
                 for (UUID user : users) {
                     UUID order = UUID.randomUUID();
-                    stale.write(user, connection -> insertOrder(connection, user, bucket, order));
+                    stale.write("test_write", user, connection -> insertOrder(connection, user, bucket, order));
                     written.add(order);
                 }
             }
             // Positions closed meanwhile are deleted rows: the resume must delete them on the new shard.
             if (owned) {
-                stale.write(users.getFirst(), connection -> connection.createStatement()
+                stale.write("test_write", users.getFirst(), connection -> connection.createStatement()
                         .executeUpdate("DELETE FROM positions WHERE user_id = '" + users.getFirst() + "'"));
             }
 
@@ -293,7 +293,7 @@ class BucketMoverTest {
             assertThat(rowsOfBucket(shard(database, 2), bucket)).as("the copy is dropped").isZero();
             // The bucket is writable where it stayed.
             UUID order = UUID.randomUUID();
-            database.write(users.getFirst(), connection -> insertOrder(connection, users.getFirst(), bucket, order));
+            database.write("test_write", users.getFirst(), connection -> insertOrder(connection, users.getFirst(), bucket, order));
             assertThat(count(shard(database, 1), "SELECT count(*) FROM orders WHERE id = '" + order + "'"))
                     .isEqualTo(1);
         }
@@ -399,7 +399,7 @@ class BucketMoverTest {
             CountDownLatch firstInside = new CountDownLatch(1);
             CountDownLatch firstMayCommit = new CountDownLatch(1);
             AtomicBoolean secondInside = new AtomicBoolean();
-            Future<?> first = threads.submit(() -> writers.write(user, connection -> {
+            Future<?> first = threads.submit(() -> writers.write("test_write", user, connection -> {
                 firstInside.countDown();
                 awaitUninterruptibly(firstMayCommit);
                 return insertOrder(connection, user, bucket, firstOrder);
@@ -411,7 +411,7 @@ class BucketMoverTest {
                 move = threads.submit(() -> mover.move(bucket, 1, 2));
                 try {
                     awaitLockWaiters(database, 1); // the freeze, waiting for the first write
-                    second = threads.submit(() -> writers.write(user, connection -> {
+                    second = threads.submit(() -> writers.write("test_write", user, connection -> {
                         secondInside.set(true);
                         return insertOrder(connection, user, bucket, secondOrder);
                     }));

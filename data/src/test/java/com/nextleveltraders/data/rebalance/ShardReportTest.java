@@ -74,7 +74,7 @@ class ShardReportTest {
                 UUID user = UUID.randomUUID();
                 int bucket = database.router().bucketOf(user);
                 insertUser(database, user, bucket);
-                database.write(user, connection -> {
+                database.write("test_write", user, connection -> {
                     try (PreparedStatement insert = connection.prepareStatement(
                             "INSERT INTO accounts (user_id, bucket, currency, cash) VALUES (?, ?, 'USD', 100)")) {
                         insert.setObject(1, user);
