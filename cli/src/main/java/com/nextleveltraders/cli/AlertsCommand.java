@@ -3,9 +3,9 @@ package com.nextleveltraders.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.nextleveltraders.cli.local.LocalMonitor;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +37,7 @@ final class AlertsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Optional<JsonNode> read = status(dataDir);
+        Optional<ObjectNode> read = RunningPlatform.status(dataDir, LocalMonitor.STATUS_FILE);
         if (read.isEmpty()) {
             return Nlt.USAGE;
         }
@@ -87,24 +87,6 @@ final class AlertsCommand implements Callable<Integer> {
             }
         }
         return 0;
-    }
-
-    /** The monitor's last state on {@code dataDir}; empty, with the reason on stderr, when no platform runs. */
-    static Optional<JsonNode> status(Path dataDir) throws IOException {
-        Path dir = dataDir.toAbsolutePath().normalize();
-        Path file = dir.resolve("run").resolve(LocalMonitor.STATUS_FILE);
-        if (!Files.isRegularFile(file)) {
-            System.err.println("no platform runs on " + dir + ": " + file + " is missing; start one with"
-                    + " `nlt up --data-dir " + dataDir + "`");
-            return Optional.empty();
-        }
-        JsonNode status = JSON.readTree(file.toFile());
-        long launcher = status.path("launcherPid").asLong();
-        if (!ProcessHandle.of(launcher).map(ProcessHandle::isAlive).orElse(false)) {
-            System.err.println("no platform runs on " + dir + ": its launcher (pid " + launcher + ") is gone");
-            return Optional.empty();
-        }
-        return Optional.of(status);
     }
 
     private static String figure(JsonNode value, String unit) {

@@ -1,9 +1,13 @@
 package com.nextleveltraders.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.nextleveltraders.cli.local.LocalPlatform;
+import com.nextleveltraders.cli.local.StatusFile;
 import com.nextleveltraders.config.ConfigException;
 import com.nextleveltraders.config.ConfigLoader;
 import com.nextleveltraders.config.PlatformConfig;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,6 +16,8 @@ import java.util.Optional;
 
 /** The configuration of the platform `nlt up` runs on a data dir, for the commands that act on it. */
 final class RunningPlatform {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private RunningPlatform() {
     }
@@ -41,5 +47,26 @@ final class RunningPlatform {
             e.problems().forEach(problem -> System.err.println("  " + problem));
             return Optional.empty();
         }
+    }
+
+    /**
+     * The status file {@code name} (see {@link StatusFile}) of the platform running on {@code dataDir}. Empty, with
+     * the reason on stderr, when the file is missing or the launcher that wrote it is gone.
+     */
+    static Optional<ObjectNode> status(Path dataDir, String name) throws IOException {
+        Path dir = dataDir.toAbsolutePath().normalize();
+        Path file = dir.resolve("run").resolve(name);
+        if (!Files.isRegularFile(file)) {
+            System.err.println("no platform runs on " + dir + ": " + file + " is missing; start one with"
+                    + " `nlt up --data-dir " + dataDir + "`");
+            return Optional.empty();
+        }
+        ObjectNode status = (ObjectNode) JSON.readTree(file.toFile());
+        long launcher = status.path(StatusFile.LAUNCHER_PID).asLong();
+        if (!ProcessHandle.of(launcher).map(ProcessHandle::isAlive).orElse(false)) {
+            System.err.println("no platform runs on " + dir + ": its launcher (pid " + launcher + ") is gone");
+            return Optional.empty();
+        }
+        return Optional.of(status);
     }
 }

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -45,19 +46,11 @@ final class ScaleCommand {
         @Override
         public Integer call() throws IOException, InterruptedException {
             Path dir = dataDir.toAbsolutePath().normalize();
-            Path statusFile = dir.resolve("run").resolve(LocalAutoscaler.STATUS_FILE);
-            if (!Files.isRegularFile(statusFile)) {
-                System.err.println("no platform runs on " + dir + ": " + statusFile + " is missing; start one with"
-                        + " `nlt up --data-dir " + dataDir + "`");
+            Optional<ObjectNode> read = RunningPlatform.status(dataDir, LocalAutoscaler.STATUS_FILE);
+            if (read.isEmpty()) {
                 return Nlt.USAGE;
             }
-            ObjectNode status = (ObjectNode) JSON.readTree(statusFile.toFile());
-            long launcher = status.path("launcherPid").asLong();
-            if (ProcessHandle.of(launcher).map(ProcessHandle::isAlive).isEmpty()
-                    || !ProcessHandle.of(launcher).get().isAlive()) {
-                System.err.println("no platform runs on " + dir + ": its launcher (pid " + launcher + ") is gone");
-                return Nlt.USAGE;
-            }
+            ObjectNode status = read.get();
             Map<String, GatewayAdmin.Backend> live = liveBackends(dir);
             for (JsonNode instance : status.path("instances")) {
                 GatewayAdmin.Backend backend = live.get(instance.path("id").asText());

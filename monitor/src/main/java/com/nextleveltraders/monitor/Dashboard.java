@@ -63,6 +63,18 @@ public final class Dashboard {
                 "sum by (result) (rate(portfolio_cache_reads_total[1m]))", "{{result}}")), Double.NaN));
         panels.add(new Panel("Replica lag by shard", "s", List.of(new Query(
                 "max by (shard) (db_replica_lag_seconds)", "shard {{shard}}")), Double.NaN));
+        panels.add(new Panel("Redis command p99", "s", List.of(new Query("histogram_quantile(0.99, sum by (le, command)"
+                + " (rate(lettuce_command_completion_seconds_bucket[1m])))", "{{command}}")), Double.NaN));
+        panels.add(new Panel("Redis nodes up, by role", "none", List.of(new Query(
+                "sum by (role) (nlt_redis_node_up)", "{{role}}")), Double.NaN));
+        panels.add(new Panel("Instances: running and the autoscaler's target", "none", List.of(
+                new Query("count(up{job=\"api\"} == 1)", "running"),
+                new Query("max(nlt_autoscaler_target_instances)", "target"),
+                new Query("sum by (kind) (increase(nlt_autoscaler_decisions_total{kind!=\"hold\"}[5m]))",
+                        "{{kind}} in 5m")), Double.NaN));
+        panels.add(new Panel("Bucket moves", "none", List.of(
+                new Query("sum(nlt_bucket_moves{step!~\"done|rolled_back\"})", "in progress"),
+                new Query("sum(increase(nlt_bucket_moves{step=\"done\"}[1h]))", "done in 1h")), Double.NaN));
         AlertRule cpu = rules.get(6);
         AlertRule memory = rules.get(7);
         panels.add(new Panel("CPU by instance", "percent",

@@ -217,6 +217,28 @@ public sealed interface Expr {
         }
     }
 
+    /**
+     * {@code (inner or vector(0))}: zero when {@code inner}, a sum without labels, has no element at all, e.g. a
+     * count of 5xx answers before the first one was ever counted, so that a share of them reads 0 and not nothing.
+     */
+    record OrZero(Expr inner) implements Expr {
+
+        public OrZero {
+            Objects.requireNonNull(inner, "inner");
+        }
+
+        @Override
+        public List<Element> evaluate(SeriesStore store, Instant at) {
+            List<Element> elements = inner.evaluate(store, at);
+            return elements.isEmpty() ? List.of(new Element(new TreeMap<>(), 0)) : elements;
+        }
+
+        @Override
+        public String promql() {
+            return "(" + inner.promql() + " or vector(0))";
+        }
+    }
+
     /** {@code inner * factor}: a change of unit (seconds to milliseconds, a fraction to percent). */
     record Scale(Expr inner, double factor) implements Expr {
 

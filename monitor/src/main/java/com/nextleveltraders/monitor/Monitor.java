@@ -86,11 +86,14 @@ public final class Monitor implements AutoCloseable {
             try {
                 List<PrometheusText.Sample> samples = f.get(Math.max(0, deadline - System.nanoTime()),
                         TimeUnit.NANOSECONDS);
-                store.add(t.id(), t.labels(), at, samples);
+                List<PrometheusText.Sample> withUp = new ArrayList<>(samples);
+                withUp.add(new PrometheusText.Sample("up", Map.of(), 1));
+                store.add(t.id(), t.labels(), at, withUp);
                 health.put(t.id(), new TargetHealth(t.id(), t.labels(), true, at, null));
             } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
                 f.cancel(true);
-                store.failed(t.id());
+                // As Prometheus does: the scrape's only sample is up 0, so every other series of it goes stale.
+                store.add(t.id(), t.labels(), at, List.of(new PrometheusText.Sample("up", Map.of(), 0)));
                 Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
                 health.put(t.id(), new TargetHealth(t.id(), t.labels(), false, at, String.valueOf(cause)));
             }

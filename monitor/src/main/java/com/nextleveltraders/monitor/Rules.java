@@ -59,8 +59,8 @@ public final class Rules {
                                 + Expr.number(millis(rt.threshold())) + " ms for " + Expr.duration(rt.window()),
                         rt.action()),
                 new AlertRule("ErrorRateHigh", "monitoring.application.errorRate",
-                        new Expr.Above(new Expr.Scale(new Expr.Divide(
-                                new Expr.SumBy(List.of(), new Expr.Rate(count.where("status", "5xx"), errors.window())),
+                        new Expr.Above(new Expr.Scale(new Expr.Divide(new Expr.OrZero(
+                                new Expr.SumBy(List.of(), new Expr.Rate(count.where("status", "5xx"), errors.window()))),
                                 new Expr.SumBy(List.of(), new Expr.Rate(count, errors.window()))), PERCENT),
                                 errors.threshold()),
                         errors.threshold(), "%", errors.window(), keep, Map.of("severity", "critical"),

@@ -1,7 +1,5 @@
 package com.nextleveltraders.cli.local;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.nextleveltraders.autoscaler.Decision;
 import com.nextleveltraders.autoscaler.Instance;
 import com.nextleveltraders.autoscaler.InstanceMetrics;
@@ -10,9 +8,7 @@ import com.nextleveltraders.autoscaler.PrometheusScraper;
 import com.nextleveltraders.autoscaler.ScalingLoop;
 import com.nextleveltraders.config.PlatformConfig;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,13 +29,14 @@ public final class LocalAutoscaler implements AutoCloseable {
 
     /** In {@code DIR/run}: what {@code nlt scale status} shows. */
     public static final String STATUS_FILE = "scale.json";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final LocalInstances instances;
     private final ScalingLoop loop;
     private final Path statusFile;
     private final PlatformConfig config;
     private final Map<String, InstanceMetrics> lastScrape = new ConcurrentHashMap<>();
+    private final Map<Decision.Kind, java.util.concurrent.atomic.AtomicLong> decisions =
+            new java.util.EnumMap<>(Decision.Kind.class);
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("autoscaler").daemon().factory());
 
@@ -55,6 +52,21 @@ public final class LocalAutoscaler implements AutoCloseable {
             return scraped;
         };
         this.loop = new ScalingLoop(config, instances, recording, clock);
+        for (Decision.Kind kind : Decision.Kind.values()) {
+            decisions.put(kind, new java.util.concurrent.atomic.AtomicLong());
+        }
+    }
+
+    /** How many rounds ended in each kind of decision since start. */
+    Map<Decision.Kind, Long> decisions() {
+        Map<Decision.Kind, Long> counts = new java.util.EnumMap<>(Decision.Kind.class);
+        decisions.forEach((kind, count) -> counts.put(kind, count.get()));
+        return counts;
+    }
+
+    /** How many instances the autoscaler wants now. */
+    int target() {
+        return loop.target();
     }
 
     void start() {
@@ -65,6 +77,7 @@ public final class LocalAutoscaler implements AutoCloseable {
     private void round() {
         try {
             Decision decision = loop.tick();
+            decisions.get(decision.kind()).incrementAndGet();
             if (decision.kind() != Decision.Kind.HOLD) {
                 System.out.println("autoscaler: " + decision.kind() + " " + decision.from() + " -> " + decision.to()
                         + ": " + decision.reason());
@@ -78,8 +91,6 @@ public final class LocalAutoscaler implements AutoCloseable {
 
     private void writeStatus() throws IOException {
         Map<String, Object> status = new LinkedHashMap<>();
-        status.put("updatedAt", java.time.Instant.now().toString());
-        status.put("launcherPid", ProcessHandle.current().pid());
         status.put("target", loop.target());
         status.put("minInstances", config.scaling().minInstances());
         status.put("maxInstances", config.scaling().maxInstances());
@@ -113,9 +124,7 @@ public final class LocalAutoscaler implements AutoCloseable {
             decisions.add(view);
         }
         status.put("decisions", decisions);
-        Path partial = statusFile.resolveSibling(STATUS_FILE + ".partial");
-        Files.write(partial, JSON.writeValueAsBytes(status));
-        Files.move(partial, statusFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        StatusFile.write(statusFile, status);
     }
 
     private static double round1(double value) {

@@ -1,7 +1,6 @@
 package com.nextleveltraders.cli.local;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.nextleveltraders.cache.RedisConnections;
 import com.nextleveltraders.config.PlatformConfig;
 import com.nextleveltraders.config.PostgresEndpoint;
 import com.nextleveltraders.config.Secrets;
@@ -15,12 +14,9 @@ import com.nextleveltraders.monitor.Webhooks;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,15 +28,14 @@ import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * Runs the monitor over the local platform every {@code monitoring.interval}: the gateway's metrics, each API
- * instance's, and every PostgreSQL server's connections (the catalog and each registered shard's primary and
- * replica). After each evaluation it writes {@code run/alerts.json}, which {@code nlt alerts} prints and the
+ * instance's, every PostgreSQL server's connections (the catalog and each registered shard's primary and
+ * replica), and what only the launcher knows ({@link LauncherMetrics}). After each evaluation it writes {@code run/alerts.json}, which {@code nlt alerts} prints and the
  * gateway's {@code /admin/alerts} serves.
  */
 public final class LocalMonitor implements AutoCloseable {
 
     /** In {@code DIR/run}: the monitor's state after its last evaluation. */
     public static final String STATUS_FILE = "alerts.json";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     // A server that does not answer a connection within this is reported down, not waited for.
     private static final int CONNECT_TIMEOUT_SECONDS = 2;
 
@@ -51,11 +46,14 @@ public final class LocalMonitor implements AutoCloseable {
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(MetricsEndpoint.DEFAULT_TIMEOUT).build();
     private final MetricsEndpoint gateway;
     private final DataSource catalog;
+    private final RedisConnections redis;
+    private final LauncherMetrics launcher;
     private final Map<String, PostgresConnections> servers = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("monitor").daemon().factory());
 
-    LocalMonitor(PlatformConfig config, LocalInstances instances, int gatewayAdminPort, Path runDir, Clock clock) {
+    LocalMonitor(PlatformConfig config, LocalInstances instances, LocalAutoscaler autoscaler, int gatewayAdminPort,
+            Path runDir, Clock clock) {
         this.config = config;
         this.instances = instances;
         this.statusFile = runDir.resolve(STATUS_FILE);
@@ -64,6 +62,8 @@ public final class LocalMonitor implements AutoCloseable {
                 URI.create(admin + "/metrics"), client, MetricsEndpoint.DEFAULT_TIMEOUT);
         PostgresEndpoint endpoint = config.platform().postgres();
         this.catalog = dataSource(endpoint, endpoint.host(), endpoint.port(), endpoint.database());
+        this.redis = RedisConnections.open(config);
+        this.launcher = new LauncherMetrics(autoscaler, catalog, redis);
         Webhooks webhooks = new Webhooks(config.monitoring().webhooks(), clock, Webhooks.Policy.DEFAULT);
         this.monitor = new Monitor(config.monitoring(), clock, this::targets, admin + "/admin/alerts", webhooks);
     }
@@ -76,7 +76,7 @@ public final class LocalMonitor implements AutoCloseable {
     private void round() {
         try {
             monitor.tick();
-            writeStatus();
+            StatusFile.write(statusFile, monitor.status());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException | IOException e) {
@@ -89,6 +89,7 @@ public final class LocalMonitor implements AutoCloseable {
     private List<Target> targets() {
         List<Target> targets = new ArrayList<>();
         targets.add(gateway);
+        targets.add(launcher);
         for (LocalInstances.Running r : instances.running()) {
             var instance = r.instance();
             targets.add(new MetricsEndpoint("api/" + instance.id(),
@@ -130,16 +131,6 @@ public final class LocalMonitor implements AutoCloseable {
         return source;
     }
 
-    private void writeStatus() throws IOException {
-        Map<String, Object> status = new LinkedHashMap<>();
-        status.put("updatedAt", java.time.Instant.now().toString());
-        status.put("launcherPid", ProcessHandle.current().pid());
-        status.putAll(monitor.status());
-        Path partial = statusFile.resolveSibling(STATUS_FILE + ".partial");
-        Files.write(partial, JSON.writeValueAsBytes(status));
-        Files.move(partial, statusFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    }
-
     @Override
     public void close() {
         timer.shutdownNow();
@@ -150,5 +141,6 @@ public final class LocalMonitor implements AutoCloseable {
         }
         monitor.close();
         client.close();
+        redis.close();
     }
 }

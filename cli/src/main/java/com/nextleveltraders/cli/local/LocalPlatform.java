@@ -117,7 +117,8 @@ public final class LocalPlatform implements AutoCloseable {
         LocalAutoscaler autoscaler = new LocalAutoscaler(effective, instances, runDir, Clock.systemUTC());
         supervisor.stopAtClose(autoscaler);
         autoscaler.start();
-        LocalMonitor monitor = new LocalMonitor(effective, instances, adminPort, runDir, Clock.systemUTC());
+        LocalMonitor monitor = new LocalMonitor(effective, instances, autoscaler, adminPort, runDir,
+                Clock.systemUTC());
         supervisor.stopAtClose(monitor);
         monitor.start();
         boolean tls = effective.loadBalancer().ssl().enabled();
