@@ -162,6 +162,16 @@ class EvaluatorTest {
     }
 
     @Test
+    void theSummarysLabelsAreTheElementsOwnNotTheRulesAsInPrometheus() {
+        AlertRule rule = new AlertRule("LoadHigh", "test.load", new Expr.Above(Expr.Select.of("load"), 10), 10, "%",
+                Duration.ZERO, Duration.ZERO, Map.of("severity", "warning"),
+                "[{{ $labels.instance }}][{{ $labels.severity }}][{{ $labels.alertname }}]", AlertAction.ALERT);
+        Alert alert = evaluate(new Evaluator(List.of(rule)), 0, sample("load", 20)).active().getFirst();
+        assertThat(alert.summary()).isEqualTo("[i1][][]");
+        assertThat(alert.labels()).containsEntry("severity", "warning").containsEntry("alertname", "LoadHigh");
+    }
+
+    @Test
     void theValueIsRoundedAsGosPrintfRoundsIt() {
         // Ties (exact in binary) go to the even digit; anything else to the nearest of its exact binary value.
         assertThat(Template.printf(2.5, 0)).isEqualTo("2");
