@@ -61,6 +61,9 @@ class ExprTest {
         assertThat(Quantiles.of(0.5, bounds, new double[] {60, 50, 90, 100})).isCloseTo(0.1 * 50 / 60, within(1e-12));
         assertThat(Quantiles.of(0.5, new double[] {0.1, 0.5}, new double[] {1, 2})).as("no +Inf").isNaN();
         assertThat(Quantiles.of(0.5, bounds, new double[4])).as("no observation").isNaN();
+        // q = 0 is the first bucket's start, or NaN (0/0) when that bucket is empty.
+        assertThat(Quantiles.of(0, bounds, counts)).isZero();
+        assertThat(Quantiles.of(0, bounds, new double[] {0, 60, 90, 100})).isNaN();
     }
 
     @Test
