@@ -40,14 +40,22 @@ final class Counters {
         double toStart = seconds(from, first.at());
         double toEnd = seconds(last.at(), to);
         double average = sampled / (points.size() - 1);
-        // A counter cannot have been below zero: do not extrapolate to before it started.
+        double limit = average * EXTRAPOLATION_LIMIT;
+        // A boundary farther than the limit means the series starts or ends within the range: half a spacing.
+        if (toStart >= limit) {
+            toStart = average / 2;
+        }
+        if (toEnd >= limit) {
+            toEnd = average / 2;
+        }
+        // A counter cannot have been below zero: whichever start was chosen, not before the zero point. The
+        // order matters (prometheus/prometheus#13725): taking the zero point before halving would extrapolate a
+        // late-starting series back to its zero point, farther than the half spacing it gets.
         if (increase > 0 && first.value() >= 0) {
             double toZero = sampled * (first.value() / increase);
             toStart = Math.min(toStart, toZero);
         }
-        double limit = average * EXTRAPOLATION_LIMIT;
-        double interval = sampled + (toStart < limit ? toStart : average / 2) + (toEnd < limit ? toEnd : average / 2);
-        return increase * (interval / sampled) / seconds(from, to);
+        return increase * ((sampled + toStart + toEnd) / sampled) / seconds(from, to);
     }
 
     private static double seconds(Instant from, Instant to) {

@@ -99,8 +99,12 @@ public final class Dashboard {
             Map<String, Object> defaults = new LinkedHashMap<>();
             defaults.put("unit", p.unit());
             if (!Double.isNaN(p.threshold())) {
+                // Grafana's base step has no value: JSON null, not the string "null".
+                Map<String, Object> base = new LinkedHashMap<>();
+                base.put("color", "green");
+                base.put("value", null);
                 defaults.put("thresholds", Map.of("mode", "absolute", "steps", List.of(
-                        Map.of("color", "green", "value", "null"), Map.of("color", "red", "value", p.threshold()))));
+                        base, Map.of("color", "red", "value", p.threshold()))));
                 defaults.put("custom", Map.of("thresholdsStyle", Map.of("mode", "line")));
             }
             Map<String, Object> panel = new LinkedHashMap<>();

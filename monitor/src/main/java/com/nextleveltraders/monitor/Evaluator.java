@@ -103,7 +103,8 @@ public final class Evaluator {
                     return fresh;
                 });
                 alert.value = element.value();
-                alert.summary = Template.render(rule.summary(), labels, element.value());
+                // As in Prometheus, $labels are the element's own: the rule's labels are not in them.
+                alert.summary = Template.render(rule.summary(), element.labels(), element.value());
                 alert.falseSince = null;
                 if (alert.state == State.PENDING && !at.isBefore(alert.activeAt.plus(rule.holdFor()))) {
                     alert.state = State.FIRING;

@@ -54,7 +54,8 @@ public final class Notifier {
                     .filter(a -> a.state() == Evaluator.State.RESOLVED).toList();
             alerts.addAll(resolved);
             String reason;
-            if (changed.containsKey(group)) {
+            // A firing group never sent (its notification failed to be handed over) counts as changed.
+            if (changed.containsKey(group) || !lastSent.containsKey(group)) {
                 reason = "change";
             } else if (!evaluation.at().isBefore(lastSent.get(group).plus(repeatInterval))) {
                 reason = "repeat";

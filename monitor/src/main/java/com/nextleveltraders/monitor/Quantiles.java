@@ -45,7 +45,7 @@ final class Quantiles {
         double start = b == 0 ? 0 : bounds[b - 1];
         double below = b == 0 ? 0 : cumulative[b - 1];
         double inBucket = cumulative[b] - below;
-        double fraction = inBucket == 0 ? 1 : (rank - below) / inBucket;
-        return start + (end - start) * fraction;
+        // inBucket is 0 only for q = 0 over an empty first bucket: 0/0, NaN, as in Prometheus.
+        return start + (end - start) * ((rank - below) / inBucket);
     }
 }

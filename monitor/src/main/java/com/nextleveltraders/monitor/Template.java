@@ -1,6 +1,7 @@
 package com.nextleveltraders.monitor;
 
-import java.util.Locale;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,10 +24,27 @@ final class Template {
         StringBuilder out = new StringBuilder();
         while (m.find()) {
             String replacement = m.group(1) != null ? labels.getOrDefault(m.group(1), "")
-                    : String.format(Locale.ROOT, "%." + m.group(2) + "f", value);
+                    : printf(value, Integer.parseInt(m.group(2)));
             m.appendReplacement(out, Matcher.quoteReplacement(replacement));
         }
         m.appendTail(out);
         return out.toString();
+    }
+
+    /**
+     * Go's {@code printf "%.Nf"}: the exact binary value rounded half to even (Java's {@code %f} rounds half up, so
+     * 0.125 would be 0.13 here and 0.12 in Prometheus), a negative value keeping its sign even when it rounds to
+     * zero, and NaN and infinities spelled as Go spells them.
+     */
+    static String printf(double value, int decimals) {
+        if (Double.isNaN(value)) {
+            return "NaN";
+        }
+        if (Double.isInfinite(value)) {
+            return value > 0 ? "+Inf" : "-Inf";
+        }
+        String digits = new BigDecimal(value).setScale(decimals, RoundingMode.HALF_EVEN).toPlainString();
+        boolean negative = value < 0 || (value == 0 && 1 / value < 0);
+        return negative && !digits.startsWith("-") ? "-" + digits : digits;
     }
 }

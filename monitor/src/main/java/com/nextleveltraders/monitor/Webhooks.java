@@ -94,9 +94,10 @@ public final class Webhooks implements Consumer<Notification>, AutoCloseable {
         }
         for (Receiver r : receivers) {
             Job job = new Job(n.id(), body);
-            if (r.queue.offer(job)) {
-                record(job, r, "queued", 0, null);
-            } else {
+            // Recorded before it is offered: once queued, the receiver's thread may deliver it and record that
+            // before this thread gets to run again, and "queued" must not overwrite "delivered".
+            record(job, r, "queued", 0, null);
+            if (!r.queue.offer(job)) {
                 dropped.incrementAndGet();
                 record(job, r, "dropped", 0, "the receiver's queue of " + policy.queue() + " is full");
                 LOG.warn("notification {} not sent to {}: its queue is full", n.id(), r.url);
