@@ -56,8 +56,9 @@ class EmbeddedPostgresReplicaTest {
                 assertThat(single(ps, "SELECT count(*) FROM pg_hba_file_rules WHERE type = 'host'"
                         + " AND 'replication' = ANY(database) AND address = '127.0.0.1'"
                         + " AND auth_method = 'scram-sha-256'")).isEqualTo("1");
-                assertThat(single(ps, "SELECT active FROM pg_replication_slots WHERE slot_name = 'pg_replica'"
-                        + " AND slot_type = 'physical'")).isEqualTo("t");
+                // The replica accepts connections before its WAL receiver has connected: the slot turns active then.
+                await(ps, "SELECT active FROM pg_replication_slots WHERE slot_name = 'pg_replica'"
+                        + " AND slot_type = 'physical'", "t");
                 assertThat(single(rs, "SELECT pg_is_in_recovery()")).isEqualTo("t");
 
                 ps.execute("CREATE TABLE trades (id int PRIMARY KEY, symbol text NOT NULL)");
@@ -215,7 +216,7 @@ class EmbeddedPostgresReplicaTest {
         await(replica, "SELECT count(*) FROM trades", Integer.toString(rows));
     }
 
-    /** Polls a one-value query on the replica until it returns {@code expected}. */
+    /** Polls a one-value query until it returns {@code expected}. */
     private static void await(Statement statement, String sql, String expected) throws Exception {
         long deadline = System.nanoTime() + CATCH_UP.toNanos();
         String last = null;

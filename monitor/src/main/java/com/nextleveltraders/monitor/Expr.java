@@ -85,8 +85,8 @@ public sealed interface Expr {
         @Override
         public String promql() {
             List<String> matchers = new ArrayList<>();
-            equal.forEach((k, v) -> matchers.add(k + "=\"" + v + "\""));
-            notEqual.forEach((k, v) -> matchers.add(k + "!=\"" + v + "\""));
+            equal.forEach((k, v) -> matchers.add(k + "=" + quote(v)));
+            notEqual.forEach((k, v) -> matchers.add(k + "!=" + quote(v)));
             return matchers.isEmpty() ? metric : metric + "{" + String.join(",", matchers) + "}";
         }
     }
@@ -277,6 +277,11 @@ public sealed interface Expr {
 
     private static String operand(Expr e) {
         return e instanceof Divide || e instanceof Scale || e instanceof Above ? "(" + e.promql() + ")" : e.promql();
+    }
+
+    /** A label value as a PromQL string: double-quoted, with backslash, quote and newline escaped. */
+    static String quote(String value) {
+        return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
     }
 
     /** A number as PromQL and YAML read it back exactly: {@code 0.99}, {@code 500}, {@code 0.5}. */

@@ -37,7 +37,7 @@ public record Scenario(String alertname, boolean breaching, List<Input> series, 
             List<String> matchers = new ArrayList<>();
             labels.forEach((k, v) -> {
                 if (!k.equals("__name__")) {
-                    matchers.add(k + "=\"" + v + "\"");
+                    matchers.add(k + "=" + Expr.quote(v));
                 }
             });
             return labels.get("__name__") + "{" + String.join(",", matchers) + "}";

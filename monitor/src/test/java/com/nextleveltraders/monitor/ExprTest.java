@@ -138,7 +138,7 @@ class ExprTest {
                         + "{region!=\"none\"}[1m]))) * 1000) > 500",
                 "(histogram_quantile(0.99, sum by (le) (rate(gateway_responses_seconds_bucket[1m]))) * 1000) > 500");
         assertThat(promql.get("ErrorRateHigh")).containsExactly(
-                "((sum(rate(gateway_responses_seconds_count{status=\"5xx\"}[5m]))"
+                "(((sum(rate(gateway_responses_seconds_count{status=\"5xx\"}[5m])) or vector(0))"
                         + " / sum(rate(gateway_responses_seconds_count[5m]))) * 100) > 1");
         assertThat(promql.get("DatabaseConnectionsHigh")).containsExactly(
                 "((sum by (server) (pg_stat_activity_count) / sum by (server) (pg_settings_max_connections)) * 100)"
@@ -163,5 +163,10 @@ class ExprTest {
         assertThat(Expr.duration(Duration.ZERO)).isEqualTo("0s");
         assertThat(Expr.number(0.99)).isEqualTo("0.99");
         assertThat(Expr.number(500.0)).isEqualTo("500");
+    }
+
+    @Test
+    void aLabelValueIsQuotedSoThatPromqlReadsItBack() {
+        assertThat(Expr.Select.of("m").where("a", "x\"y\\z\nw").promql()).isEqualTo("m{a=\"x\\\"y\\\\z\\nw\"}");
     }
 }
