@@ -106,6 +106,11 @@ final class UpCommand implements Callable<Integer> {
                         : " (plain HTTP, loopback only; HTTPS: " + platform.url() + ")");
         System.out.println("  instances: " + platform.instances().stream()
                 .map(i -> i.id() + " (" + i.region() + ")").toList() + "; `nlt scale status` shows them");
+        var monitoring = platform.config().monitoring();
+        long every = monitoring.interval().toMillis();
+        System.out.println("  alerts: the strategy's thresholds, evaluated every "
+                + (every % 1000 == 0 ? every / 1000 + "s" : every + "ms") + "; `nlt alerts` shows them"
+                + (monitoring.webhooks().isEmpty() ? "" : ", " + monitoring.webhooks().size() + " webhook(s) notified"));
         System.out.println("  logs: " + platform.logDir() + " (gateway.log, api-N.log, postgres.log, redis-*.log, "
                 + "sentinel-*.log)");
         System.out.println("  data: " + dir);

@@ -63,6 +63,11 @@ public final class LocalPlatform implements AutoCloseable {
         return loopbackUrl;
     }
 
+    /** The configuration the platform runs with, once {@link #start} has loaded it. */
+    public PlatformConfig config() {
+        return effective;
+    }
+
     /** The live instances, oldest first. */
     public List<Instance> instances() {
         return instances.instances();
