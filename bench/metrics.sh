@@ -10,7 +10,7 @@
 #
 #   bench/metrics.sh
 #
-# Settings (environment): USERS=200 CLIENTS=32 ROUNDS=4 PHASE=10 SETTLE=2 JIT_WARMUP=40 (seconds)
+# Settings (environment): USERS=100 CLIENTS=32 ROUNDS=4 PHASE=8 SETTLE=2 JIT_WARMUP=40 (seconds)
 # AIM_RATIO=0.97. A round is orders on both and GETs on both, SETTLE + PHASE seconds each; the
 # platform that goes first alternates from round to round. JIT_WARMUP seconds of orders and half as
 # many of GETs go to each platform first, uncounted. Takes about 7 minutes with the defaults.
@@ -19,10 +19,10 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-USERS="${USERS:-200}"
+USERS="${USERS:-100}"
 CLIENTS="${CLIENTS:-32}"
 ROUNDS="${ROUNDS:-4}"
-PHASE="${PHASE:-10}"
+PHASE="${PHASE:-8}"
 SETTLE="${SETTLE:-2}"
 JIT_WARMUP="${JIT_WARMUP:-40}"
 AIM_RATIO="${AIM_RATIO:-0.97}"

@@ -26,7 +26,8 @@ import java.util.concurrent.TimeUnit;
  * GET /api/quotes/SYMBOL without a session, each of {@code --clients} closed-loop threads on its own
  * keep-alive socket ({@link SocketSender}, the cheapest client there is).
  *
- * <p>Prints every phase, then {@code bench.KIND.VARIANT.NAME=VALUE} figures: the median per second of a
+ * <p>Prints every phase (with the CPU the rest of the machine took meanwhile, the idle platform's
+ * included: what else competed for the cores), then {@code bench.KIND.VARIANT.NAME=VALUE} figures: the median per second of a
  * variant's phases, the CPU each platform's process tree spent per request, and the ratio with/without
  * (of the medians, and the median of the ratios within a round).
  */
@@ -40,7 +41,7 @@ public final class MetricsLoad {
 
     /** One counted phase. */
     record Phase(int round, String kind, String variant, double perSecond, long count, long errors, String statuses,
-            double p50Millis, double p99Millis, double cpuMicrosPerRequest) {
+            double p50Millis, double p99Millis, double cpuMicrosPerRequest, double elsewhereCores) {
     }
 
     private MetricsLoad() {
@@ -94,9 +95,11 @@ public final class MetricsLoad {
                     phases.add(counted);
                     clean &= counted.count() > 0 && counted.errors() == 0;
                     System.out.printf(Locale.ROOT,
-                            "round %d %-6s %-7s %8.1f/s  p50 %6.2f ms  p99 %6.2f ms  %5.0f CPU-us/request  errors %d%s%n",
+                            "round %d %-6s %-7s %8.1f/s  p50 %6.2f ms  p99 %6.2f ms  %5.0f CPU-us/request  elsewhere %.2f cores"
+                                    + "  errors %d%s%n",
                             round, kind, counted.variant(), counted.perSecond(), counted.p50Millis(),
-                            counted.p99Millis(), counted.cpuMicrosPerRequest(), counted.errors(),
+                            counted.p99Millis(), counted.cpuMicrosPerRequest(), counted.elsewhereCores(),
+                            counted.errors(),
                             counted.statuses().isEmpty() ? "" : " " + counted.statuses());
                 }
             }
@@ -168,11 +171,12 @@ public final class MetricsLoad {
         if (countedSeconds == 0) {
             return null;
         }
-        double cpu = ProcessTree.cpuSeconds(before, after).get("platform");
+        Map<String, Double> cpu = ProcessTree.cpuSeconds(before, after);
         return new Phase(round, kind, target.variant(), summary.count() / (double) countedSeconds, summary.count(),
                 summary.errors(), summary.otherStatuses().isEmpty() ? "" : summary.otherStatuses().toString(),
                 summary.percentileMillis(50), summary.percentileMillis(99),
-                summary.count() == 0 ? Double.NaN : cpu * 1e6 / summary.count());
+                summary.count() == 0 ? Double.NaN : cpu.get("platform") * 1e6 / summary.count(),
+                cpu.get("elsewhere") / countedSeconds);
     }
 
     /** A closed loop: one request, its answer, the next; counted when it completes inside the window. */
@@ -226,7 +230,7 @@ public final class MetricsLoad {
     }
 
     private static Map<String, String> parse(String[] args) {
-        Map<String, String> options = new java.util.HashMap<>(Map.of("users", "200", "clients", "32", "phase", "10",
+        Map<String, String> options = new java.util.HashMap<>(Map.of("users", "100", "clients", "32", "phase", "10",
                 "settle", "2", "rounds", "4", "jit-warmup", "40"));
         for (int i = 0; i < args.length; i += 2) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
@@ -265,7 +269,7 @@ public final class MetricsLoad {
 
     private static void usage(String problem) {
         System.err.println(problem + "\nusage: MetricsLoad --with-url URL --with-pid PID --without-url URL"
-                + " --without-pid PID [--users 200] [--clients 32] [--phase 10] [--settle 2] [--rounds 4]"
+                + " --without-pid PID [--users 100] [--clients 32] [--phase 10] [--settle 2] [--rounds 4]"
                 + " [--jit-warmup 40]");
         System.exit(2);
     }
