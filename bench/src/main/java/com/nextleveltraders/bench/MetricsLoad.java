@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * alternated phases, so that both see the same machine, drift and neighbours.
  *
  * <p>Registers {@code --users} users on each, then warms both up ({@code --jit-warmup} seconds of orders
- * and half that of quote GETs each, uncounted: fresh JVMs compile for about a minute under load). Then
+ * and a third of that of quote GETs each, uncounted: fresh JVMs compile for about a minute under load). Then
  * {@code --rounds} rounds, each: MARKET orders on one platform, then on the other, then quote GETs on
  * one, then on the other; the platform that goes first alternates from round to round. A phase is
  * {@code --settle} seconds uncounted (connections, queues) and {@code --phase} seconds counted. Orders
@@ -79,10 +79,10 @@ public final class MetricsLoad {
                 run(0, "orders", target, clients, jitWarmup, 0);
             }
             for (Target target : targets) {
-                run(0, "gets", target, clients, Math.max(1, jitWarmup / 2), 0);
+                run(0, "gets", target, clients, Math.max(1, jitWarmup / 3), 0);
             }
             System.out.printf(Locale.ROOT, "warm-up: %d s of orders and %d s of GETs on each, not counted%n",
-                    jitWarmup, Math.max(1, jitWarmup / 2));
+                    jitWarmup, Math.max(1, jitWarmup / 3));
         }
 
         List<Phase> phases = new ArrayList<>();
@@ -230,8 +230,8 @@ public final class MetricsLoad {
     }
 
     private static Map<String, String> parse(String[] args) {
-        Map<String, String> options = new java.util.HashMap<>(Map.of("users", "100", "clients", "32", "phase", "10",
-                "settle", "2", "rounds", "4", "jit-warmup", "40"));
+        Map<String, String> options = new java.util.HashMap<>(Map.of("users", "100", "clients", "32", "phase", "7",
+                "settle", "2", "rounds", "5", "jit-warmup", "60"));
         for (int i = 0; i < args.length; i += 2) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
                 usage(args[i] + " needs a value");
@@ -269,8 +269,8 @@ public final class MetricsLoad {
 
     private static void usage(String problem) {
         System.err.println(problem + "\nusage: MetricsLoad --with-url URL --with-pid PID --without-url URL"
-                + " --without-pid PID [--users 100] [--clients 32] [--phase 10] [--settle 2] [--rounds 4]"
-                + " [--jit-warmup 40]");
+                + " --without-pid PID [--users 100] [--clients 32] [--phase 7] [--settle 2] [--rounds 5]"
+                + " [--jit-warmup 60]");
         System.exit(2);
     }
 }
