@@ -13,10 +13,12 @@
 # Settings (environment): USERS=100 CLIENTS=32 ROUNDS=5 PHASE=7 SETTLE=2 JIT_WARMUP=60 (seconds)
 # AIM_RATIO=0.97 DISABLED="gateway.responses, db.operations, lettuce.command" (the "without"
 # platform's monitoring.disabledMetrics; DISABLED= makes both platforms alike: the noise floor of a
-# run, every ratio 1 but for chance). A round is orders on both and GETs on both, SETTLE + PHASE seconds each; the
-# platform that goes first alternates from round to round. JIT_WARMUP seconds of orders and a third
-# as many of GETs go to each platform first, uncounted (with 40 s, the first round still ran 10 to
-# 30 % slower than the others). Takes about 8 minutes with the defaults.
+# run, every ratio 1 but for chance) FIRST=with (the platform started first, warmed up first and
+# first in the odd rounds; FIRST=without swaps the two). A round is orders on both and GETs on both,
+# SETTLE + PHASE seconds each; the platform that goes first alternates from round to round.
+# JIT_WARMUP seconds of orders and a third as many of GETs go to each platform first, uncounted
+# (with 40 s, the first round still ran 10 to 30 % slower than the others). Takes about 8 minutes
+# with the defaults.
 # Everything on loopback, in a temporary directory removed at the end; both launchers are stopped by
 # their pids (their servers' watchdogs stop the rest).
 set -euo pipefail
@@ -29,9 +31,11 @@ PHASE="${PHASE:-7}"
 SETTLE="${SETTLE:-2}"
 JIT_WARMUP="${JIT_WARMUP:-60}"
 AIM_RATIO="${AIM_RATIO:-0.97}"
+FIRST="${FIRST:-with}"
 DISABLED="${DISABLED-gateway.responses, db.operations, lettuce.command}"
 source "$root/bench/lib.sh"
 require_whole_numbers USERS CLIENTS ROUNDS PHASE SETTLE JIT_WARMUP
+case "$FIRST" in with) order=(with without) ;; without) order=(without with) ;; *) echo "metrics.sh: FIRST is with or without" >&2; exit 2 ;; esac
 [ "$USERS" -ge 1 ] && [ "$CLIENTS" -ge 1 ] && [ "$ROUNDS" -ge 3 ] && [ "$PHASE" -ge 1 ] \
   || { echo "metrics.sh: needs USERS, CLIENTS, PHASE >= 1 and ROUNDS >= 3" >&2; exit 2; }
 command -v curl >/dev/null || die "needs curl"
@@ -72,7 +76,7 @@ bench_build
 cp "$root/bench/metrics-config.yaml" "$tmp/with.yaml"
 { cat "$root/bench/metrics-config.yaml"; printf 'monitoring:\n  disabledMetrics: [%s]\n' "$DISABLED"; } >"$tmp/without.yaml"
 declare -A url port data
-for variant in with without; do
+for variant in "${order[@]}"; do
   data[$variant]="$tmp/$variant"
   # A second attempt on a fresh data dir when the first fails: on a crowded machine `nlt up` can give
   # up on a timeout while starting (the failure is printed).
@@ -103,7 +107,7 @@ done
 
 # --- the load, alternated
 say "load: $USERS users and $CLIENTS clients on each; $ROUNDS rounds of ${SETTLE} s + ${PHASE} s phases after ${JIT_WARMUP} s of warm-up"
-bench_java com.nextleveltraders.bench.MetricsLoad \
+bench_java com.nextleveltraders.bench.MetricsLoad --first "$FIRST" \
   --with-url "${url[with]}" --with-pid "${launcher[with]}" \
   --without-url "${url[without]}" --without-pid "${launcher[without]}" \
   --users "$USERS" --clients "$CLIENTS" --rounds "$ROUNDS" --phase "$PHASE" --settle "$SETTLE" \
@@ -170,7 +174,7 @@ cat <<EOF
 | | |
 |---|---|
 | machine | $cores cores, $cpu_model, $mem_gib GiB; load average before the run $load_before, after the load $load_after |
-| command | \`bench/metrics.sh\` (USERS=$USERS CLIENTS=$CLIENTS ROUNDS=$ROUNDS PHASE=$PHASE SETTLE=$SETTLE JIT_WARMUP=$JIT_WARMUP), revision $revision |
+| command | \`bench/metrics.sh\` (USERS=$USERS CLIENTS=$CLIENTS ROUNDS=$ROUNDS PHASE=$PHASE SETTLE=$SETTLE JIT_WARMUP=$JIT_WARMUP FIRST=$FIRST), revision $revision |
 | platforms | two \`nlt up\`, default topology (bench/metrics-config.yaml: limits raised, 3 instances fixed); "without": \`monitoring.disabledMetrics: [$DISABLED]\` |
 $(row orders orders)
 $(row gets "quote GETs")

@@ -56,8 +56,10 @@ public final class MetricsLoad {
         int rounds = positive(options, "rounds");
         int jitWarmup = whole(options, "jit-warmup");
 
+        // --first: the variant that warms up first and goes first in the odd rounds.
+        List<String> variants = options.getOrDefault("first", "with").equals("without") ? VARIANTS.reversed() : VARIANTS;
         List<Target> targets = new ArrayList<>();
-        for (String variant : VARIANTS) {
+        for (String variant : variants) {
             URI base = URI.create(options.get(variant + "-url"));
             long pid = Long.parseLong(options.get(variant + "-pid"));
             HttpClient setup = JdkSender.newClient();
@@ -270,7 +272,7 @@ public final class MetricsLoad {
     private static void usage(String problem) {
         System.err.println(problem + "\nusage: MetricsLoad --with-url URL --with-pid PID --without-url URL"
                 + " --without-pid PID [--users 100] [--clients 32] [--phase 7] [--settle 2] [--rounds 5]"
-                + " [--jit-warmup 60]");
+                + " [--jit-warmup 60] [--first with|without]");
         System.exit(2);
     }
 }
