@@ -35,12 +35,14 @@ import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -100,6 +102,9 @@ public final class ApiInstance implements AutoCloseable {
     public static ApiInstance start(PlatformConfig config, Clock clock, boolean runFillEngine) {
         // Before the pools: each server's pool registers its metrics as it opens.
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        List<String> disabledMetrics = config.monitoring().disabledMetrics();
+        // monitoring.disabledMetrics: a denied meter is a no-op, missing from /metrics.
+        disabledMetrics.forEach(prefix -> registry.config().meterFilter(MeterFilter.denyNameStartsWith(prefix)));
         RedisMetrics.configure(registry);
         Database database;
         try {
@@ -111,7 +116,7 @@ public final class ApiInstance implements AutoCloseable {
         }
         RedisConnections redis = null;
         try {
-            redis = RedisConnections.open(config, RedisMetrics.recorder(registry));
+            redis = RedisConnections.open(config, RedisMetrics.recorder(registry, disabledMetrics));
             return start(config, clock, runFillEngine, database, redis, registry);
         } catch (RuntimeException e) {
             if (redis != null) {

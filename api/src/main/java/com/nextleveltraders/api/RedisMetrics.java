@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import java.time.Duration;
+import java.util.List;
 import java.util.stream.Stream;
 
 /**
@@ -21,6 +22,8 @@ import java.util.stream.Stream;
 final class RedisMetrics {
 
     private static final String PREFIX = "lettuce.command.";
+    private static final String COMPLETION = PREFIX + "completion";
+    private static final String FIRST_RESPONSE = PREFIX + "firstresponse";
     private static final double[] BUCKETS_NANOS = Stream.of(0.5, 1.0, 2.5, 5.0, 10.0, 25.0, 50.0, 100.0, 250.0, 500.0, 1000.0)
             .mapToDouble(millis -> millis * 1_000_000).toArray();
 
@@ -41,7 +44,15 @@ final class RedisMetrics {
         });
     }
 
-    static CommandLatencyRecorder recorder(MeterRegistry registry) {
+    /**
+     * Lettuce's recorder into {@code registry}; a disabled one when {@code disabled} (the meter-name
+     * prefixes the registry denies) covers both of its timers: Lettuce then does not time commands at
+     * all, where a recorder into denied meters would still wrap and time every command.
+     */
+    static CommandLatencyRecorder recorder(MeterRegistry registry, List<String> disabled) {
+        if (disabled.stream().anyMatch(COMPLETION::startsWith) && disabled.stream().anyMatch(FIRST_RESPONSE::startsWith)) {
+            return CommandLatencyRecorder.disabled();
+        }
         return new MicrometerCommandLatencyRecorder(registry, MicrometerOptions.builder()
                 .enable()
                 .histogram(false)

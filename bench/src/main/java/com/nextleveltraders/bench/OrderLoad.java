@@ -242,7 +242,7 @@ public final class OrderLoad {
     }
 
     /** Registers and logs in every user, a few at a time: Argon2 makes each call cost ~50 ms of server CPU. */
-    private static List<String> registerUsers(HttpClient client, URI base, Options options)
+    static List<String> registerUsers(HttpClient client, URI base, Options options)
             throws InterruptedException {
         String run = Long.toString(System.currentTimeMillis(), 36);
         String password = "bench-password-" + run;
@@ -287,7 +287,7 @@ public final class OrderLoad {
         return response.body();
     }
 
-    private static List<String> symbols(HttpClient client, URI base) throws IOException, InterruptedException {
+    static List<String> symbols(HttpClient client, URI base) throws IOException, InterruptedException {
         HttpResponse<String> response = client.send(HttpRequest.newBuilder(base.resolve("/api/quotes")).build(),
                 HttpResponse.BodyHandlers.ofString());
         List<String> symbols = new ArrayList<>();
@@ -301,7 +301,7 @@ public final class OrderLoad {
         return symbols;
     }
 
-    private static void sleepUntil(long nanoTime) throws InterruptedException {
+    static void sleepUntil(long nanoTime) throws InterruptedException {
         long left = nanoTime - System.nanoTime();
         if (left > 0) {
             TimeUnit.NANOSECONDS.sleep(left);

@@ -13,7 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
- * Orders over one keep-alive HTTP/1.1 connection written and read by hand on a blocking socket:
+ * Requests over one keep-alive HTTP/1.1 connection written and read by hand on a blocking socket:
  * the least CPU a client can spend per request, so that on a machine shared with the server the
  * load generator takes as little as possible from it. Understands Content-Length and chunked
  * bodies, reconnects after {@code connection: close}; nothing else of HTTP is needed here.
@@ -28,10 +28,18 @@ final class SocketSender implements OrderSender {
     private InputStream in;
     private OutputStream out;
 
+    /** Orders: POST /api/orders with a session token and a JSON body. */
     SocketSender(URI base) {
+        this(base, "POST /api/orders");
+    }
+
+    /**
+     * {@code request} ("METHOD /path") on every call; a call with a null token sends no authorization,
+     * one with an empty body no body (a GET).
+     */
+    SocketSender(URI base, String request) {
         this.address = new InetSocketAddress(base.getHost(), base.getPort());
-        this.head = "POST /api/orders HTTP/1.1\r\nhost: " + base.getHost() + ":" + base.getPort()
-                + "\r\ncontent-type: application/json\r\nauthorization: Bearer ";
+        this.head = request + " HTTP/1.1\r\nhost: " + base.getHost() + ":" + base.getPort() + "\r\n";
     }
 
     @Override
@@ -39,10 +47,19 @@ final class SocketSender implements OrderSender {
         if (socket == null) {
             connect();
         }
+        StringBuilder request = new StringBuilder(head.length() + 160).append(head);
+        if (token != null) {
+            request.append("authorization: Bearer ").append(token).append("\r\n");
+        }
+        if (body.length > 0) {
+            request.append("content-type: application/json\r\ncontent-length: ").append(body.length).append("\r\n");
+        }
+        request.append("\r\n");
         try {
-            out.write((head + token + "\r\ncontent-length: " + body.length + "\r\n\r\n")
-                    .getBytes(StandardCharsets.ISO_8859_1));
-            out.write(body);
+            out.write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
+            if (body.length > 0) {
+                out.write(body);
+            }
             out.flush();
             return readResponse();
         } catch (IOException e) {

@@ -13,15 +13,19 @@ import java.util.Objects;
  *                       a value hovering at its threshold does not flap (Prometheus's {@code keep_firing_for})
  * @param repeatInterval how often a notification is sent again while its alerts keep firing
  * @param webhooks       where notifications go besides the log, as Alertmanager webhook payloads (version 4)
+ * @param disabledMetrics Micrometer meter-name prefixes the gateway and the instances do not record (as Spring
+ *                       Boot's {@code management.metrics.enable.<name>: false}): a denied meter is a no-op and is
+ *                       missing from {@code /metrics}, so an alert reading it has no data
  */
 public record Monitoring(Duration interval, Duration keepFiringFor, Duration repeatInterval, List<String> webhooks,
-        SystemAlerts system, ApplicationAlerts application, DatabaseAlerts database) {
+        List<String> disabledMetrics, SystemAlerts system, ApplicationAlerts application, DatabaseAlerts database) {
 
     public Monitoring {
         Objects.requireNonNull(interval, "interval");
         Objects.requireNonNull(keepFiringFor, "keepFiringFor");
         Objects.requireNonNull(repeatInterval, "repeatInterval");
         webhooks = List.copyOf(Objects.requireNonNull(webhooks, "webhooks"));
+        disabledMetrics = List.copyOf(Objects.requireNonNull(disabledMetrics, "disabledMetrics"));
         Objects.requireNonNull(system, "system");
         Objects.requireNonNull(application, "application");
         Objects.requireNonNull(database, "database");
@@ -31,6 +35,8 @@ public record Monitoring(Duration interval, Duration keepFiringFor, Duration rep
                         + Durations.describe(keepFiringFor) + ")")
                 .positive("repeatInterval", repeatInterval)
                 .webUrls("webhooks", webhooks)
+                .that(disabledMetrics.stream().noneMatch(String::isBlank), "disabledMetrics",
+                        "must not hold a blank prefix (it would deny every meter)")
                 .check();
     }
 }

@@ -100,6 +100,7 @@ class DefaultsTest {
         assertThat(m.keepFiringFor()).isEqualTo(Duration.ofSeconds(15));
         assertThat(m.repeatInterval()).isEqualTo(Duration.ofHours(4));
         assertThat(m.webhooks()).isEmpty();
+        assertThat(m.disabledMetrics()).isEmpty();
         assertThat(m.system().cpu()).isEqualTo(new PercentAlert(70, Duration.ofMinutes(5), AlertAction.SCALE_UP));
         assertThat(m.system().memory()).isEqualTo(new PercentAlert(80, Duration.ofMinutes(5), AlertAction.SCALE_UP));
         assertThat(m.application().responseTime()).isEqualTo(

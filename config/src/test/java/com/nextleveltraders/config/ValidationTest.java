@@ -207,6 +207,14 @@ class ValidationTest {
     }
 
     @Test
+    void aBlankDisabledMetricsPrefixIsRefusedSinceItWouldDenyEveryMeter() {
+        problemsOf("monitoring: { disabledMetrics: [db.operations, \"\"] }").containsExactly(
+                "monitoring.disabledMetrics: must not hold a blank prefix (it would deny every meter)");
+        assertThat(ConfigLoader.loadYaml("monitoring: { disabledMetrics: [db.operations] }").monitoring()
+                .disabledMetrics()).containsExactly("db.operations");
+    }
+
+    @Test
     void queryLimitsAreChecked() {
         problemsOf("""
                 query:

@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -30,6 +31,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * outermost, once the answer has been sent, so it holds the final status after retries and error
  * mapping, and it counts what the gateway answered itself (429, 502, 503, 504, 404) under region
  * {@value #NO_REGION}.
+ *
+ * <p>A meter named by a prefix of {@code monitoring.disabledMetrics} is denied: it records nothing and
+ * is missing from the scrape.
  */
 final class GatewayMetrics implements DecoratingHttpServiceFunction {
 
@@ -51,8 +55,13 @@ final class GatewayMetrics implements DecoratingHttpServiceFunction {
     private final Duration[] buckets;
     private final Counter rateLimited;
 
-    /** @param responseTimeThreshold the responseTime alert's threshold, made a bucket boundary of its own */
-    GatewayMetrics(Duration responseTimeThreshold) {
+    /**
+     * @param responseTimeThreshold the responseTime alert's threshold, made a bucket boundary of its own
+     * @param disabled              meter-name prefixes not recorded ({@code monitoring.disabledMetrics})
+     */
+    GatewayMetrics(Duration responseTimeThreshold, List<String> disabled) {
+        // Filters go first: Micrometer applies them to meters registered after them only.
+        disabled.forEach(prefix -> registry.config().meterFilter(MeterFilter.denyNameStartsWith(prefix)));
         TreeSet<Duration> boundaries = new TreeSet<>(SLO_BUCKETS);
         boundaries.add(responseTimeThreshold);
         buckets = boundaries.toArray(Duration[]::new);

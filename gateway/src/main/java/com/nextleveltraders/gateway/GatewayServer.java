@@ -88,7 +88,8 @@ public final class GatewayServer implements AutoCloseable {
             throw new ConfigException(List.of("platform.gateway.certificate: needed while loadBalancer.ssl.enabled"
                     + " is true (nlt up makes a self-signed one)"));
         }
-        GatewayMetrics metrics = new GatewayMetrics(config.monitoring().application().responseTime().threshold());
+        GatewayMetrics metrics = new GatewayMetrics(config.monitoring().application().responseTime().threshold(),
+                config.monitoring().disabledMetrics());
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("gateway-checks").daemon().factory());
         ClientFactory clients = ClientFactory.builder().build();

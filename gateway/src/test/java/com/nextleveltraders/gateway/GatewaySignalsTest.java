@@ -122,6 +122,17 @@ class GatewaySignalsTest {
     }
 
     @Test
+    void aDeniedMeterIsMissingFromTheScrapeAndAnAllowedOneStays() throws Exception {
+        gateway = GatewayServer.start(TestGateway.config("", "slowStart: 0s",
+                "monitoring: { disabledMetrics: [gateway.responses] }\n"), Clock.systemUTC());
+        backendUp("a", "lhr1");
+        assertThat(get("/echo").statusCode()).isEqualTo(200);
+        assertThat(metricLines("gateway_responses")).isEmpty();
+        assertThat(metricLines("gateway_requests_total")).containsExactly(
+                "gateway_requests_total{backend=\"a\",status=\"success\"} 1.0");
+    }
+
+    @Test
     void thePublicPortAnswers404UnderAdminAndNeverForwardsIt() throws Exception {
         gateway = TestGateway.start("", "slowStart: 0s");
         TestBackend a = backendUp("a", "fra1");
