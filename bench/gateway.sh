@@ -75,14 +75,8 @@ trap 'exit 130' INT TERM
 
 
 # --- the machine, and whether someone else is using it
-cores="$(nproc)"
-cpu_model="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
-mem_gib="$(awk '/^MemTotal:/ { printf "%.1f", $2 / 1048576 }' /proc/meminfo)"
-load_before="$(cut -d ' ' -f 1-3 /proc/loadavg)"
+machine_before_run
 say "$cores cores, $cpu_model, $mem_gib GiB, load $load_before; $(haproxy -v | head -n 1 | cut -d ' ' -f 1-3), wrk $(wrk -v 2>&1 | head -n 1 | cut -d ' ' -f 2)"
-if awk -v l="${load_before%% *}" -v n="$cores" 'BEGIN { exit !(l > n / 2) }'; then
-  echo "warning: load average $load_before on $cores cores before the run: other work shares the machine" >&2
-fi
 
 # --- nlt up (builds first when the sources changed)
 say "build (if needed)"

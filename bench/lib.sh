@@ -58,3 +58,15 @@ bench_java() {
 bench_machine() {
   echo "== $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1), load $(cut -d ' ' -f 1-3 /proc/loadavg)"
 }
+
+# Sets cores, cpu_model, mem_gib and load_before for the results table, and warns on stderr when the
+# load average before the run says that other work shares the machine.
+machine_before_run() {
+  cores="$(nproc)"
+  cpu_model="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
+  mem_gib="$(awk '/^MemTotal:/ { printf "%.1f", $2 / 1048576 }' /proc/meminfo)"
+  load_before="$(cut -d ' ' -f 1-3 /proc/loadavg)"
+  if awk -v l="${load_before%% *}" -v n="$cores" 'BEGIN { exit !(l > n / 2) }'; then
+    echo "warning: load average $load_before on $cores cores before the run: other work shares the machine" >&2
+  fi
+}

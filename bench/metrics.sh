@@ -58,14 +58,8 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # --- the machine, and whether someone else is using it
-cores="$(nproc)"
-cpu_model="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
-mem_gib="$(awk '/^MemTotal:/ { printf "%.1f", $2 / 1048576 }' /proc/meminfo)"
-load_before="$(cut -d ' ' -f 1-3 /proc/loadavg)"
+machine_before_run
 say "$cores cores, $cpu_model, $mem_gib GiB, load $load_before"
-if awk -v l="${load_before%% *}" -v n="$cores" 'BEGIN { exit !(l > n / 2) }'; then
-  echo "warning: load average $load_before on $cores cores before the run: other work shares the machine" >&2
-fi
 
 # --- build: `nlt` builds the platform when its sources changed; the bench module with it
 say "build (if needed)"
