@@ -4,7 +4,11 @@
 # module `web` runs it in generate-resources; `./nlt up` runs it when the sources are newer than
 # the last build. Exits 3, with one line saying how to get Node, when there is no usable Node.
 set -eu
-cd "$(dirname "$0")/.."
+# Only builtins until Node is found, so that the check works on any PATH.
+case $0 in
+  */*) cd "${0%/*}/.." ;;
+  *) cd .. ;;
+esac
 
 need="install Node.js 18 or newer with npm (Debian/Ubuntu: apt-get install nodejs npm; elsewhere https://nodejs.org)"
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then

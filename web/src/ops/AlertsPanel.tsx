@@ -38,6 +38,9 @@ export function AlertsPanel() {
       if (signal.aborted) return;
       if (error instanceof HttpError && (error.status === 404 || error.status === 503)) {
         setPanel({ kind: 'no-source' });
+      } else if (error instanceof HttpError && (error.status === 401 || error.status === 403)) {
+        // The admin login (the token once, then an HttpOnly cookie) is the dashboard's next step.
+        setPanel({ kind: 'error', message: 'Not signed in to the admin API.' });
       } else {
         setPanel({ kind: 'error', message: describe(error) });
       }
