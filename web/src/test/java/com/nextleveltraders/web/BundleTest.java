@@ -95,7 +95,9 @@ final class BundleTest {
             String text = Dist.read(file);
             List<String> lines = text.lines().toList();
             double average = (double) text.length() / lines.size();
-            assertThat(average).as("%s's average line length", file).isGreaterThan(400);
+            // A line break survives only inside a template literal: lines are long, or there is one.
+            assertThat(lines.size() == 1 || average > 400).as("%s: %d lines of %.0f characters on average", file,
+                    lines.size(), average).isTrue();
             assertThat(lines).as("%s has no blank or indented lines", file)
                     .noneMatch(String::isBlank).noneMatch(l -> l.startsWith("  ") || l.startsWith("\t"));
             assertThat(LINE_COMMENT.matcher(text).find()).as("%s has a // comment", file).isFalse();
