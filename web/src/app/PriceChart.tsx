@@ -1,0 +1,45 @@
+import { useEffect, useRef } from 'preact/hooks';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+
+const HEIGHT = 220;
+
+/**
+ * A symbol's last prices as a line. uPlot draws on a canvas; the chart is made once per symbol and
+ * then only given new data, so a poll does not rebuild it. The table above carries the same
+ * figures for readers who cannot see the canvas.
+ */
+export function PriceChart({ symbol, series }: { symbol: string; series: [number[], number[]] }) {
+  const box = useRef<HTMLDivElement>(null);
+  const chart = useRef<uPlot | undefined>(undefined);
+
+  useEffect(() => {
+    const element = box.current!;
+    const plot = new uPlot({
+      width: Math.max(element.clientWidth, 280),
+      height: HEIGHT,
+      series: [{}, { label: symbol, stroke: '#0b6b4b', width: 2 }],
+      axes: [{}, { size: 70 }],
+      legend: { show: true },
+    }, series, element);
+    chart.current = plot;
+    const resize = new ResizeObserver(() => plot.setSize({ width: Math.max(element.clientWidth, 280), height: HEIGHT }));
+    resize.observe(element);
+    return () => {
+      resize.disconnect();
+      plot.destroy();
+      chart.current = undefined;
+    };
+  }, [symbol]);
+
+  useEffect(() => {
+    chart.current?.setData(series);
+  }, [series]);
+
+  return (
+    <figure class="chart">
+      <figcaption>Last price of {symbol}</figcaption>
+      <div ref={box} role="img" aria-label={`Chart of ${symbol}'s last prices`} />
+    </figure>
+  );
+}
