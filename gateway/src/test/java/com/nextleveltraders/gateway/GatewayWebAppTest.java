@@ -204,7 +204,8 @@ class GatewayWebAppTest {
         assertThat(header(asset, "content-encoding")).isEqualTo("br");
         assertThat(header(asset, "cache-control")).isEqualTo(IMMUTABLE_FOR_A_YEAR);
 
-        HttpResponse<byte[]> page = send(request("/portfolio", null).method("HEAD", HttpRequest.BodyPublishers.noBody()));
+        HttpResponse<byte[]> page = send(request("/portfolio", null)
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()));
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).isEmpty();
         assertThat(header(page, "content-length")).isEqualTo(Integer.toString(INDEX.length()));
@@ -271,7 +272,8 @@ class GatewayWebAppTest {
             HttpResponse<byte[]> answer = CLIENT.send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + other.port() + "/assets/app-abc123.js")).build(),
                     HttpResponse.BodyHandlers.ofByteArray());
-            assertThat(header(answer, "cache-control")).isEqualTo("public, max-age=604800, s-maxage=2592000, immutable");
+            assertThat(header(answer, "cache-control"))
+                    .isEqualTo("public, max-age=604800, s-maxage=2592000, immutable");
         }
     }
 
@@ -299,7 +301,8 @@ class GatewayWebAppTest {
             broken.addBackend("m1", "127.0.0.1", instance.port(), "fra1");
             await(() -> broken.backends().getFirst().state() == HealthTracker.State.UP);
             HttpResponse<byte[]> root = CLIENT.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + broken.port() + "/")).build(), HttpResponse.BodyHandlers.ofByteArray());
+                    URI.create("http://127.0.0.1:" + broken.port() + "/")).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
             assertThat(root.statusCode()).isEqualTo(404);
             assertThat(header(root, "content-type")).startsWith("application/problem+json");
             HttpResponse<byte[]> api = CLIENT.send(HttpRequest.newBuilder(
@@ -334,8 +337,8 @@ class GatewayWebAppTest {
     private static String rawGet(String target) throws IOException {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), gateway.port())) {
             socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.ISO_8859_1));
+            String request = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
             return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
         }
     }

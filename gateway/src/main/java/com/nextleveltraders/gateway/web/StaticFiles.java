@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * ({@link WebPaths}) and is answered here from the bundle in memory ({@link WebBundle}).
  *
  * <ul>
- *   <li>Hashed assets ({@code /assets/...}): {@value #ASSET_CACHE_FORMAT} with the strategy's static TTLs,
- *       since a new build gives changed files new names.</li>
+ *   <li>Hashed assets ({@code /assets/...}): {@code public, max-age=B, s-maxage=C, immutable}, B and C the
+ *       strategy's static TTLs in seconds ({@code caching.browser.static}, {@code caching.cdn.static}),
+ *       since a new build gives every changed file a new name.</li>
  *   <li>{@code index.html} (at {@code /} and every app route) and other top-level files:
  *       {@code no-cache}, so that a browser revalidates them (a 304 costs one round trip) and picks up a
  *       new build at once.</li>
@@ -142,10 +143,10 @@ public final class StaticFiles implements DecoratingHttpServiceFunction {
         return problem(Problems.of(HttpStatus.NOT_FOUND, "not-found", "no such resource", List.of(), null), false);
     }
 
-    private static HttpResponse problem(AggregatedHttpResponse problem, boolean getOrHead) {
+    private static HttpResponse problem(AggregatedHttpResponse problem, boolean allowGetAndHead) {
         ResponseHeadersBuilder headers = problem.headers().toBuilder()
                 .set(HttpHeaderNames.X_CONTENT_TYPE_OPTIONS, "nosniff");
-        if (getOrHead) {
+        if (allowGetAndHead) {
             headers.set(HttpHeaderNames.ALLOW, "GET, HEAD");
         }
         return HttpResponse.of(headers.build(), problem.content());
