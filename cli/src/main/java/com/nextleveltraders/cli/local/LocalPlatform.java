@@ -190,8 +190,8 @@ public final class LocalPlatform implements AutoCloseable {
     }
 
     /**
-     * The repository's {@code web/dist} once the web app has been built there ({@code manifest.json}
-     * is the build's last file). The repository is found as {@link ChildClasspath} finds modules: a
+     * The repository's {@code web/dist} once the web app has been built there (its {@code manifest.json}
+     * is there: a directory without one holds no finished build). The repository is found as {@link ChildClasspath} finds modules: a
      * class path entry {@code <repository>/<module>/target/classes}, which `./nlt` always runs from.
      * Empty when the launcher runs from jars alone, or nothing is built: the API then runs without the app.
      */
