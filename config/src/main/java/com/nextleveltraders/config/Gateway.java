@@ -28,10 +28,13 @@ import java.util.Objects;
  *                          monitor runs beside this gateway ({@code nlt up} sets it)
  * @param heap              the gateway JVM's maximum heap ({@code -Xmx}) when {@code nlt up} starts it: a whole
  *                          number of MiB, at least {@value #MIN_HEAP_MIB} MiB
+ * @param webRoot           the built web app ({@code web/dist}: {@code index.html}, {@code assets/}) that the
+ *                          public port serves beside the API; {@code null} serves no web app ({@code nlt up}
+ *                          sets it when the repository holds a build)
  */
 public record Gateway(String host, int port, int adminPort, Path certificate, Path privateKey, Path secretFile,
         Path adminTokenFile, Duration slowStart, Duration fastCheckInterval, Duration drainTimeout,
-        Duration responseTimeout, int retries, Path alertsFile, DataSize heap) {
+        Duration responseTimeout, int retries, Path alertsFile, DataSize heap, Path webRoot) {
 
     /** Below this the gateway's Netty buffers and TLS sessions do not fit. */
     public static final long MIN_HEAP_MIB = 64;

@@ -23,6 +23,7 @@ import com.nextleveltraders.config.Secrets;
 import com.nextleveltraders.edge.ErrorMapping;
 import com.nextleveltraders.edge.Problems;
 import com.nextleveltraders.edge.RateLimiting;
+import com.nextleveltraders.gateway.web.StaticFiles;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -43,8 +44,10 @@ import org.slf4j.LoggerFactory;
  * <p>Public port: HTTPS (TLS 1.2 and 1.3 only, or 1.3 only if {@code loadBalancer.ssl.minVersion}
  * says so; HTTP/2 by ALPN) and, on the same port, plain HTTP for loopback clients (others are
  * redirected). Each request passes, outermost first: metrics (so that they see every answer as its
- * client got it), the plain-HTTP check, compression (brotli or gzip as the client accepts), the shared
- * rate limit, the refusal of {@code /admin} paths, and the proxy to the least loaded healthy instance.
+ * client got it), the plain-HTTP check, the web app's files when {@code platform.gateway.webRoot} is set
+ * ({@link StaticFiles}: every path but {@code /api}, {@code /admin} and {@code /metrics}), compression
+ * (brotli or gzip as the client accepts), the shared rate limit, the refusal of {@code /admin} paths, and
+ * the proxy to the least loaded healthy instance.
  *
  * <p>Admin port (loopback only): {@code /metrics}, {@code /health}, and behind the admin token
  * {@code /admin/backends} and {@code /admin/alerts}.
@@ -132,6 +135,11 @@ public final class GatewayServer implements AutoCloseable {
                             .encodableContentTypes(GatewayServer::compressible)
                             .minBytesToForceChunkedEncoding(MIN_BYTES_TO_COMPRESS)
                             .newDecorator());
+            if (gateway.webRoot() != null) {
+                // Outside compression and the rate limit: the app's files are precompressed, and not API calls.
+                builder.decorator(StaticFiles.load(gateway.webRoot(), config.caching().browser().staticAssets(),
+                        config.caching().cdn().staticAssets()));
+            }
             if (ssl.enabled()) {
                 builder.decorator(new LoopbackOrHttps());
             }

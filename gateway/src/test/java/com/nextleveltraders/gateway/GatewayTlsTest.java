@@ -154,7 +154,7 @@ class GatewayTlsTest {
         }
     }
 
-    private static SSLContext trustingOnly(java.nio.file.Path certificate) throws Exception {
+    static SSLContext trustingOnly(java.nio.file.Path certificate) throws Exception {
         X509Certificate cert;
         try (InputStream in = Files.newInputStream(certificate)) {
             cert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);

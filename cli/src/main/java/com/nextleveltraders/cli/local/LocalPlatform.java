@@ -9,6 +9,7 @@ import com.nextleveltraders.config.Secrets;
 import com.nextleveltraders.data.RegisteredShard;
 import com.nextleveltraders.embedded.Passwords;
 import com.nextleveltraders.gateway.SelfSignedCertificate;
+import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -35,6 +36,7 @@ public final class LocalPlatform implements AutoCloseable {
 
     /** In {@code DIR/run}: where the servers `nlt up` started are, for the instances and for commands against a running platform. */
     public static final String SERVERS_FILE = RunFiles.SERVERS_FILE;
+    private static final String WEB_MANIFEST = "manifest.json";
 
     private final Path dataDir;
     private final Supervisor supervisor = new Supervisor();
@@ -175,8 +177,36 @@ public final class LocalPlatform implements AutoCloseable {
                 throw new IOException("interrupted while making a certificate", e);
             }
         }
+        Path webRoot = null;
+        if (effective.platform().gateway().webRoot() == null) {
+            webRoot = builtWebApp(List.of(System.getProperty("java.class.path").split(File.pathSeparator)))
+                    .orElse(null);
+        }
+        if (webRoot != null) {
+            System.out.println("serving the web app built in " + webRoot);
+        }
         RunFiles.writeGateway(file, port, secret, adminToken, certificate, privateKey,
-                file.resolveSibling(LocalMonitor.STATUS_FILE));
+                file.resolveSibling(LocalMonitor.STATUS_FILE), webRoot);
+    }
+
+    /**
+     * The repository's {@code web/dist} once the web app has been built there (its {@code manifest.json}
+     * is there: a directory without one holds no finished build). The repository is found as {@link ChildClasspath} finds modules: a
+     * class path entry {@code <repository>/<module>/target/classes}, which `./nlt` always runs from.
+     * Empty when the launcher runs from jars alone, or nothing is built: the API then runs without the app.
+     */
+    static Optional<Path> builtWebApp(List<String> classPath) {
+        for (String entry : classPath) {
+            Path classes = Path.of(entry).toAbsolutePath().normalize();
+            if (!classes.endsWith(Path.of("target", "classes")) || classes.getNameCount() < 3) {
+                continue;
+            }
+            Path dist = classes.getParent().getParent().resolveSibling("web").resolve("dist");
+            if (Files.isRegularFile(dist.resolve(WEB_MANIFEST))) {
+                return Optional.of(dist);
+            }
+        }
+        return Optional.empty();
     }
 
     /** The regions of the first instances, spread as the autoscaler would add them. */

@@ -44,9 +44,12 @@ final class RunFiles {
     public record GatewayPlatform(GatewayPart gateway) {
     }
 
-    /** @param certificate {@code null} (left to the configuration) unless `nlt up` made a self-signed one */
+    /**
+     * @param certificate {@code null} (left to the configuration) unless `nlt up` made a self-signed one
+     * @param webRoot     {@code null} (left to the configuration) unless `nlt up` found a built web app
+     */
     public record GatewayPart(int port, int adminPort, Path secretFile, Path adminTokenFile, Path certificate,
-            Path privateKey, Path alertsFile) {
+            Path privateKey, Path alertsFile, Path webRoot) {
     }
 
     /** {@code platform.api} and the gateway's secret and admin token, for one instance. */
@@ -76,12 +79,13 @@ final class RunFiles {
 
     /**
      * The gateway's public port, an admin port of the system's choosing (several platforms may run on
-     * one machine), its secret and admin token, a certificate when `nlt up` made one, and the monitor's
-     * state that its {@code /admin/alerts} serves.
+     * one machine), its secret and admin token, a certificate when `nlt up` made one, the monitor's
+     * state that its {@code /admin/alerts} serves, and the built web app when there is one.
      */
     static void writeGateway(Path file, int port, Path secret, Path adminToken, Path certificate, Path privateKey,
-            Path alertsFile) throws IOException {
-        GatewayPart gateway = new GatewayPart(port, 0, secret, adminToken, certificate, privateKey, alertsFile);
+            Path alertsFile, Path webRoot) throws IOException {
+        GatewayPart gateway = new GatewayPart(port, 0, secret, adminToken, certificate, privateKey, alertsFile,
+                webRoot);
         write(file, "# Written by `nlt up` at every start: the gateway's ports and files.\n",
                 new GatewayFile(new GatewayPlatform(gateway)));
     }

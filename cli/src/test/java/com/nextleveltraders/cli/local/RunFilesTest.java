@@ -65,20 +65,21 @@ class RunFilesTest {
     void theGatewayFileSetsItsPortsAndFilesAndACertificateOnlyWhenOneWasMade() throws Exception {
         Path file = dir.resolve("gateway.yaml");
         RunFiles.writeGateway(file, 18480, Path.of("/s/secret"), Path.of("/s/token"), null, null,
-                Path.of("/run/alerts.json"));
+                Path.of("/run/alerts.json"), null);
         JsonNode gateway = new ObjectMapper(new YAMLFactory()).readTree(file.toFile()).at("/platform/gateway");
         assertThat(fieldNames(gateway)).containsExactly("port", "adminPort", "secretFile", "adminTokenFile",
                 "alertsFile");
         assertThat(gateway.get("adminPort").asInt()).isZero();
 
         RunFiles.writeGateway(file, 18480, Path.of("/s/secret"), Path.of("/s/token"), Path.of("/tls/cert.pem"),
-                Path.of("/tls/key.pem"), Path.of("/run/alerts.json"));
+                Path.of("/tls/key.pem"), Path.of("/run/alerts.json"), Path.of("/repo/web/dist"));
         PlatformConfig loaded = ConfigLoader.load(List.of(file));
         assertThat(loaded.platform().gateway().alertsFile()).isEqualTo(Path.of("/run/alerts.json"));
         assertThat(loaded.platform().gateway().port()).isEqualTo(18480);
         assertThat(loaded.platform().gateway().certificate()).isEqualTo(Path.of("/tls/cert.pem"));
         assertThat(loaded.platform().gateway().privateKey()).isEqualTo(Path.of("/tls/key.pem"));
         assertThat(loaded.platform().gateway().adminTokenFile()).isEqualTo(Path.of("/s/token"));
+        assertThat(loaded.platform().gateway().webRoot()).isEqualTo(Path.of("/repo/web/dist"));
     }
 
     @Test

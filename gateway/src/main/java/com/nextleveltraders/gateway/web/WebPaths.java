@@ -1,0 +1,151 @@
+package com.nextleveltraders.gateway.web;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Which part of the public port a request path is for: the instances' ({@code /api}, {@code /admin},
+ * {@code /metrics}, which go on as before), a hashed asset, a file at the bundle's top, or a page of
+ * the app (any other path without an extension: the app routes in the browser, so each of them is
+ * {@code index.html}).
+ *
+ * <p>The instances' paths are recognised the way an instance could read them (escapes decoded,
+ * repeatedly; dot segments resolved; case ignored), so that no spelling of an API path is kept from
+ * them. Everything else is the app's and is judged strictly: a path that needs resolving at all
+ * (dot segments, empty segments, backslashes, control characters, an escaped {@code /}) is refused
+ * rather than resolved, and file names are a plain character set with no escapes. Together with the
+ * bundle being a fixed set of names ({@link WebBundle}), no path can name a file outside it.
+ */
+final class WebPaths {
+
+    enum Kind { INSTANCES, PAGE, ASSET, TOP_FILE, REFUSED }
+
+    /** @param name the bundle file asked for ({@code assets/app-1a2b.js}); {@code null} unless ASSET or TOP_FILE */
+    record Target(Kind kind, String name) {
+    }
+
+    static final String ASSETS = "assets";
+    /** Built beside the app but not the public app's: the build's record and the admin port's page. */
+    static final Set<String> NOT_PUBLIC = Set.of("manifest.json", "ops.html");
+
+    private static final int MAX_DECODING_ROUNDS = 4;
+    // A segment of a file name: no escapes, no leading dot (so no dot segments and no hidden files).
+    private static final Pattern FILE_SEGMENT = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]*");
+    private static final Target INSTANCES = new Target(Kind.INSTANCES, null);
+    private static final Target PAGE = new Target(Kind.PAGE, null);
+    private static final Target REFUSED = new Target(Kind.REFUSED, null);
+
+    private WebPaths() {
+    }
+
+    /** @param path the request's path, without its query */
+    static Target classify(String path) {
+        String decoded = path;
+        for (int round = 0; round < MAX_DECODING_ROUNDS && decoded.indexOf('%') >= 0; round++) {
+            decoded = decode(decoded);
+        }
+        if (forInstances(decoded)) {
+            return INSTANCES;
+        }
+        if (!path.startsWith("/") || !clean(path, decoded)) {
+            return REFUSED;
+        }
+        String[] segments = path.substring(1).split("/", -1);
+        if (segments[0].equals(ASSETS)) {
+            return file(segments, 1);
+        }
+        String last = segments[segments.length - 1];
+        if (last.indexOf('.') < 0) {
+            return PAGE;
+        }
+        if (segments.length != 1 || NOT_PUBLIC.contains(last)) {
+            return REFUSED;
+        }
+        return file(segments, 0);
+    }
+
+    /** {@code /api} and under, {@code /admin} and under, {@code /metrics}: as the instances could resolve it. */
+    private static boolean forInstances(String decoded) {
+        Deque<String> segments = new ArrayDeque<>();
+        for (String segment : decoded.split("[/\\\\]")) {
+            int matrix = segment.indexOf(';');
+            String name = matrix < 0 ? segment : segment.substring(0, matrix);
+            if (name.equals("..")) {
+                segments.pollLast();
+            } else if (!name.isEmpty() && !name.equals(".")) {
+                segments.addLast(name);
+            }
+        }
+        String first = segments.peekFirst();
+        return first != null && (first.equalsIgnoreCase("api") || first.equalsIgnoreCase("admin")
+                || segments.size() == 1 && first.equalsIgnoreCase("metrics"));
+    }
+
+    /**
+     * No backslash, control character or NUL, no escaped {@code /}, and no empty, {@code .} or {@code ..}
+     * segment once decoded (a trailing {@code /} aside).
+     */
+    private static boolean clean(String path, String decoded) {
+        if (count(decoded, '/') != count(path, '/')) {
+            return false;
+        }
+        for (int i = 0; i < decoded.length(); i++) {
+            char c = decoded.charAt(i);
+            if (c == '\\' || c < 0x20 || c == 0x7f) {
+                return false;
+            }
+        }
+        String[] segments = decoded.substring(1).split("/", -1);
+        for (int i = 0; i < segments.length; i++) {
+            String segment = segments[i];
+            boolean trailing = i == segments.length - 1 && segment.isEmpty();
+            if (!trailing && (segment.isEmpty() || segment.equals(".") || segment.equals(".."))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Target file(String[] segments, int from) {
+        if (segments.length <= from) {
+            return REFUSED;
+        }
+        for (String segment : segments) {
+            if (!FILE_SEGMENT.matcher(segment).matches()) {
+                return REFUSED;
+            }
+        }
+        return new Target(from == 0 ? Kind.TOP_FILE : Kind.ASSET, String.join("/", segments));
+    }
+
+    private static int count(String text, char c) {
+        int n = 0;
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) == c) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** One round of percent-decoding; a malformed escape stays as it is. */
+    private static String decode(String path) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(path.length());
+        byte[] raw = path.getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < raw.length; i++) {
+            int high = i + 2 < raw.length && raw[i] == '%' ? Character.digit(raw[i + 1], 16) : -1;
+            int low = high >= 0 ? Character.digit(raw[i + 2], 16) : -1;
+            if (low >= 0) {
+                bytes.write(high * 16 + low);
+                i += 2;
+            } else {
+                bytes.write(raw[i]);
+            }
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+}
