@@ -7,8 +7,7 @@ import com.linecorp.armeria.server.DecoratingHttpServiceFunction;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import com.nextleveltraders.edge.Problems;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
+import com.nextleveltraders.gateway.web.PathDecoding;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -24,7 +23,6 @@ import java.util.List;
 final class NoAdminOnPublicPort implements DecoratingHttpServiceFunction {
 
     private static final String ADMIN = "admin";
-    private static final int MAX_DECODING_ROUNDS = 4;
 
     @Override
     public HttpResponse serve(HttpService delegate, ServiceRequestContext ctx, HttpRequest req) throws Exception {
@@ -43,9 +41,7 @@ final class NoAdminOnPublicPort implements DecoratingHttpServiceFunction {
             return path.regionMatches(true, 0, "/" + ADMIN, 0, ADMIN.length() + 1)
                     && (path.length() == ADMIN.length() + 1 || path.charAt(ADMIN.length() + 1) == '/');
         }
-        for (int round = 0; round < MAX_DECODING_ROUNDS && path.indexOf('%') >= 0; round++) {
-            path = decode(path);
-        }
+        path = PathDecoding.decodeEscapes(path);
         Deque<String> segments = new ArrayDeque<>();
         for (String segment : path.split("[/\\\\]")) {
             int matrix = segment.indexOf(';');
@@ -62,22 +58,5 @@ final class NoAdminOnPublicPort implements DecoratingHttpServiceFunction {
     private static boolean plain(String path) {
         return path.indexOf('%') < 0 && path.indexOf(';') < 0 && path.indexOf('\\') < 0 && !path.contains("//")
                 && !path.contains("/.");
-    }
-
-    /** One round of percent-decoding; a malformed escape stays as it is. */
-    private static String decode(String path) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(path.length());
-        byte[] raw = path.getBytes(StandardCharsets.UTF_8);
-        for (int i = 0; i < raw.length; i++) {
-            int high = i + 2 < raw.length && raw[i] == '%' ? Character.digit(raw[i + 1], 16) : -1;
-            int low = high >= 0 ? Character.digit(raw[i + 2], 16) : -1;
-            if (low >= 0) {
-                bytes.write(high * 16 + low);
-                i += 2;
-            } else {
-                bytes.write(raw[i]);
-            }
-        }
-        return bytes.toString(StandardCharsets.UTF_8);
     }
 }

@@ -1,7 +1,5 @@
 package com.nextleveltraders.gateway.web;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Set;
@@ -32,7 +30,6 @@ final class WebPaths {
     /** Built beside the app but not the public app's: the build's record and the admin port's page. */
     static final Set<String> NOT_PUBLIC = Set.of("manifest.json", "ops.html");
 
-    private static final int MAX_DECODING_ROUNDS = 4;
     // A segment of a file name: no escapes, no leading dot (so no dot segments and no hidden files).
     private static final Pattern FILE_SEGMENT = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]*");
     private static final Target INSTANCES = new Target(Kind.INSTANCES, null);
@@ -44,10 +41,7 @@ final class WebPaths {
 
     /** @param path the request's path, without its query */
     static Target classify(String path) {
-        String decoded = path;
-        for (int round = 0; round < MAX_DECODING_ROUNDS && decoded.indexOf('%') >= 0; round++) {
-            decoded = decode(decoded);
-        }
+        String decoded = PathDecoding.decodeEscapes(path);
         if (forInstances(decoded)) {
             return INSTANCES;
         }
@@ -130,22 +124,5 @@ final class WebPaths {
             }
         }
         return n;
-    }
-
-    /** One round of percent-decoding; a malformed escape stays as it is. */
-    private static String decode(String path) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(path.length());
-        byte[] raw = path.getBytes(StandardCharsets.UTF_8);
-        for (int i = 0; i < raw.length; i++) {
-            int high = i + 2 < raw.length && raw[i] == '%' ? Character.digit(raw[i + 1], 16) : -1;
-            int low = high >= 0 ? Character.digit(raw[i + 2], 16) : -1;
-            if (low >= 0) {
-                bytes.write(high * 16 + low);
-                i += 2;
-            } else {
-                bytes.write(raw[i]);
-            }
-        }
-        return bytes.toString(StandardCharsets.UTF_8);
     }
 }
