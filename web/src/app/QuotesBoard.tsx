@@ -70,7 +70,12 @@ export function QuotesBoard() {
           </table>
         </div>
       )}
-      {symbol && history[symbol] && <PriceChart symbol={symbol} series={history[symbol]} />}
+      {symbol && (history[symbol]?.[0].length ?? 0) >= 2 ? (
+        <PriceChart symbol={symbol} series={history[symbol]} />
+      ) : (
+        // One price is a dot with no time span; uPlot would stretch it over years. Wait for a second.
+        symbol && <p class="chart-pending">Collecting {symbol}'s prices for the chart…</p>
+      )}
     </section>
   );
 }
