@@ -8,8 +8,6 @@ import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import com.nextleveltraders.edge.Problems;
 import com.nextleveltraders.gateway.web.PathDecoding;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 
 /**
@@ -41,18 +39,8 @@ final class NoAdminOnPublicPort implements DecoratingHttpServiceFunction {
             return path.regionMatches(true, 0, "/" + ADMIN, 0, ADMIN.length() + 1)
                     && (path.length() == ADMIN.length() + 1 || path.charAt(ADMIN.length() + 1) == '/');
         }
-        path = PathDecoding.decodeEscapes(path);
-        Deque<String> segments = new ArrayDeque<>();
-        for (String segment : path.split("[/\\\\]")) {
-            int matrix = segment.indexOf(';');
-            String name = matrix < 0 ? segment : segment.substring(0, matrix);
-            if (name.equals("..")) {
-                segments.pollLast();
-            } else if (!name.isEmpty() && !name.equals(".")) {
-                segments.addLast(name);
-            }
-        }
-        return ADMIN.equalsIgnoreCase(segments.peekFirst());
+        List<String> segments = PathDecoding.resolvedSegments(PathDecoding.decodeEscapes(path));
+        return !segments.isEmpty() && ADMIN.equalsIgnoreCase(segments.getFirst());
     }
 
     private static boolean plain(String path) {

@@ -2,6 +2,9 @@ package com.nextleveltraders.gateway.web;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
 
 /**
  * A request path as a server behind the gateway could end up reading it: percent-escapes decoded again and again
@@ -22,6 +25,24 @@ public final class PathDecoding {
             decoded = decodeOnce(decoded);
         }
         return decoded;
+    }
+
+    /**
+     * The segments of a decoded path as a server resolving it would see them: split at {@code /} and {@code \},
+     * {@code ;matrix} parameters dropped, empty and {@code .} segments skipped, {@code ..} taking one back.
+     */
+    public static List<String> resolvedSegments(String decoded) {
+        Deque<String> segments = new ArrayDeque<>();
+        for (String segment : decoded.split("[/\\\\]")) {
+            int matrix = segment.indexOf(';');
+            String name = matrix < 0 ? segment : segment.substring(0, matrix);
+            if (name.equals("..")) {
+                segments.pollLast();
+            } else if (!name.isEmpty() && !name.equals(".")) {
+                segments.addLast(name);
+            }
+        }
+        return List.copyOf(segments);
     }
 
     private static String decodeOnce(String path) {

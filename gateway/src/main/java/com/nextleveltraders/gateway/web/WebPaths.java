@@ -1,7 +1,6 @@
 package com.nextleveltraders.gateway.web;
 
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -64,17 +63,8 @@ final class WebPaths {
 
     /** {@code /api} and under, {@code /admin} and under, {@code /metrics}: as the instances could resolve it. */
     private static boolean forInstances(String decoded) {
-        Deque<String> segments = new ArrayDeque<>();
-        for (String segment : decoded.split("[/\\\\]")) {
-            int matrix = segment.indexOf(';');
-            String name = matrix < 0 ? segment : segment.substring(0, matrix);
-            if (name.equals("..")) {
-                segments.pollLast();
-            } else if (!name.isEmpty() && !name.equals(".")) {
-                segments.addLast(name);
-            }
-        }
-        String first = segments.peekFirst();
+        List<String> segments = PathDecoding.resolvedSegments(decoded);
+        String first = segments.isEmpty() ? null : segments.getFirst();
         return first != null && (first.equalsIgnoreCase("api") || first.equalsIgnoreCase("admin")
                 || segments.size() == 1 && first.equalsIgnoreCase("metrics"));
     }
