@@ -156,8 +156,12 @@ class AlertsProcessTest {
             }
             awaitStatus(dataDir, s -> s.path("alerts").isEmpty(), "every alert resolved");
             // A few more evaluations: nothing changes any more, so nothing more is sent.
-            long notified = status(dataDir).path("notifications").size();
-            Thread.sleep(3000);
+            JsonNode resolvedAt = status(dataDir);
+            long notified = resolvedAt.path("notifications").size();
+            java.time.Instant threeLater = java.time.Instant.parse(resolvedAt.path("evaluatedAt").asText())
+                    .plusSeconds(3);
+            awaitStatus(dataDir, s -> !java.time.Instant.parse(s.path("evaluatedAt").asText()).isBefore(threeLater),
+                    "three more evaluations");
             JsonNode end = status(dataDir);
             assertThat(end.path("notifications").size()).isEqualTo(notified);
             Polling.until(WAIT, "every delivery settled", () -> {

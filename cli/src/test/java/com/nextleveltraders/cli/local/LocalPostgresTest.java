@@ -45,10 +45,14 @@ class LocalPostgresTest {
             }
             // The server writes the line as the statement ends; give its output a moment to land.
             Path log = logs.resolve("postgres.log");
-            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
-            while (!Files.readString(log).contains("slow_statement_for_the_log") && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
+            com.nextleveltraders.testkit.Polling.until(java.time.Duration.ofSeconds(30), "the slow statement is logged",
+                    () -> {
+                        try {
+                            return Files.readString(log).contains("slow_statement_for_the_log") ? null : "not yet";
+                        } catch (java.io.IOException e) {
+                            return e.toString();
+                        }
+                    });
             assertThat(Files.readString(log)).containsPattern("LOG:  duration: [0-9.]+ ms  [^\\n]*: SELECT pg_sleep\\(0.8\\)"
                     + " AS slow_statement_for_the_log");
         } finally {
