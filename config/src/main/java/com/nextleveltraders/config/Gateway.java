@@ -31,10 +31,13 @@ import java.util.Objects;
  * @param webRoot           the built web app ({@code web/dist}: {@code index.html}, {@code assets/}) that the
  *                          public port serves beside the API; {@code null} serves no web app ({@code nlt up}
  *                          sets it when the repository holds a build)
+ * @param fleetFile         the launcher's view of the fleet (instances, autoscaler, PostgreSQL, Redis), which
+ *                          {@code GET /admin/fleet} serves to the operations dashboard; {@code null} when no
+ *                          launcher runs beside this gateway ({@code nlt up} sets it)
  */
 public record Gateway(String host, int port, int adminPort, Path certificate, Path privateKey, Path secretFile,
         Path adminTokenFile, Duration slowStart, Duration fastCheckInterval, Duration drainTimeout,
-        Duration responseTimeout, int retries, Path alertsFile, DataSize heap, Path webRoot) {
+        Duration responseTimeout, int retries, Path alertsFile, DataSize heap, Path webRoot, Path fleetFile) {
 
     /** Below this the gateway's Netty buffers and TLS sessions do not fit. */
     public static final long MIN_HEAP_MIB = 64;

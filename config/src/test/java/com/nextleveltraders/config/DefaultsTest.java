@@ -188,7 +188,7 @@ class DefaultsTest {
         assertThat(p.security().argon2()).isEqualTo(new Argon2(19456, 2, 1, Duration.ofSeconds(2)));
         assertThat(p.gateway()).isEqualTo(new Gateway("127.0.0.1", 8080, 8081, null, null, null, null,
                 Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(15), 2,
-                null, DataSize.parse("256MiB"), null));
+                null, DataSize.parse("256MiB"), null, null));
         assertThat(p.gateway().heap().mebibytes()).isEqualTo(256);
         assertThat(p.kubernetes()).isEqualTo(new KubernetesPod(1000, 2000, DataSize.parse("2048MiB"), 50));
         assertThat(p.kubernetes().memory().mebibytes()).isEqualTo(2048);

@@ -88,11 +88,11 @@ class RecordRangesTest {
     @Test
     void theGatewayAndArgon2CheckTheirOwnValues() {
         assertThatThrownBy(() -> new Gateway("", 8443, 8444, null, null, null, null, SECOND, SECOND, SECOND,
-                SECOND, 10, null, DataSize.parse("100MB"), null))
+                SECOND, 10, null, DataSize.parse("100MB"), null, null))
                 .hasMessage("Gateway.host: must not be blank; Gateway.retries: must be between 0 and 9 (got 10); "
                         + "Gateway.heap: must be a whole number of MiB, at least 64MiB (got 100MB)");
         assertThat(new Gateway("h", 0, 0, Path.of("c"), Path.of("k"), null, null, SECOND, SECOND, SECOND, SECOND, 0,
-                null, DataSize.parse("64MiB"), Path.of("web/dist")).retries()).isZero();
+                null, DataSize.parse("64MiB"), Path.of("web/dist"), null).retries()).isZero();
         assertThatThrownBy(() -> new Argon2(19456, 0, 1, Duration.ZERO))
                 .hasMessage("Argon2.iterations: must be >= 1 (got 0); Argon2.maxWait: must be > 0 (got 0s)");
     }
