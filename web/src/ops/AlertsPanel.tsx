@@ -1,7 +1,6 @@
-import { useState } from 'preact/hooks';
-import { HttpError, describe, requestJson } from '../shared/http';
 import { clockTime } from '../shared/format';
-import { usePolling } from '../shared/poll';
+import { useAdminSource } from './source';
+import { SourceNote } from './SourceNote';
 
 /** The monitor's view as GET /admin/alerts answers it (the fields this panel reads). */
 interface AlertsView {
@@ -13,49 +12,21 @@ interface AlertsView {
   }[];
 }
 
-type Panel =
-  | { kind: 'loading' }
-  | { kind: 'no-source' }
-  | { kind: 'error'; message: string }
-  | { kind: 'view'; view: AlertsView };
-
-const POLL_MS = 5000;
 /** From worst to best: a rule shows its worst reading's state. */
 const SEVERITY = ['FIRING', 'PENDING', 'OK'];
 
-/** Each alert rule with its state, or "no source" while no monitor answers (404 or 503). */
-export function AlertsPanel() {
-  const [panel, setPanel] = useState<Panel>({ kind: 'loading' });
-  const [etag, setEtag] = useState<string | undefined>(undefined);
-
-  usePolling(async (signal) => {
-    try {
-      const answer = await requestJson<AlertsView>('/admin/alerts', { etag, signal });
-      if (answer.body === undefined) return;
-      setEtag(answer.etag);
-      setPanel({ kind: 'view', view: answer.body });
-    } catch (error) {
-      if (signal.aborted) return;
-      if (error instanceof HttpError && (error.status === 404 || error.status === 503)) {
-        setPanel({ kind: 'no-source' });
-      } else if (error instanceof HttpError && (error.status === 401 || error.status === 403)) {
-        // The admin login (the token once, then an HttpOnly cookie) is the dashboard's next step.
-        setPanel({ kind: 'error', message: 'Not signed in to the admin API.' });
-      } else {
-        setPanel({ kind: 'error', message: describe(error) });
-      }
-    }
-  }, POLL_MS);
-
+/**
+ * Each alert rule with its state, polled with the other panels; "no source" while no monitor
+ * answers (503, or 404 from a gateway without the route). A 401 ends the admin session.
+ */
+export function AlertsPanel({ onLapse }: { onLapse: () => void }) {
+  const alerts = useAdminSource<AlertsView>('/admin/alerts', onLapse);
   return (
-    <section aria-labelledby="alerts-title">
+    <section id="alerts" aria-labelledby="alerts-title" class="panel wide">
       <h2 id="alerts-title">Alerts</h2>
-      <div aria-live="polite">
-        {panel.kind === 'loading' && <p class="muted">Loading…</p>}
-        {panel.kind === 'no-source' && <p class="notice">No source: no monitor answers for the alerts yet.</p>}
-        {panel.kind === 'error' && <p class="notice error">{panel.message}</p>}
-        {panel.kind === 'view' && <RulesTable view={panel.view} />}
-      </div>
+      <SourceNote source={alerts} what="the alerts" />
+      {alerts.status === 'loading' && <p class="muted">Loading…</p>}
+      {alerts.status !== 'no-source' && alerts.view && <RulesTable view={alerts.view} />}
     </section>
   );
 }
@@ -64,7 +35,8 @@ function RulesTable({ view }: { view: AlertsView }) {
   return (
     <>
       {view.evaluatedAt && <p class="muted">Evaluated at {clockTime(view.evaluatedAt)}</p>}
-      <table>
+      <div class="scroll" tabindex={0} role="region" aria-label="Alert rules">
+      <table id="alert-rules">
         <caption class="visually-hidden">Each alert rule's worst state and its readings</caption>
         <thead>
           <tr><th scope="col">Rule</th><th scope="col">State</th><th scope="col">Readings</th></tr>
@@ -73,12 +45,12 @@ function RulesTable({ view }: { view: AlertsView }) {
           {view.rules.map((rule) => {
             const state = worst(rule.readings.map((r) => r.state));
             return (
-              <tr key={rule.name}>
+              <tr key={rule.name} data-rule={rule.name}>
                 <th scope="row">{rule.name}</th>
                 <td><span class={`state state-${state.toLowerCase()}`}>{state}</span></td>
                 <td>
                   {rule.readings.length === 0 ? <span class="muted">no readings</span> : rule.readings.map((r, i) => (
-                    <span key={i} class="reading">{label(r.labels)}{r.value === null ? '–' : round(r.value)} {r.state}</span>
+                    <span key={i} class="reading">{label(r.labels)}{r.value === null || r.value === undefined ? '–' : round(r.value)} {r.state}</span>
                   ))}
                 </td>
               </tr>
@@ -86,6 +58,7 @@ function RulesTable({ view }: { view: AlertsView }) {
           })}
         </tbody>
       </table>
+      </div>
     </>
   );
 }

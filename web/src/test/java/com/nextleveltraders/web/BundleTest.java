@@ -83,7 +83,7 @@ final class BundleTest {
         assertThat(containing("http://www.w3.org/1998/Math/MathML")).as("Preact's code").containsExactly(preact);
         assertThat(containing("u-legend")).as("uPlot's code").containsExactly(uplot);
         assertThat(Dist.firstLoad("index.html")).contains(preact, uplot);
-        assertThat(Dist.firstLoad("ops.html")).as("the ops page has no chart yet").contains(preact).doesNotContain(uplot);
+        assertThat(Dist.firstLoad("ops.html")).as("the ops page draws the fleet's charts").contains(preact, uplot);
     }
 
     @Test

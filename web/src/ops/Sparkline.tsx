@@ -1,0 +1,77 @@
+import { useEffect, useRef } from 'preact/hooks';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+
+const HEIGHT = 96;
+const MIN_WIDTH = 200;
+
+export type Series = [number[], (number | null)[]];
+
+/** The page's colours, read from its style sheet so that the canvas follows light and dark mode. */
+function colour(name: string, fallback: string): string {
+  return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
+}
+
+/** The line's colour at 15 % for the area under it; a canvas takes #rrggbbaa but not every CSS colour. */
+function translucent(hex: string): string | undefined {
+  return /^#[0-9a-f]{6}$/i.test(hex) ? `${hex}26` : undefined;
+}
+
+/** An x-axis label: the time of day to the minute, in the reader's zone (no date: it is 15 minutes). */
+function clock(epochSeconds: number): string {
+  return new Date(epochSeconds * 1000).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+}
+
+/**
+ * One figure of one instance over the last 15 minutes. The chart is made once and then only given
+ * new data, so a poll does not rebuild the canvas. Gaps (null) stay gaps. The canvas is described in
+ * words (latest and highest value) for readers who cannot see it; the table has the live figures.
+ */
+export function Sparkline({ title, series, format }: { title: string; series: Series; format: (v: number) => string }) {
+  const box = useRef<HTMLDivElement>(null);
+  const chart = useRef<uPlot | undefined>(undefined);
+
+  useEffect(() => {
+    const element = box.current!;
+    const line = colour('--accent', '#0b6b4b');
+    const ink = colour('--muted', '#5a6b63');
+    const grid = colour('--line', '#d5ddd9');
+    const width = () => Math.max(element.clientWidth, MIN_WIDTH);
+    const plot = new uPlot({
+      width: width(),
+      height: HEIGHT,
+      legend: { show: false },
+      cursor: { show: false },
+      scales: { y: { range: (_u, min, max) => [Math.min(0, min ?? 0), max === null || max <= 0 ? 1 : max * 1.1] } },
+      series: [{}, { stroke: line, width: 1.5, fill: translucent(line), spanGaps: false, points: { show: false } }],
+      axes: [
+        { stroke: ink, grid: { stroke: grid, width: 1 }, ticks: { show: false }, size: 22, font: '10px system-ui', space: 70,
+          values: (_u, splits) => splits.map(clock) },
+        { stroke: ink, grid: { stroke: grid, width: 1 }, ticks: { show: false }, size: 46, font: '10px system-ui', space: 24,
+          values: (_u, splits) => splits.map((v) => format(v)) },
+      ],
+    }, series as uPlot.AlignedData, element);
+    chart.current = plot;
+    const resize = new ResizeObserver(() => plot.setSize({ width: width(), height: HEIGHT }));
+    resize.observe(element);
+    return () => {
+      resize.disconnect();
+      plot.destroy();
+      chart.current = undefined;
+    };
+  }, []);
+
+  useEffect(() => {
+    chart.current?.setData(series as uPlot.AlignedData);
+  }, [series]);
+
+  const values = series[1].filter((v): v is number => v !== null);
+  const summary = values.length === 0 ? 'no readings yet'
+    : `latest ${format(values[values.length - 1])}, highest ${format(Math.max(...values))}`;
+  return (
+    <figure class="spark">
+      <figcaption>{title}</figcaption>
+      <div ref={box} role="img" aria-label={`${title} over the last 15 minutes: ${summary}`} />
+    </figure>
+  );
+}
