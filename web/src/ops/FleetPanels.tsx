@@ -187,7 +187,7 @@ export function RedisPanel({ fleet }: { fleet: Source<Fleet> }) {
       {fleet.view && (nodes.length === 0 ? <p class="muted">The launcher reports no Redis node.</p> : (
         <>
           {redis?.mode && <p class="muted small">Mode: {redis.mode}</p>}
-          <div class="scroll" tabindex={0} role="region" aria-labelledby="redis-title">
+          <div class="scroll" tabindex={0} role="region" aria-label="Redis nodes table">
             <table id="redis">
               <thead><tr><th scope="col">Node</th><th scope="col">Role</th><th scope="col">Health</th></tr></thead>
               <tbody>

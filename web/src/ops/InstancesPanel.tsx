@@ -30,7 +30,7 @@ export function InstancesPanel({ backends, fleet }: { backends: Source<unknown>;
         ? <p class="muted">Loading…</p>
         : rows.length === 0 ? <p class="muted">No instances.</p> : (
           <>
-            <div class="scroll" tabindex={0} role="region" aria-labelledby="instances-title">
+            <div class="scroll" tabindex={0} role="region" aria-label="Instances table">
               <table id="instances">
                 <caption class="visually-hidden">Each instance by region: state, in-flight requests, requests per second, CPU, memory, latency and error rate</caption>
                 <thead>
