@@ -22,7 +22,7 @@ export function AutoscalerPanel({ fleet }: { fleet: Source<Fleet> }) {
       <h2 id="autoscaler-title">Autoscaler</h2>
       <SourceNote source={fleet} what={FLEET_FILE} />
       <Loading source={fleet} />
-      {fleet.view && !scaler && <p class="muted">The launcher reports no autoscaler.</p>}
+      {fleet.view && !scaler && <p class="muted">The launcher reports no autoscaler ({NONE}).</p>}
       {scaler && (
         <>
           <dl class="figures" id="autoscaler-figures">
@@ -89,6 +89,8 @@ function Connections({ server }: { server: PostgresServer }) {
 
 /** Each server with its connections and lag, then each shard's buckets and rows, then moves in progress. */
 export function PostgresPanel({ fleet }: { fleet: Source<Fleet> }) {
+  // null is "the launcher could not read it this round", which is not the same as none.
+  const unread = (what: string) => <p class="muted">The launcher could not read {what} this round ({NONE}).</p>;
   const servers = [...(fleet.view?.postgres ?? [])].sort(serverOrder);
   const shards = [...(fleet.view?.shards ?? [])].sort((a, b) => String(a.id).localeCompare(String(b.id), undefined, { numeric: true }));
   const moves = fleet.view?.moves ?? [];
@@ -101,7 +103,7 @@ export function PostgresPanel({ fleet }: { fleet: Source<Fleet> }) {
       {fleet.view && (
         <>
           <h3 id="servers-title">Servers</h3>
-          {servers.length === 0 ? <p class="muted">The launcher reports no PostgreSQL server.</p> : (
+          {fleet.view.postgres === null ? unread('the servers') : servers.length === 0 ? <p class="muted">The launcher reports no PostgreSQL server.</p> : (
             <div class="scroll" tabindex={0} role="region" aria-labelledby="servers-title">
               <table id="postgres">
                 <thead>
@@ -130,7 +132,7 @@ export function PostgresPanel({ fleet }: { fleet: Source<Fleet> }) {
             </div>
           )}
           <h3 id="shards-title">Shards</h3>
-          {shards.length === 0 ? <p class="muted">The launcher reports no shard.</p> : (
+          {fleet.view.shards === null ? unread('the shards') : shards.length === 0 ? <p class="muted">The launcher reports no shard.</p> : (
             <div class="scroll" tabindex={0} role="region" aria-labelledby="shards-title">
               <table id="shards">
                 <thead>
@@ -152,7 +154,7 @@ export function PostgresPanel({ fleet }: { fleet: Source<Fleet> }) {
             </div>
           )}
           <h3 id="moves-title">Bucket moves</h3>
-          {moves.length === 0 ? <p class="muted" id="moves-none">No move in progress.</p> : (
+          {fleet.view.moves === null ? unread('the moves') : moves.length === 0 ? <p class="muted" id="moves-none">No move in progress.</p> : (
             <div class="scroll" tabindex={0} role="region" aria-labelledby="moves-title">
               <table id="moves">
                 <thead>
@@ -184,7 +186,8 @@ export function RedisPanel({ fleet }: { fleet: Source<Fleet> }) {
       <h2 id="redis-title">Redis</h2>
       <SourceNote source={fleet} what={FLEET_FILE} />
       <Loading source={fleet} />
-      {fleet.view && (nodes.length === 0 ? <p class="muted">The launcher reports no Redis node.</p> : (
+      {fleet.view && redis === null && <p class="muted">The launcher could not read the Redis tier this round ({NONE}).</p>}
+      {fleet.view && redis !== null && (nodes.length === 0 ? <p class="muted">The launcher reports no Redis node.</p> : (
         <>
           {redis?.mode && <p class="muted small">Mode: {redis.mode}</p>}
           <div class="scroll" tabindex={0} role="region" aria-label="Redis nodes table">

@@ -31,7 +31,9 @@ export function SignIn({ notice, onSignedIn }: { notice?: string; onSignedIn: ()
       onSignedIn();
     } catch (error) {
       if (error instanceof HttpError && (error.status === 401 || error.forField('token'))) {
-        setFieldError(error.forField('token') ?? 'The admin token is not right.');
+        // The API's field messages read after the field's name ("is not the admin token").
+        const message = error.forField('token');
+        setFieldError(message ? `The token ${message}.` : 'That is not the admin token.');
         field.current?.focus();
       } else {
         setFormError(describe(error));
