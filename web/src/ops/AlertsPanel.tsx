@@ -8,6 +8,7 @@ interface AlertsView {
   rules: {
     name: string;
     action?: string;
+    labels?: Record<string, string>;
     readings: { labels?: Record<string, string>; value: number | null; state: string }[];
   }[];
 }
@@ -42,13 +43,13 @@ function RulesTable({ view }: { view: AlertsView }) {
           <tr><th scope="col">Rule</th><th scope="col">State</th><th scope="col">Readings</th></tr>
         </thead>
         <tbody>
-          {view.rules.map((rule) => {
+          {view.rules.map((rule, index) => {
             const state = worst(rule.readings.map((r) => r.state));
             return (
-              <tr key={rule.name} data-rule={rule.name}>
-                <th scope="row">{rule.name}</th>
+              <tr key={`${index}-${rule.name}`} data-rule={rule.name}>
+                <th scope="row">{rule.name}{rule.labels && <span class="muted small block">{label(rule.labels).replace(/: $/, '')}</span>}</th>
                 <td><span class={`state state-${state.toLowerCase()}`}>{state}</span></td>
-                <td>
+                <td class="readings">
                   {rule.readings.length === 0 ? <span class="muted">no readings</span> : rule.readings.map((r, i) => (
                     <span key={i} class="reading">{label(r.labels)}{r.value === null || r.value === undefined ? '–' : round(r.value)} {r.state}</span>
                   ))}

@@ -5,7 +5,7 @@ import { SourceNote } from './SourceNote';
 
 const FLEET_FILE = "the launcher's fleet file";
 /** The autoscaler's most recent decisions, newest first; older ones are in the launcher's log. */
-const DECISIONS_SHOWN = 10;
+const DECISIONS_SHOWN = 6;
 
 function Loading({ source }: { source: Source<unknown> }) {
   return source.status === 'loading' ? <p class="muted">Loading…</p> : null;

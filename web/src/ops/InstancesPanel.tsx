@@ -3,7 +3,7 @@ import type { Fleet, FleetInstance, HistoryPoint, InstanceRow } from './fleet';
 import { backendsOf, byRegion, mergeInstances } from './fleet';
 import { bytes, cores, count, percent, rate, seconds, time } from './figures';
 import type { Source } from './source';
-import { Sparkline } from './Sparkline';
+import { Sparkline, decimalsFor } from './Sparkline';
 import type { Series } from './Sparkline';
 import { SourceNote } from './SourceNote';
 
@@ -103,6 +103,11 @@ function columns(history: HistoryPoint[], pick: (p: HistoryPoint) => number | nu
   return [xs, ys];
 }
 
+const plain = (v: number, step: number) => v.toFixed(decimalsFor(step));
+/** Latency labels in milliseconds below a second, as the table writes them. */
+const latencyTick = (v: number, step: number) =>
+  step < 1 ? `${(v * 1000).toFixed(decimalsFor(step * 1000))} ms` : `${v.toFixed(decimalsFor(step))} s`;
+
 function History({ row }: { row: InstanceRow }) {
   const history = row.fleet?.history;
   const series = useMemo(() => {
@@ -121,9 +126,9 @@ function History({ row }: { row: InstanceRow }) {
       </h4>
       {series.rps[0].length < 2 ? <p class="muted small">{series.rps[0].length === 0 ? 'No history yet.' : 'One reading so far.'}</p> : (
         <div class="sparks">
-          <Sparkline title="Requests per second" series={series.rps} format={rate} />
-          <Sparkline title="CPU (cores)" series={series.cpu} format={cores} />
-          <Sparkline title="p99 latency" series={series.p99} format={seconds} />
+          <Sparkline title="Requests per second" series={series.rps} format={rate} tick={plain} />
+          <Sparkline title="CPU (cores)" series={series.cpu} format={cores} tick={plain} />
+          <Sparkline title="p99 latency" series={series.p99} format={seconds} tick={latencyTick} />
         </div>
       )}
     </article>

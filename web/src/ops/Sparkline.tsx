@@ -3,6 +3,8 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 
 const HEIGHT = 96;
+/** The charts' window: the launcher keeps 15 minutes of history. */
+const WINDOW_S = 15 * 60;
 const MIN_WIDTH = 200;
 
 export type Series = [number[], (number | null)[]];
@@ -23,11 +25,44 @@ function clock(epochSeconds: number): string {
 }
 
 /**
+ * Always the whole window, ending at the latest reading, so that charts side by side compare: a
+ * history shorter than the window starts with an empty reading at the window's start (uPlot fits the
+ * x scale to the data).
+ */
+function windowed(series: Series): uPlot.AlignedData {
+  const [xs, ys] = series;
+  if (xs.length === 0 || xs[0] <= xs[xs.length - 1] - WINDOW_S) return series as uPlot.AlignedData;
+  return [[xs[xs.length - 1] - WINDOW_S, ...xs], [null, ...ys]] as uPlot.AlignedData;
+}
+
+/** The readings with no neighbour: a line cannot show them, so they get a dot. */
+function isolated(u: uPlot, seriesIdx: number): number[] | null {
+  const ys = u.data[seriesIdx];
+  const lone: number[] = [];
+  for (let i = 0; i < ys.length; i++) {
+    if (ys[i] != null && ys[i - 1] == null && ys[i + 1] == null) lone.push(i);
+  }
+  return lone;
+}
+
+/** Decimals enough for labels `step` apart to differ. */
+export function decimalsFor(step: number): number {
+  return step > 0 && step < 1 ? Math.min(6, Math.ceil(-Math.log10(step) - 1e-9)) : 0;
+}
+
+/**
  * One figure of one instance over the last 15 minutes. The chart is made once and then only given
  * new data, so a poll does not rebuild the canvas. Gaps (null) stay gaps. The canvas is described in
  * words (latest and highest value) for readers who cannot see it; the table has the live figures.
  */
-export function Sparkline({ title, series, format }: { title: string; series: Series; format: (v: number) => string }) {
+export function Sparkline({ title, series, format, tick }: {
+  title: string;
+  series: Series;
+  /** A reading in words, for the description. */
+  format: (v: number) => string;
+  /** An axis label, given the step between labels so that neighbours never read the same. */
+  tick: (v: number, step: number) => string;
+}) {
   const box = useRef<HTMLDivElement>(null);
   const chart = useRef<uPlot | undefined>(undefined);
 
@@ -42,15 +77,18 @@ export function Sparkline({ title, series, format }: { title: string; series: Se
       height: HEIGHT,
       legend: { show: false },
       cursor: { show: false },
-      scales: { y: { range: (_u, min, max) => [Math.min(0, min ?? 0), max === null || max <= 0 ? 1 : max * 1.1] } },
-      series: [{}, { stroke: line, width: 1.5, fill: translucent(line), spanGaps: false, points: { show: false } }],
+      scales: {
+        y: { range: (_u, min, max) => [Math.min(0, min ?? 0), max === null || max <= 0 ? 1 : max * 1.1] },
+      },
+      series: [{}, { stroke: line, width: 1.5, fill: translucent(line), spanGaps: false,
+        points: { show: true, size: 5, fill: line, filter: isolated } }],
       axes: [
         { stroke: ink, grid: { stroke: grid, width: 1 }, ticks: { show: false }, size: 22, font: '10px system-ui', space: 70,
           values: (_u, splits) => splits.map(clock) },
         { stroke: ink, grid: { stroke: grid, width: 1 }, ticks: { show: false }, size: 46, font: '10px system-ui', space: 24,
-          values: (_u, splits) => splits.map((v) => format(v)) },
+          values: (_u, splits, _axis, _space, incr) => splits.map((v) => tick(v, incr)) },
       ],
-    }, series as uPlot.AlignedData, element);
+    }, windowed(series), element);
     chart.current = plot;
     const resize = new ResizeObserver(() => plot.setSize({ width: width(), height: HEIGHT }));
     resize.observe(element);
@@ -62,7 +100,7 @@ export function Sparkline({ title, series, format }: { title: string; series: Se
   }, []);
 
   useEffect(() => {
-    chart.current?.setData(series as uPlot.AlignedData);
+    chart.current?.setData(windowed(series));
   }, [series]);
 
   const values = series[1].filter((v): v is number => v !== null);
