@@ -47,7 +47,11 @@ function isolated(u: uPlot, seriesIdx: number): number[] | null {
 
 /** Decimals enough for labels `step` apart to differ. */
 export function decimalsFor(step: number): number {
-  return step > 0 && step < 1 ? Math.min(6, Math.ceil(-Math.log10(step) - 1e-9)) : 0;
+  if (!(step > 0) || step >= 1) return 0;
+  let digits = Math.max(0, -Math.floor(Math.log10(step)));
+  // 0.25 needs two decimals although its first digit is the first one.
+  while (digits < 6 && Math.abs(Math.round(step * 10 ** digits) - step * 10 ** digits) > 1e-9) digits++;
+  return digits;
 }
 
 /**
