@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nextleveltraders.api.ApiClient.Response;
 import com.nextleveltraders.api.ApiClient.Trader;
+import com.nextleveltraders.config.PlatformConfig;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -195,6 +197,31 @@ class BrowserSessionTest {
         }
         assertThat(orderCount(browser.trader())).isZero();
         assertThat(withCookie("GET", "/api/portfolio", browser.cookie(), null).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aCookieSessionSpendsItsUsersBudgetAsABearerTokenDoes() {
+        // Three requests an hour: nothing refills while the test runs.
+        PlatformConfig config = platform.instanceConfig("cookie-rl",
+                "loadBalancer:\n  rateLimit: { requests: 3, period: 1h, burst: 3 }\n");
+        Browser browser = cookieLogin();
+        Browser bystander = cookieLogin();
+        try (ApiInstance instance = ApiInstance.start(config, Clock.systemUTC(), false)) {
+            ApiClient limited = new ApiClient("http://127.0.0.1:" + instance.port());
+            Response first = limited.send("GET", "/api/portfolio", null, null, null, "Cookie", browser.cookie());
+            assertThat(first.status()).isEqualTo(200);
+            assertThat(first.header("ratelimit")).startsWith("\"burst\";r=2;");
+            // The same user by bearer token: the same budget.
+            assertThat(limited.get("/api/portfolio", browser.trader().token()).header("ratelimit"))
+                    .startsWith("\"burst\";r=1;");
+            assertThat(limited.send("GET", "/api/users/me", null, null, null, "Cookie", browser.cookie()).status())
+                    .isEqualTo(200);
+            assertProblem(limited.send("GET", "/api/portfolio", null, null, null, "Cookie", browser.cookie()), 429, null);
+            // Another user from the same address has a budget of its own.
+            Response other = limited.send("GET", "/api/portfolio", null, null, null, "Cookie", bystander.cookie());
+            assertThat(other.status()).isEqualTo(200);
+            assertThat(other.header("ratelimit")).startsWith("\"burst\";r=2;");
+        }
     }
 
     @Test
