@@ -1,17 +1,15 @@
 package com.nextleveltraders.cli.browser;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -156,12 +154,21 @@ public final class Browser implements AutoCloseable {
                 .toList();
     }
 
-    /** Saves the viewport as {@code target/screenshots/NAME.png} (in module cli) and returns the file. */
+    /**
+     * Saves the whole page (not only the window), at the window's width, as {@code target/screenshots/NAME.png}
+     * in module cli, and returns the file.
+     */
     public Path screenshot(String name) throws IOException {
         Files.createDirectories(SCREENSHOTS);
         Path file = SCREENSHOTS.resolve(name + ".png");
-        File taken = driver.getScreenshotAs(OutputType.FILE);
-        Files.move(taken.toPath(), file, StandardCopyOption.REPLACE_EXISTING);
+        Number width = (Number) driver.executeScript("return document.documentElement.clientWidth");
+        Number height = (Number) driver.executeScript("return document.documentElement.scrollHeight");
+        // Chromium's own capture (DevTools' Page.captureScreenshot) reaches beyond the viewport; WebDriver's does not.
+        Map<String, Object> shot = driver.executeCdpCommand("Page.captureScreenshot", Map.of(
+                "format", "png",
+                "captureBeyondViewport", true,
+                "clip", Map.of("x", 0, "y", 0, "width", width, "height", height, "scale", 1)));
+        Files.write(file, Base64.getDecoder().decode((String) shot.get("data")));
         return file;
     }
 

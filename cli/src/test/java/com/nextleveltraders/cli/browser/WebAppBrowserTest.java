@@ -80,6 +80,14 @@ class WebAppBrowserTest {
         assertThat(page.quotedSymbols()).isNotEmpty();
         page.awaitPriceChart();
         assertThat(browser.consoleErrors()).isEmpty();
+
+        // The policy is enforced and its refusals reach the console: an inline script does not run.
+        browser.driver().executeScript("""
+                const s = document.createElement('script');
+                s.textContent = 'window.inlineRan = true';
+                document.head.appendChild(s);""");
+        assertThat(browser.driver().executeScript("return window.inlineRan === true")).isEqualTo(false);
+        assertThat(browser.consoleErrors()).singleElement().asString().contains("Content Security Policy");
     }
 
     @Test
