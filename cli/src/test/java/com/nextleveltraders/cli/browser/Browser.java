@@ -9,7 +9,9 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -34,6 +36,17 @@ public final class Browser implements AutoCloseable {
     static final Duration WAIT = Duration.ofSeconds(30);
     static final int WIDTH = 1280;
     static final int HEIGHT = 900;
+
+    /**
+     * Selenium looks for a DevTools binding of the browser's exact version at each start and warns when it has
+     * none (it ships a few, Debian's Chromium moves on); these tests use no such binding. Held here so that
+     * the level stays set (java.util.logging keeps its loggers weakly).
+     */
+    private static final Logger DEVTOOLS = Logger.getLogger("org.openqa.selenium.devtools");
+
+    static {
+        DEVTOOLS.setLevel(Level.SEVERE);
+    }
 
     private final ChromeDriverService service;
     private final ChromeDriver driver;
@@ -134,10 +147,17 @@ public final class Browser implements AutoCloseable {
         new WebDriverWait(driver, WAIT).until(ExpectedConditions.elementToBeClickable(locator)).click();
     }
 
-    /** Forgets the console so far: {@link BrowserPlatform} calls it before each test. */
-    void forgetConsole() {
+    /** The window's default size and an empty console: {@link BrowserPlatform} calls it before each test. */
+    void reset() {
+        atWidth(WIDTH);
         driver.manage().logs().get(LogType.BROWSER);
         console.clear();
+    }
+
+    /** Resizes the window to {@code width} CSS pixels (e.g. 360, a small phone), keeping the default height. */
+    public Browser atWidth(int width) {
+        driver.manage().window().setSize(new Dimension(width, HEIGHT));
+        return this;
     }
 
     /**

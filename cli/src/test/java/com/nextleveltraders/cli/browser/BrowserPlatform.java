@@ -14,8 +14,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real `nlt up` (the launcher as its own process, as a user runs it) serving the repository's web build,
- * and one {@link Browser}, both started once for a test class and stopped after it; the browser's console is
- * emptied before each test. Register it with
+ * and one {@link Browser}, both started once for a test class and stopped after it; the browser's window
+ * size and console are reset before each test. Register it with
  * {@code @RegisterExtension static final BrowserPlatform PLATFORM = new BrowserPlatform();}.
  */
 public final class BrowserPlatform implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback {
@@ -47,10 +47,10 @@ public final class BrowserPlatform implements BeforeAllCallback, BeforeEachCallb
         }
     }
 
-    /** Each test starts with an empty console, so that its errors are its own. */
+    /** Each test starts with the default window and an empty console, so that its errors are its own. */
     @Override
     public void beforeEach(ExtensionContext context) {
-        browser.forgetConsole();
+        browser.reset();
     }
 
     @Override

@@ -102,6 +102,8 @@ class WebAppBrowserTest {
         page.awaitPriceChart();
         assertThat(Axe.seriousOrCritical(browser)).as("the quotes board, signed in").isEmpty();
         browser.screenshot("trader-quotes");
+        browser.atWidth(360);
+        browser.screenshot("trader-quotes-360");
         assertThat(browser.consoleErrors()).isEmpty();
     }
 
