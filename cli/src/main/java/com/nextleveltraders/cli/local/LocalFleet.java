@@ -38,8 +38,8 @@ import javax.sql.DataSource;
  *
  * <p>The instances' figures are the monitor's own: recordings over the samples it scrapes anyway ({@link
  * #RECORDINGS}), so nothing here scrapes or computes a rate again. PostgreSQL is read here, one connection to each
- * server per round: the registry, buckets and moves from the catalog, the estimated rows from each primary, the lag
- * from each replica. A source that fails leaves its figures {@code null}; the failure is logged once, and its
+ * server per round: the registry, buckets and moves from the catalog, the estimated rows and the replica's lag from
+ * each primary, whether each replica answers. A source that fails leaves its figures {@code null}; the failure is logged once, and its
  * recovery once.
  */
 final class LocalFleet implements AutoCloseable {
@@ -194,33 +194,44 @@ final class LocalFleet implements AutoCloseable {
         List<FleetView.Shard> shards = new ArrayList<>();
         for (RegisteredShard shard : registry) {
             String primary = shard.primaryHost() + ":" + shard.primaryPort();
-            Map<String, Long> rows = read("shard " + shard.id() + "'s primary (" + primary + ")",
-                    () -> rows(server(shard.primaryHost(), shard.primaryPort(), shard.database())));
+            Primary read = read("shard " + shard.id() + "'s primary (" + primary + ")",
+                    () -> primary(server(shard.primaryHost(), shard.primaryPort(), shard.database())));
             servers.add(new FleetView.Server("shard-" + shard.id() + " primary", "primary", shard.id(), primary,
-                    rows != null, null));
+                    read != null, null));
             if (shard.hasReplica()) {
                 String replica = shard.replicaHost() + ":" + shard.replicaPort();
-                Lag lag = read("shard " + shard.id() + "'s replica (" + replica + ")",
-                        () -> lag(server(shard.replicaHost(), shard.replicaPort(), shard.database())));
+                Boolean up = read("shard " + shard.id() + "'s replica (" + replica + ")",
+                        () -> answers(server(shard.replicaHost(), shard.replicaPort(), shard.database())));
                 servers.add(new FleetView.Server("shard-" + shard.id() + " replica", "replica", shard.id(), replica,
-                        lag != null, lag == null ? null : lag.seconds()));
+                        up != null, read == null ? null : read.replicaLagSeconds()));
             }
             shards.add(new FleetView.Shard(shard.id(), catalogUp ? bucketsPerShard.getOrDefault(shard.id(), 0) : null,
-                    rows));
+                    read == null ? null : read.rows()));
         }
         return new Databases(List.copyOf(servers), List.copyOf(shards), catalogUp ? List.copyOf(moves) : null);
     }
 
     /**
-     * The statistics' estimate of live rows per table ({@code n_live_tup}): a count of every row would read whole
-     * tables every two seconds. It lags the last writes by a moment and counts rows a moved bucket left behind
-     * until they are deleted.
+     * What a shard's primary tells.
+     *
+     * @param rows              the statistics' estimate of live rows per table ({@code n_live_tup}): a count of
+     *                          every row would read whole tables every two seconds. It lags the last writes by a
+     *                          moment and counts rows a moved bucket left behind until they are deleted
+     * @param replicaLagSeconds how long the replica took to replay the primary's recent WAL, as the primary measures
+     *                          it ({@code pg_stat_replication.replay_lag}, which reads nothing once the replica has
+     *                          caught up: 0 then); {@code null} when no replica streams from it. Measured on the
+     *                          replica, the age of its last replayed transaction reads minutes on an idle primary
      */
-    private static Map<String, Long> rows(DataSource primary) {
+    private record Primary(Map<String, Long> rows, Double replicaLagSeconds) {
+    }
+
+    private static Primary primary(DataSource primary) {
         try (Connection c = primary.getConnection();
                 PreparedStatement select = c.prepareStatement(
                         "SELECT relname, sum(n_live_tup) FROM pg_stat_user_tables WHERE relname = ANY (?)"
-                                + " GROUP BY relname")) {
+                                + " GROUP BY relname");
+                PreparedStatement lag = c.prepareStatement(
+                        "SELECT max(coalesce(extract(epoch FROM replay_lag), 0))::float8 FROM pg_stat_replication")) {
             Array names = c.createArrayOf("text", TABLES.toArray());
             select.setArray(1, names);
             Map<String, Long> rows = new TreeMap<>();
@@ -229,30 +240,21 @@ final class LocalFleet implements AutoCloseable {
                     rows.put(rs.getString(1), rs.getLong(2));
                 }
             }
-            return rows;
+            try (ResultSet rs = lag.executeQuery()) {
+                rs.next();
+                double seconds = rs.getDouble(1);
+                return new Primary(rows, rs.wasNull() ? null : seconds);
+            }
         } catch (SQLException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
     }
 
-    /** @param seconds {@code null} when the replica cannot tell (it has replayed no transaction yet) */
-    private record Lag(Double seconds) {
-    }
-
-    /**
-     * 0 when the replica has replayed all it received; otherwise the age of the last transaction it replayed,
-     * which is how far behind the primary's writes it is.
-     */
-    private static Lag lag(DataSource replica) {
-        try (Connection c = replica.getConnection();
-                PreparedStatement select = c.prepareStatement("""
-                        SELECT CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
-                                    ELSE greatest(0, extract(epoch FROM now() - pg_last_xact_replay_timestamp()))
-                               END::float8""");
+    /** Whether the server answers a query. */
+    private static Boolean answers(DataSource server) {
+        try (Connection c = server.getConnection(); PreparedStatement select = c.prepareStatement("SELECT 1");
                 ResultSet rs = select.executeQuery()) {
-            rs.next();
-            double seconds = rs.getDouble(1);
-            return new Lag(rs.wasNull() ? null : seconds);
+            return rs.next();
         } catch (SQLException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
