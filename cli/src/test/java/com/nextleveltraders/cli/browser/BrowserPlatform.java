@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -25,9 +27,13 @@ public final class BrowserPlatform implements BeforeAllCallback, BeforeEachCallb
     /** The web module's build, which `nlt up` finds beside cli and serves. */
     public static final Path WEB_DIST = REPOSITORY.resolve("web/dist");
 
+    private static final Pattern OPERATIONS = Pattern.compile("operations: (http://\\S+)/ops \\(admin token in (\\S+)\\)");
+
     private Path dir;
     private Process launcher;
     private int port;
+    private String opsOrigin;
+    private Path adminTokenFile;
     private Browser browser;
 
     @Override
@@ -45,6 +51,11 @@ public final class BrowserPlatform implements BeforeAllCallback, BeforeEachCallb
         if (started.output().stream().noneMatch(line -> line.contains("serving the web app built in"))) {
             throw new AssertionError("nlt up serves no web app:\n" + String.join("\n", started.output()));
         }
+        Matcher operations = started.output().stream().map(OPERATIONS::matcher).filter(Matcher::find).findFirst()
+                .orElseThrow(() -> new AssertionError("nlt up printed no operations line:\n"
+                        + String.join("\n", started.output())));
+        opsOrigin = operations.group(1);
+        adminTokenFile = Path.of(operations.group(2));
     }
 
     /** Each test starts with the default window and an empty console, so that its errors are its own. */
@@ -70,6 +81,16 @@ public final class BrowserPlatform implements BeforeAllCallback, BeforeEachCallb
     /** The gateway's public origin, e.g. {@code http://127.0.0.1:PORT}, without a trailing slash. */
     public String publicUrl() {
         return "http://127.0.0.1:" + port;
+    }
+
+    /** The gateway's loopback admin origin, where the operations dashboard is, as `nlt up` printed it. */
+    public String opsOrigin() {
+        return opsOrigin;
+    }
+
+    /** The admin token, read from the file `nlt up` named (it never prints the token itself). */
+    public String adminToken() throws IOException {
+        return Files.readString(adminTokenFile).strip();
     }
 
     /** The platform's data directory (run files, secrets). */
