@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { hugging } from './chartRange';
 
 const HEIGHT = 220;
 
@@ -18,6 +19,7 @@ export function PriceChart({ symbol, series }: { symbol: string; series: [number
     const plot = new uPlot({
       width: Math.max(element.clientWidth, 280),
       height: HEIGHT,
+      scales: { y: { range: hugging } },
       series: [{}, { label: symbol, stroke: '#0b6b4b', width: 2 }],
       axes: [{}, { size: 70 }],
       legend: { show: true },

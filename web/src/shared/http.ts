@@ -1,6 +1,7 @@
 // The pages' one way to the platform: same-origin JSON, and the API's RFC 9457 problems turned into
-// values the forms can show next to their fields. Nothing here stores a token: the session lives
-// in memory (and, in a later increment, in an HttpOnly cookie), never in localStorage.
+// values the forms can show next to their fields. Nothing here handles a token: the session is an
+// HttpOnly cookie the browser sends by itself (scripts cannot read it), and for the state-changing
+// requests the browser adds the Origin header the API checks against the cookie.
 
 /** One offending field, as the API's problem body names it in `errors`. */
 export interface FieldError {
@@ -35,9 +36,13 @@ export function describe(error: unknown): string {
     if (error.status === 429) {
       const wait = error.retryAfterSeconds;
       return wait === undefined ? 'Too many requests: wait a moment and try again.'
-        : `Too many requests: try again in ${wait} s.`;
+        : `Too many requests: try again in ${wait} ${wait === 1 ? 'second' : 'seconds'}.`;
     }
-    if (error.status === 503) return 'The platform is busy or starting: try again shortly.';
+    if (error.status === 503) {
+      const wait = error.retryAfterSeconds;
+      return wait === undefined ? 'The platform is busy or starting: try again shortly.'
+        : `The platform is busy or starting: try again in ${wait} ${wait === 1 ? 'second' : 'seconds'}.`;
+    }
     return error.message || `The platform answered ${error.status}.`;
   }
   return 'The platform cannot be reached.';
@@ -52,7 +57,6 @@ export interface JsonAnswer<T> {
 interface RequestOptions {
   method?: string;
   body?: unknown;
-  token?: string;
   etag?: string;
   signal?: AbortSignal;
 }
@@ -60,7 +64,6 @@ interface RequestOptions {
 export async function requestJson<T>(path: string, options: RequestOptions = {}): Promise<JsonAnswer<T>> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
-  if (options.token) headers.authorization = `Bearer ${options.token}`;
   if (options.etag) headers['if-none-match'] = options.etag;
   const response = await fetch(path, {
     method: options.method ?? 'GET',
@@ -77,8 +80,7 @@ export async function requestJson<T>(path: string, options: RequestOptions = {})
 }
 
 async function problemOf(response: Response): Promise<HttpError> {
-  const retry = Number.parseInt(response.headers.get('retry-after') ?? '', 10);
-  const retryAfter = Number.isFinite(retry) ? retry : undefined;
+  const retryAfter = retryAfterSeconds(response.headers.get('retry-after'), Date.now());
   let type = 'about:blank';
   let detail = '';
   let errors: FieldError[] = [];
@@ -93,4 +95,12 @@ async function problemOf(response: Response): Promise<HttpError> {
     }
   }
   return new HttpError(response.status, type, detail, errors, retryAfter);
+}
+
+/** Retry-After as seconds: the header is either a number of seconds or an HTTP date. */
+export function retryAfterSeconds(header: string | null, now: number): number | undefined {
+  if (header === null || header.trim() === '') return undefined;
+  if (/^\d+$/.test(header.trim())) return Number.parseInt(header.trim(), 10);
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now) / 1000));
 }
