@@ -61,5 +61,5 @@ export function EquityChart({ samples }: { samples: Sample[] }) {
     chart.current?.setData(dataOf(samples, symbols));
   }, [samples]);
 
-  return <div ref={box} id="equity-chart" role="img" aria-label="Chart of equity, cash and each position's market value since this page opened" />;
+  return <div ref={box} id="equity-chart" role="img" aria-label="Chart of equity, cash and each position's market value since you signed in on this page" />;
 }

@@ -120,6 +120,8 @@ export function Listing<T>({ spec }: { spec: ListingSpec<T> }) {
   const [loading, setLoading] = useState(false);
   const [reloads, setReloads] = useState(0);
   const id = (control: string) => `${spec.id}-${control}`;
+  // Open where there is room for it; on a phone the table comes first and the form is a tap away.
+  const [wide] = useState(() => window.matchMedia('(min-width: 48rem)').matches);
 
   const cursor = trail[trail.length - 1];
   useEffect(() => {
@@ -179,6 +181,8 @@ export function Listing<T>({ spec }: { spec: ListingSpec<T> }) {
   return (
     <section aria-labelledby={id('title')} class="listing">
       <h3 id={id('title')}>{spec.title}</h3>
+      <details class="query-box" open={wide}>
+      <summary id={id('query-summary')}>Sort and filter <span class="muted">(up to {MAX_SORT_FIELDS} sort fields, up to {MAX_FILTERS} filters; {sortsSet} and {filtersSet} in use)</span></summary>
       <form id={id('query')} class="query" onSubmit={apply} noValidate>
         <fieldset>
           <legend>Sort by up to {MAX_SORT_FIELDS} fields <span class="muted">({sortsSet} of {MAX_SORT_FIELDS} used; none: newest first)</span></legend>
@@ -242,6 +246,7 @@ export function Listing<T>({ spec }: { spec: ListingSpec<T> }) {
           <button id={id('refresh')} type="button" class="secondary" onClick={() => setReloads((n) => n + 1)}>Refresh</button>
         </div>
       </form>
+      </details>
       {problem && <p id={id('error')} class="notice error" role="alert">{problem}</p>}
       <div class="scroll">
         <table id={spec.id} aria-busy={loading ? 'true' : undefined}>

@@ -16,6 +16,12 @@ function newClientOrderId(): string {
   return 'web-' + Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+/** The API's messages are fragments ("must be positive"); under a field they read as a sentence. */
+function sentence(message: string): string {
+  const text = message.charAt(0).toUpperCase() + message.slice(1);
+  return /[.!?]$/.test(text) ? text : `${text}.`;
+}
+
 /** `.5` → `0.5`: the API reads decimals as Java does. */
 function normalised(text: string): string {
   const trimmed = text.trim();
@@ -101,7 +107,7 @@ export function OrderTicket({ symbol: initialSymbol, onPlaced }: { symbol?: stri
         const byField: Partial<Record<OrderField, string>> = {};
         const others: string[] = [];
         for (const e of error.errors) {
-          if ((FIELDS as readonly string[]).includes(e.field)) byField[e.field as OrderField] = `${e.message}`;
+          if ((FIELDS as readonly string[]).includes(e.field)) byField[e.field as OrderField] = sentence(e.message);
           else others.push(`${e.field}: ${e.message}`);
         }
         setErrors(byField);

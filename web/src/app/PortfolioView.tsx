@@ -56,7 +56,7 @@ export function PortfolioView({ feed }: { feed: PortfolioFeed }) {
         </>
       )}
       <figure class="chart">
-        <figcaption id="equity-chart-title">Equity, cash and positions since this page opened</figcaption>
+        <figcaption id="equity-chart-title">Equity, cash and positions since you signed in on this page</figcaption>
         <p class="muted">The platform keeps no history of a portfolio's value: the app values it every {SAMPLE_MS / 1000} seconds while the page is open and
           draws what it saw ({feed.samples.length} {feed.samples.length === 1 ? 'look' : 'looks'} so far). A reload starts again.</p>
         {feed.samples.length >= 2 ? <EquityChart samples={feed.samples} /> : <p class="chart-pending">Collecting a second look for the chart…</p>}

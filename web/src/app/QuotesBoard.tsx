@@ -47,7 +47,7 @@ export function QuotesBoard({ onTrade }: { onTrade?: (symbol: string) => void })
           <table id="quotes">
             <caption class="visually-hidden">Bid, ask and last price of every listed symbol</caption>
             <thead>
-              <tr><th scope="col">Symbol</th><th scope="col" class="num">Bid</th><th scope="col" class="num">Ask</th><th scope="col" class="num">Last</th><th scope="col">At</th>{onTrade && <th scope="col"><span class="visually-hidden">Action</span></th>}</tr>
+              <tr><th scope="col">Symbol</th><th scope="col" class="num">Bid</th><th scope="col" class="num">Ask</th><th scope="col" class="num">Last</th><th scope="col" class="wide-only">At</th>{onTrade && <th scope="col"><span class="visually-hidden">Action</span></th>}</tr>
             </thead>
             <tbody>
               {quotes.map((q) => (
@@ -60,7 +60,7 @@ export function QuotesBoard({ onTrade }: { onTrade?: (symbol: string) => void })
                   <td class="num">{price(q.bid)}</td>
                   <td class="num">{price(q.ask)}</td>
                   <td class="num">{price(q.last)}</td>
-                  <td>{clockTime(q.at)}</td>
+                  <td class="wide-only">{clockTime(q.at)}</td>
                   {onTrade && (
                     <td>
                       <button type="button" class="small" id={`trade-${q.symbol}`} aria-label={`Trade ${q.symbol}`} onClick={() => onTrade(q.symbol)}>Trade</button>
