@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
-import { hugging } from './chartRange';
+import { clockAxis, hugging, themedAxis } from './chartRange';
 import type { Sample } from './portfolioSamples';
 
 const HEIGHT = 260;
@@ -41,9 +41,9 @@ export function EquityChart({ samples }: { samples: Sample[] }) {
         ...symbols.map((symbol, i) => ({ label: symbol, scale: 'positions', stroke: PALETTE[i % PALETTE.length], width: 1.5 })),
       ],
       axes: [
-        {},
-        { scale: 'usd', size: 80, label: 'Equity, cash (USD)' },
-        ...(symbols.length > 0 ? [{ scale: 'positions', side: 1 as const, size: 70, grid: { show: false }, label: 'Positions (USD)' }] : []),
+        clockAxis(),
+        { ...themedAxis(), scale: 'usd', size: 80, label: 'Equity, cash (USD)' },
+        ...(symbols.length > 0 ? [{ ...themedAxis(), scale: 'positions', side: 1 as const, size: 70, grid: { show: false }, label: 'Positions (USD)' }] : []),
       ],
       legend: { show: true },
     }, dataOf(samples, symbols), element);

@@ -29,3 +29,9 @@ export function described(id: string, error: string | undefined, hint = false) {
     'aria-describedby': ids === '' ? undefined : ids,
   };
 }
+
+/** The API's messages are fragments ("must be positive"); under a field they read as a sentence. */
+export function sentence(message: string): string {
+  const text = message.charAt(0).toUpperCase() + message.slice(1);
+  return /[.!?]$/.test(text) ? text : `${text}.`;
+}

@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { HttpError, describe, requestJson } from '../shared/http';
-import { Field, described } from './Field';
+import { Field, described, sentence } from './Field';
 import { endsSession, useSession } from './session';
 import type { Page } from './types';
 
@@ -142,7 +142,7 @@ export function Listing<T>({ spec }: { spec: ListingSpec<T> }) {
           for (const e of error.errors) {
             const control = controlOf(e.field);
             if (control === undefined) loose.push(`${e.field}: ${e.message}`);
-            else named[control] = e.message;
+            else named[control] = sentence(e.message);
           }
         }
         setErrors(named);

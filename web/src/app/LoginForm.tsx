@@ -1,6 +1,7 @@
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { HttpError, describe, requestJson } from '../shared/http';
+import { sentence } from './Field';
 import { logIn, type User } from './session';
 
 type Mode = 'login' | 'signup';
@@ -46,7 +47,7 @@ export function LoginForm({ onSignedIn }: { onSignedIn: (user: User) => void }) 
         const byField: Partial<Record<Field, string>> = {};
         const others: string[] = [];
         for (const e of error.errors) {
-          if (e.field === 'email' || e.field === 'password' || e.field === 'displayName') byField[e.field] = e.message;
+          if (e.field === 'email' || e.field === 'password' || e.field === 'displayName') byField[e.field] = sentence(e.message);
           else others.push(`${e.field}: ${e.message}`);
         }
         setFieldErrors(byField);

@@ -2,7 +2,7 @@ import { useRef, useState } from 'preact/hooks';
 import { HttpError, describe, requestJson } from '../shared/http';
 import { price } from '../shared/format';
 import { usePolling } from '../shared/poll';
-import { Field, described } from './Field';
+import { Field, described, sentence } from './Field';
 import { MAX_QUANTITY, PRICE_DECIMALS, QUANTITY_DECIMALS, checkOrder, type OrderField, type OrderInput } from './orderRules';
 import { endsSession, useSession } from './session';
 import type { Order, Quote } from './types';
@@ -14,12 +14,6 @@ function newClientOrderId(): string {
   const bytes = new Uint8Array(12);
   crypto.getRandomValues(bytes);
   return 'web-' + Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-/** The API's messages are fragments ("must be positive"); under a field they read as a sentence. */
-function sentence(message: string): string {
-  const text = message.charAt(0).toUpperCase() + message.slice(1);
-  return /[.!?]$/.test(text) ? text : `${text}.`;
 }
 
 /** `.5` → `0.5`: the API reads decimals as Java does. */

@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { hugging } from './chartRange';
+import { clockAxis, hugging, themedAxis } from './chartRange';
 
 const HEIGHT = 220;
 
@@ -21,7 +21,7 @@ export function PriceChart({ symbol, series }: { symbol: string; series: [number
       height: HEIGHT,
       scales: { y: { range: hugging } },
       series: [{}, { label: symbol, stroke: '#0b6b4b', width: 2 }],
-      axes: [{}, { size: 70 }],
+      axes: [clockAxis(), { ...themedAxis(), size: 70 }],
       legend: { show: true },
     }, series, element);
     chart.current = plot;
