@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { HttpError, describe, requestJson } from '../shared/http';
+import { HttpError, backoffMs, describe, requestJson } from '../shared/http';
 import { dateTime, price } from '../shared/format';
 import { usePolling } from '../shared/poll';
 import { endsSession, useSession } from './session';
@@ -20,17 +20,19 @@ export function OpenOrders({ onChanged }: { onChanged: () => void }) {
   const [message, setMessage] = useState<string | undefined>(undefined);
   const [cancelling, setCancelling] = useState<string | undefined>(undefined);
 
-  async function load(signal?: AbortSignal, tag?: string) {
+  async function load(signal?: AbortSignal, tag?: string): Promise<number | undefined> {
     try {
       const answer = await requestJson<Page<Order>>(`/api/orders?status=OPEN&limit=${PAGE}&sort=-createdAt`, { etag: tag, signal });
       setProblem(undefined);
-      if (answer.body === undefined) return;
+      if (answer.body === undefined) return undefined;
       setEtag(answer.etag);
       setOrders(answer.body.items);
       setMore(answer.body.nextCursor !== undefined);
+      return undefined;
     } catch (error) {
-      if (signal?.aborted || endsSession(error, session)) return;
+      if (signal?.aborted || endsSession(error, session)) return undefined;
       setProblem(describe(error));
+      return backoffMs(error);
     }
   }
 

@@ -1,5 +1,5 @@
 import { useRef, useState } from 'preact/hooks';
-import { HttpError, describe, requestJson } from '../shared/http';
+import { HttpError, backoffMs, describe, requestJson } from '../shared/http';
 import { price } from '../shared/format';
 import { usePolling } from '../shared/poll';
 import { Field, described, sentence } from './Field';
@@ -56,9 +56,11 @@ export function OrderTicket({ symbol: initialSymbol, onPlaced }: { symbol?: stri
       setEtag(answer.etag);
       setQuotes(answer.body.quotes);
       setValues((old) => (old.symbol === '' && answer.body!.quotes.length > 0 ? { ...old, symbol: answer.body!.quotes[0].symbol } : old));
-    } catch {
+    } catch (error) {
       // The ticket still works without quotes: the API checks the symbol.
+      return backoffMs(error);
     }
+    return undefined;
   }, 2000);
 
   const symbols = quotes.map((q) => q.symbol);

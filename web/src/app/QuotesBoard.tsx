@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { HttpError, describe, requestJson } from '../shared/http';
+import { HttpError, backoffMs, describe, requestJson } from '../shared/http';
 import { clockTime, price } from '../shared/format';
 import { usePolling } from '../shared/poll';
 import { PriceChart } from './PriceChart';
@@ -33,6 +33,7 @@ export function QuotesBoard({ onTrade }: { onTrade?: (symbol: string) => void })
     } catch (error) {
       if (signal.aborted) return;
       setProblem(error instanceof HttpError || error instanceof TypeError ? describe(error) : String(error));
+      return backoffMs(error);
     }
   }, POLL_MS);
 

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { describe, requestJson } from '../shared/http';
+import { backoffMs, describe, requestJson } from '../shared/http';
 import { usePolling } from '../shared/poll';
 import { endsSession, type SessionState } from './session';
 import type { Portfolio } from './types';
@@ -40,19 +40,21 @@ export function usePortfolioFeed(session: SessionState): PortfolioFeed {
   const [problem, setProblem] = useState<string | undefined>(undefined);
   const [etag, setEtag] = useState<string | undefined>(undefined);
 
-  async function load(signal?: AbortSignal, tag?: string) {
+  async function load(signal?: AbortSignal, tag?: string): Promise<number | undefined> {
     try {
       const answer = await requestJson<Portfolio>('/api/portfolio', { etag: tag, signal });
       setProblem(undefined);
-      if (answer.body === undefined) return;
+      if (answer.body === undefined) return undefined;
       const next = answer.body;
       setEtag(answer.etag);
       setPortfolio(next);
       const sample = sampleOf(next);
       setSamples((old) => (old.length > 0 && old[old.length - 1].at >= sample.at ? old : [...old, sample].slice(-KEPT)));
+      return undefined;
     } catch (error) {
-      if (signal?.aborted || endsSession(error, session)) return;
+      if (signal?.aborted || endsSession(error, session)) return undefined;
       setProblem(describe(error));
+      return backoffMs(error);
     }
   }
 

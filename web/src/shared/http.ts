@@ -48,6 +48,14 @@ export function describe(error: unknown): string {
   return 'The platform cannot be reached.';
 }
 
+/** How long a poller should wait after `error`: the Retry-After of a 429 or 503, else undefined. */
+export function backoffMs(error: unknown): number | undefined {
+  if (error instanceof HttpError && (error.status === 429 || error.status === 503) && error.retryAfterSeconds !== undefined) {
+    return error.retryAfterSeconds * 1000;
+  }
+  return undefined;
+}
+
 export interface JsonAnswer<T> {
   /** Undefined when the server answered 304: what the caller holds is still current. */
   body: T | undefined;
