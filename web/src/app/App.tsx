@@ -58,7 +58,7 @@ export function App() {
 
   // After a move between sections, focus goes to the new section's heading, as a page load would.
   useEffect(() => {
-    if (moved.current) document.getElementById('view-title')?.focus();
+    if (moved.current) document.querySelector<HTMLElement>('h2.view-title')?.focus();
   }, [route, who.kind]);
 
   async function signOut() {
@@ -96,7 +96,7 @@ export function App() {
         <h1>NextLevel Traders</h1>
         {session && (
           <p class="who">
-            Signed in as <strong id="signed-in-user">{session.user.displayName || session.user.email}</strong>{' '}
+            Signed in as <strong id="signed-in-user">{session.user.email}</strong>{' '}
             <button id="sign-out" type="button" class="link" onClick={signOut}>Sign out</button>
           </p>
         )}
@@ -120,7 +120,7 @@ export function App() {
           </>
         ) : (
           <>
-            <h2 id="view-title" tabIndex={-1}>{ROUTES.find((r) => r.route === route)!.label}</h2>
+            <h2 id="signed-out-title" class="view-title" tabIndex={-1}>{ROUTES.find((r) => r.route === route)!.label}</h2>
             <p>Log in or sign up to see this section.</p>
             <LoginForm onSignedIn={signedIn} />
           </>

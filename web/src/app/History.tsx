@@ -64,8 +64,8 @@ const TRADES: ListingSpec<Trade> = {
 /** Trades and orders, each a keyset list of its own. Trades come first: they are what happened. */
 export function History() {
   return (
-    <section aria-labelledby="view-title">
-      <h2 id="view-title" tabIndex={-1}>History</h2>
+    <section aria-labelledby="history-title">
+      <h2 id="history-title" class="view-title" tabIndex={-1}>History</h2>
       <Listing spec={TRADES} />
       <Listing spec={ORDERS} />
     </section>

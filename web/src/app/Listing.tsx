@@ -248,7 +248,7 @@ export function Listing<T>({ spec }: { spec: ListingSpec<T> }) {
       </form>
       </details>
       {problem && <p id={id('error')} class="notice error" role="alert">{problem}</p>}
-      <div class="scroll">
+      <div class="scroll" role="region" tabIndex={0} aria-label={`${spec.title} table`}>
         <table id={spec.id} aria-busy={loading ? 'true' : undefined}>
           <caption class="visually-hidden">{spec.title}, page {trail.length}</caption>
           <thead>

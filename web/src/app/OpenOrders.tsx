@@ -58,14 +58,14 @@ export function OpenOrders({ onChanged }: { onChanged: () => void }) {
   }
 
   return (
-    <section aria-labelledby="view-title">
-      <h2 id="view-title" tabIndex={-1}>Open orders</h2>
+    <section aria-labelledby="open-orders-title">
+      <h2 id="open-orders-title" class="view-title" tabIndex={-1}>Open orders</h2>
       <p class="muted">LIMIT orders waiting for the market to reach their price; refreshed every {POLL_MS / 1000} seconds.</p>
       {problem && <p class="notice error" role="alert">{problem}</p>}
       <div aria-live="polite">{message && <p id="open-orders-message" class="notice">{message}</p>}</div>
       {orders === undefined && !problem && <p class="muted">Loading open orders…</p>}
       {orders !== undefined && (
-        <div class="scroll">
+        <div class="scroll" role="region" tabIndex={0} aria-label="Open orders table">
           <table id="open-orders">
             <caption class="visually-hidden">Open orders</caption>
             <thead>

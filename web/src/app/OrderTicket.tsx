@@ -119,8 +119,8 @@ export function OrderTicket({ symbol: initialSymbol, onPlaced }: { symbol?: stri
 
   const limit = values.type === 'LIMIT';
   return (
-    <section aria-labelledby="view-title" class="card ticket">
-      <h2 id="view-title" tabIndex={-1}>Order ticket</h2>
+    <section aria-labelledby="ticket-title" class="card ticket">
+      <h2 id="ticket-title" class="view-title" tabIndex={-1}>Order ticket</h2>
       <form id="order-ticket" onSubmit={submit} noValidate>
         <div class="grid">
           <Field id="order-symbol" label="Symbol" error={errors.symbol}>

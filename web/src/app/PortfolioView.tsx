@@ -11,8 +11,8 @@ function gain(value: string): string {
 export function PortfolioView({ feed }: { feed: PortfolioFeed }) {
   const p = feed.portfolio;
   return (
-    <section aria-labelledby="view-title">
-      <h2 id="view-title" tabIndex={-1}>Portfolio</h2>
+    <section aria-labelledby="portfolio-title">
+      <h2 id="portfolio-title" class="view-title" tabIndex={-1}>Portfolio</h2>
       {feed.problem && <p class="notice error" role="alert">{feed.problem}</p>}
       {p === undefined && !feed.problem && <p class="muted">Loading the portfolio…</p>}
       {p !== undefined && (
@@ -28,7 +28,7 @@ export function PortfolioView({ feed }: { feed: PortfolioFeed }) {
           </dl>
           <p class="muted">Valued at the quotes of {dateTime(p.valuedAt)}.</p>
           <h3 id="positions-title">Positions</h3>
-          <div class="scroll">
+          <div class="scroll" role="region" tabIndex={0} aria-label="Positions table">
             <table id="positions" aria-labelledby="positions-title">
               <thead>
                 <tr>

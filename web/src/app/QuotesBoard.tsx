@@ -39,12 +39,12 @@ export function QuotesBoard({ onTrade }: { onTrade?: (symbol: string) => void })
 
   const symbol = chosen ?? quotes[0]?.symbol;
   return (
-    <section aria-labelledby="view-title">
-      <h2 id="view-title" tabIndex={-1}>Quotes</h2>
+    <section aria-labelledby="quotes-title">
+      <h2 id="quotes-title" class="view-title" tabIndex={-1}>Quotes</h2>
       {problem && <p class="notice error" role="status">{problem}</p>}
       {quotes.length === 0 && !problem && <p class="muted">Loading quotes…</p>}
       {quotes.length > 0 && (
-        <div class="scroll">
+        <div class="scroll" role="region" tabIndex={0} aria-label="Quotes table">
           <table id="quotes">
             <caption class="visually-hidden">Bid, ask and last price of every listed symbol</caption>
             <thead>
