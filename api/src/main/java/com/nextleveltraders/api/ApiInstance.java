@@ -22,6 +22,7 @@ import com.nextleveltraders.config.Secrets;
 import com.nextleveltraders.data.Database;
 import com.nextleveltraders.edge.ErrorMapping;
 import com.nextleveltraders.edge.RateLimiting;
+import com.nextleveltraders.edge.SameOriginCookieWrites;
 import com.nextleveltraders.trading.FillEngine;
 import com.nextleveltraders.trading.MarketSimulator;
 import com.nextleveltraders.trading.Orders;
@@ -147,8 +148,8 @@ public final class ApiInstance implements AutoCloseable {
         // their carrier inside synchronized blocks (JEP 491), so pgjdbc and HikariCP are safe here.
         ExecutorService requestThreads = Executors.newVirtualThreadPerTaskExecutor();
         RateLimiting rateLimiting = RateLimiting.of(config, redis, sessions, clock, gatewaySecret(config));
-        Routes routes = new Routes(database, redis, sessions, users, orders, trades, portfolios, market, rateLimiting,
-                retryAfter);
+        Routes routes = new Routes(database, redis, sessions, config.caching().redis().session(), users, orders, trades,
+                portfolios, market, rateLimiting, retryAfter);
         ErrorMapping errors = new ErrorMapping(retryAfter, new TradingProblems());
 
         new ProcessorMetrics().bindTo(registry);
@@ -182,7 +183,9 @@ public final class ApiInstance implements AutoCloseable {
                 .gracefulShutdownTimeout(Duration.ZERO, requestTimeout)
                 .errorHandler(errors)
                 // The last decorator added is the outermost: metrics see every answer, 429s and the
-                // fault switch's 500s and latency included.
+                // fault switch's 500s and latency included. A cross-site write is refused inside the
+                // rate limit: it still costs its sender.
+                .decorator(new SameOriginCookieWrites())
                 .decorator(faults.injector())
                 .decorator(rateLimiting)
                 .decorator(new HttpMetrics(registry, config.monitoring().application().responseTime().threshold(),
@@ -191,6 +194,7 @@ public final class ApiInstance implements AutoCloseable {
         builder.route().post("/api/users").build(blocking.of(routes::createUser, Kind.NONE));
         builder.route().post("/api/sessions").build(blocking.of(routes::createSession, Kind.NONE));
         builder.route().delete("/api/sessions").build(blocking.of(routes::deleteSession, Kind.NONE));
+        builder.route().get("/api/users/me").build(blocking.of(routes::me, Kind.PRIVATE));
         builder.route().get("/api/quotes").build(blocking.of(routes::quotes, Kind.SHARED));
         builder.route().get("/api/quotes/{symbol}").build(blocking.of(routes::quote, Kind.SHARED));
         builder.route().post("/api/orders").build(blocking.of(routes::placeOrder, Kind.NONE));

@@ -14,10 +14,11 @@ import com.nextleveltraders.cache.Session;
 import com.nextleveltraders.cache.SessionStore;
 import com.nextleveltraders.cache.WritePositions;
 import com.nextleveltraders.data.Database;
-import com.nextleveltraders.edge.BearerToken;
 import com.nextleveltraders.edge.HttpProblem;
 import com.nextleveltraders.edge.Json;
+import com.nextleveltraders.edge.Problems;
 import com.nextleveltraders.edge.RateLimiting;
+import com.nextleveltraders.edge.SessionToken;
 import com.nextleveltraders.trading.MarketSimulator;
 import com.nextleveltraders.trading.NewOrder;
 import com.nextleveltraders.trading.NewUser;
@@ -43,15 +44,22 @@ import java.util.UUID;
 /** The handlers of the trading API. Each runs on a virtual thread and may block on JDBC and Redis. */
 final class Routes {
 
-    /** Credentials as sent; never logged, never echoed. */
-    record Credentials(String email, String password) {
+    /**
+     * Credentials as sent; never logged, never echoed. {@code cookie}: the session goes into an
+     * HttpOnly cookie instead of the body, for a browser (absent or null: a bearer token).
+     */
+    record Credentials(String email, String password, Boolean cookie) {
         @Override
         public String toString() {
-            return "Credentials[email=" + email + ", password=***]";
+            return "Credentials[email=" + email + ", password=***, cookie=" + cookie + "]";
         }
     }
 
     record SessionView(String token, Instant expiresAt) {
+    }
+
+    /** A cookie session as its body shows it: the token is in the cookie only, out of scripts' reach. */
+    record CookieSessionView(Instant expiresAt) {
     }
 
     record UserView(UUID id, String email, String displayName, Instant createdAt) {
@@ -67,9 +75,12 @@ final class Routes {
     private final MarketSimulator market;
     private final RateLimiting limiter;
     private final Duration retryAfter;
+    private final Duration sessionTtl;
 
-    Routes(Database database, RedisConnections redis, SessionStore sessions, Users users, Orders orders, Trades trades,
-            Portfolios portfolios, MarketSimulator market, RateLimiting limiter, Duration retryAfter) {
+    Routes(Database database, RedisConnections redis, SessionStore sessions, Duration sessionTtl, Users users,
+            Orders orders, Trades trades, Portfolios portfolios, MarketSimulator market, RateLimiting limiter,
+            Duration retryAfter) {
+        this.sessionTtl = sessionTtl;
         this.limiter = limiter;
         this.database = database;
         this.redis = redis;
@@ -94,15 +105,46 @@ final class Routes {
                 .orElseThrow(() -> new HttpProblem(HttpStatus.UNAUTHORIZED, "invalid-credentials",
                         "email or password is wrong", List.of()));
         Session session = sessions.create(userId);
+        if (Boolean.TRUE.equals(credentials.cookie())) {
+            // The cookie lives as long as the session in Redis: a browser never holds a dead one for long.
+            AggregatedHttpResponse response = json(HttpStatus.CREATED, new CookieSessionView(session.expiresAt()));
+            return withCookie(response, session.token(), sessionTtl.toSeconds());
+        }
         return json(HttpStatus.CREATED, new SessionView(session.token(), session.expiresAt()));
     }
 
     AggregatedHttpResponse deleteSession(ServiceRequestContext ctx, AggregatedHttpRequest request) {
-        String token = BearerToken.of(request.headers()).orElseThrow(HttpProblem::unauthorized);
-        if (!sessions.delete(token)) {
+        SessionToken token = SessionToken.of(request.headers()).orElseThrow(HttpProblem::unauthorized);
+        if (!sessions.delete(token.value())) {
+            if (token.fromCookie()) {
+                // The browser's cookie names no session: clear it, so that it stops sending it.
+                HttpProblem refusal = HttpProblem.unauthorized();
+                return withCookie(Problems.of(HttpStatus.UNAUTHORIZED, "unauthorized", refusal.getMessage(),
+                        List.of()), "", 0);
+            }
             throw HttpProblem.unauthorized();
         }
-        return AggregatedHttpResponse.of(HttpStatus.NO_CONTENT);
+        AggregatedHttpResponse done = AggregatedHttpResponse.of(HttpStatus.NO_CONTENT);
+        return token.fromCookie() ? withCookie(done, "", 0) : done;
+    }
+
+    /** The caller's own user: how a browser, which cannot read its HttpOnly cookie, knows it is signed in. */
+    AggregatedHttpResponse me(ServiceRequestContext ctx, AggregatedHttpRequest request) {
+        UUID userId = authenticate(ctx, request);
+        // A session outliving its user (none are removed today) is as good as no session.
+        User user = users.find(userId).orElseThrow(HttpProblem::unauthorized);
+        return json(HttpStatus.OK, new UserView(user.id(), user.email(), user.displayName(), user.createdAt()));
+    }
+
+    /**
+     * The response with the session cookie set ({@code maxAgeSeconds} 0 and an empty value: cleared).
+     * Path=/api: only the API ever reads it. Secure: browsers keep it on HTTPS and on loopback only.
+     */
+    private static AggregatedHttpResponse withCookie(AggregatedHttpResponse response, String token, long maxAgeSeconds) {
+        String cookie = SessionToken.COOKIE + "=" + token + "; Path=/api; Max-Age=" + maxAgeSeconds
+                + "; HttpOnly; Secure; SameSite=Strict";
+        return AggregatedHttpResponse.of(response.headers().toBuilder().add(HttpHeaderNames.SET_COOKIE, cookie).build(),
+                response.content());
     }
 
     AggregatedHttpResponse quotes(ServiceRequestContext ctx, AggregatedHttpRequest request) {
@@ -204,7 +246,7 @@ final class Routes {
         if (known != null) {
             return known;
         }
-        String token = BearerToken.of(request.headers()).orElseThrow(HttpProblem::unauthorized);
+        String token = SessionToken.of(request.headers()).orElseThrow(HttpProblem::unauthorized).value();
         return sessions.lookup(token).orElseThrow(HttpProblem::unauthorized);
     }
 

@@ -111,6 +111,9 @@ final class UpCommand implements Callable<Integer> {
         System.out.println("  alerts: the strategy's thresholds, evaluated every "
                 + (every % 1000 == 0 ? every / 1000 + "s" : every + "ms") + "; `nlt alerts` shows them"
                 + (monitoring.webhooks().isEmpty() ? "" : ", " + monitoring.webhooks().size() + " webhook(s) notified"));
+        // The path of the token, never the token: this output ends up in terminals' scrollback and CI logs.
+        System.out.println("  operations: " + platform.opsUrl() + " (admin token in " + platform.adminTokenFile()
+                + ")");
         System.out.println("  logs: " + platform.logDir() + " (gateway.log, api-N.log, postgres.log, redis-*.log, "
                 + "sentinel-*.log)");
         System.out.println("  data: " + dir);

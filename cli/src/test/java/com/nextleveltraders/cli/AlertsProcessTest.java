@@ -89,7 +89,8 @@ class AlertsProcessTest {
                 """.formatted(hooks, hooks));
         Path dataDir = dir.resolve("data");
         int port = com.nextleveltraders.embedded.FreePorts.pick();
-        Process up = UpProcess.start(dataDir, port, "--config", config.toString()).process();
+        UpProcess.Started started = UpProcess.start(dataDir, port, "--config", config.toString());
+        Process up = started.process();
         AtomicBoolean loading = new AtomicBoolean(true);
         List<Thread> clients = new ArrayList<>();
         try {
@@ -112,6 +113,7 @@ class AlertsProcessTest {
             awaitStatus(dataDir, s -> readings(s, "ErrorRateHigh") > 0 && readings(s, "ConnectionPoolBusy") > 0,
                     "the gateway's answers and every instance's pools are read");
             assertThat(states(status(dataDir))).as("before any fault").doesNotContainValue("FIRING");
+            assertFleet(dataDir, started.output(), token);
 
             List<Integer> ports = instancePorts(dataDir);
             assertThat(ports).hasSize(3);
@@ -235,6 +237,88 @@ class AlertsProcessTest {
         for (String group : ALERTS) {
             assertThat(lastByGroup.get(group)).as("the last word on " + group).allMatch(s -> s.endsWith("resolved"));
         }
+    }
+
+    /**
+     * `nlt up` names the operations dashboard and where its token is (never the token), and {@code run/fleet.json}
+     * shows the three instances, under load, with their figures, the PostgreSQL servers, the shards and Redis.
+     */
+    private static void assertFleet(Path dataDir, List<String> output, String token) throws InterruptedException {
+        Path tokenFile = dataDir.toAbsolutePath().normalize().resolve("secrets").resolve("gateway-admin-token");
+        assertThat(output).anySatisfy(line -> assertThat(line)
+                .matches("  operations: http://127\\.0\\.0\\.1:[0-9]+/ops \\(admin token in .*\\)")
+                .endsWith("(admin token in " + tokenFile + ")"));
+        assertThat(String.join("\n", output)).doesNotContain(token);
+        Polling.until(WAIT, Duration.ofMillis(500), "fleet.json shows the fleet with its figures", () -> {
+            JsonNode fleet;
+            try {
+                fleet = JSON.readTree(dataDir.resolve("run").resolve("fleet.json").toFile());
+            } catch (IOException e) {
+                return "no fleet.json yet: " + e.getMessage();
+            }
+            return fleetProblem(fleet);
+        });
+    }
+
+    /** What fleet.json does not show yet, or null once it shows everything. */
+    private static String fleetProblem(JsonNode fleet) {
+        Set<String> regions = new HashSet<>();
+        for (JsonNode i : fleet.path("instances")) {
+            regions.add(i.path("region").asText());
+            if (!i.path("state").asText().equals("UP")) {
+                return i.path("id").asText() + " is " + i.path("state");
+            }
+            for (String figure : List.of("pid", "since", "inFlight", "requestsPerSecond", "cpu", "memoryBytes",
+                    "memoryMaxBytes", "p50Seconds", "p99Seconds", "errorRate")) {
+                if (i.path(figure).isNull() || i.path(figure).isMissingNode()) {
+                    return i.path("id").asText() + " has no " + figure + ": " + i;
+                }
+            }
+            if (!(i.path("requestsPerSecond").asDouble() > 0) || i.path("history").isEmpty()) {
+                return i.path("id").asText() + " shows no requests or no history: " + i;
+            }
+        }
+        if (fleet.path("instances").size() != 3 || !regions.equals(Set.of("fra1", "lhr1", "iad1"))) {
+            return "instances " + fleet.path("instances");
+        }
+        if (fleet.path("autoscaler").path("target").asInt() < 3 || fleet.path("autoscaler").path("current").asInt() != 3) {
+            return "autoscaler " + fleet.path("autoscaler");
+        }
+        Map<String, Integer> roles = new HashMap<>();
+        for (JsonNode pg : fleet.path("postgres")) {
+            roles.merge(pg.path("role").asText(), 1, Integer::sum);
+            if (!pg.path("up").asBoolean() || !(pg.path("connections").asLong() > 0)
+                    || !(pg.path("maxConnections").asLong() > 0)) {
+                return "PostgreSQL " + pg;
+            }
+            if (pg.path("role").asText().equals("replica") && pg.path("replicaLagSeconds").isMissingNode()) {
+                return "no replicaLagSeconds field: " + pg;
+            }
+        }
+        int shards = fleet.path("shards").size();
+        if (shards < 1 || !roles.equals(Map.of("catalog", 1, "primary", shards, "replica", shards))) {
+            return "PostgreSQL servers by role " + roles + " for " + shards + " shard(s)";
+        }
+        int buckets = 0;
+        for (JsonNode shard : fleet.path("shards")) {
+            buckets += shard.path("buckets").asInt();
+            if (!shard.path("rows").has("accounts")) {
+                return "shard rows " + shard;
+            }
+        }
+        if (buckets == 0 || !fleet.path("moves").isArray()) {
+            return "buckets " + fleet.path("shards") + ", moves " + fleet.path("moves");
+        }
+        JsonNode redis = fleet.path("redis");
+        if (redis.path("mode").asText().isEmpty() || redis.path("nodes").isEmpty()) {
+            return "redis " + redis;
+        }
+        for (JsonNode node : redis.path("nodes")) {
+            if (!node.path("up").asBoolean() || node.path("role").asText().isEmpty()) {
+                return "redis node " + node;
+            }
+        }
+        return null;
     }
 
     private HttpResponse<String> send(String method, String url, String token, String body) throws Exception {

@@ -19,7 +19,7 @@ import picocli.CommandLine;
  * The {@code nlt} command as the tests run it: in this JVM, for commands that start nothing (config,
  * k8s), or as a process of its own, as a user runs it; and the clean-up every such test needs.
  */
-final class NltCommand {
+public final class NltCommand {
 
     private NltCommand() {
     }
@@ -69,7 +69,7 @@ final class NltCommand {
     }
 
     /** Stops a launcher as Ctrl-C would, and kills it if it has not stopped within a minute. */
-    static void stop(Process launcher) throws InterruptedException {
+    public static void stop(Process launcher) throws InterruptedException {
         if (launcher != null && launcher.isAlive()) {
             launcher.destroy();
             if (!launcher.waitFor(60, TimeUnit.SECONDS)) {
@@ -78,7 +78,7 @@ final class NltCommand {
         }
     }
 
-    static void deleteTree(Path root) throws IOException {
+    public static void deleteTree(Path root) throws IOException {
         try (Stream<Path> paths = Files.walk(root)) {
             paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         }

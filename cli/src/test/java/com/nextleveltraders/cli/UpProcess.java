@@ -13,20 +13,20 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /** `nlt up` as a user runs it, as a separate process, returned once it has printed that it is up. */
-final class UpProcess {
+public final class UpProcess {
 
     // A cold start on a busy machine: several PostgreSQL servers, Redis, the gateway, three JVMs.
-    static final Duration UP_WAIT = Duration.ofSeconds(180);
+    public static final Duration UP_WAIT = Duration.ofSeconds(180);
 
     private UpProcess() {
     }
 
     /** A running `nlt up` and what it printed so far. */
-    record Started(Process process, List<String> output) {
+    public record Started(Process process, List<String> output) {
     }
 
     /** {@code nlt up --data-dir DIR --port PORT} and {@code more} arguments (e.g. {@code --config FILE}). */
-    static Started start(Path dataDir, int port, String... more) throws Exception {
+    public static Started start(Path dataDir, int port, String... more) throws Exception {
         List<String> args = new ArrayList<>(List.of("up", "--data-dir", dataDir.toString(), "--port",
                 Integer.toString(port)));
         args.addAll(List.of(more));

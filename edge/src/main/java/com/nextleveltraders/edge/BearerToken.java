@@ -4,7 +4,10 @@ import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.RequestHeaders;
 import java.util.Optional;
 
-/** The session token of {@code Authorization: Bearer <token>}, read the same way by the rate limit and the routes. */
+/**
+ * The token of {@code Authorization: Bearer <token>}. Sessions are read through {@link SessionToken}
+ * (bearer or cookie); admin tokens only ever come this way, never from a cookie.
+ */
 public final class BearerToken {
 
     private static final String BEARER = "bearer ";

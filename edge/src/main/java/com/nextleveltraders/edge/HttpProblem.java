@@ -24,7 +24,7 @@ public final class HttpProblem extends RuntimeException {
 
     public static HttpProblem unauthorized() {
         return new HttpProblem(HttpStatus.UNAUTHORIZED, "unauthorized",
-                "a valid session token is required: Authorization: Bearer <token>", List.of());
+                "a valid session is required: Authorization: Bearer <token>, or the " + SessionToken.COOKIE + " cookie", List.of());
     }
 
     HttpStatus status() {

@@ -170,7 +170,8 @@ public final class RateLimiting implements DecoratingHttpServiceFunction {
 
     /** "user:&lt;id&gt;" for a valid session, else "ip:&lt;address&gt;"; the handler still answers 401 to a bad token. */
     private CompletionStage<String> client(ServiceRequestContext ctx, HttpRequest req) {
-        Optional<String> token = BearerToken.of(req.headers());
+        // The cookie's session too: a browser's requests count against its user, as an API client's do.
+        Optional<String> token = SessionToken.of(req.headers()).map(SessionToken::value);
         if (token.isEmpty()) {
             return CompletableFuture.completedFuture(clientAddress(ctx.clientAddress()));
         }

@@ -149,6 +149,14 @@ final class ProxyService implements HttpService {
         String earlier = in.get("x-forwarded-for");
         out.set("x-forwarded-for", earlier == null ? peer : earlier + ", " + peer);
         out.set("x-forwarded-proto", ctx.sessionProtocol().isTls() ? "https" : "http");
+        // The authority the client addressed (Host, or HTTP/2's :authority), for the instance's Origin
+        // check of cookie-authenticated writes: a client's own value must never reach it.
+        String authority = in.authority();
+        if (authority == null || authority.isEmpty()) {
+            out.remove("x-forwarded-host");
+        } else {
+            out.set("x-forwarded-host", authority);
+        }
         secret.ifPresent(value -> out.set(RateLimiting.GATEWAY_SECRET_HEADER, value));
         return HttpRequest.of(out.build());
     }

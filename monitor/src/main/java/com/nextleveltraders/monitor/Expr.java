@@ -275,6 +275,24 @@ public sealed interface Expr {
         }
     }
 
+    /** The longest range any {@code rate} in {@code e} looks back over; zero when it reads instants only. */
+    static Duration longestRange(Expr e) {
+        return switch (e) {
+            case Select s -> Duration.ZERO;
+            case Rate r -> r.range();
+            case SumBy s -> longestRange(s.inner());
+            case Quantile q -> longestRange(q.inner());
+            case Divide d -> longer(longestRange(d.left()), longestRange(d.right()));
+            case OrZero o -> longestRange(o.inner());
+            case Scale s -> longestRange(s.inner());
+            case Above a -> longestRange(a.inner());
+        };
+    }
+
+    private static Duration longer(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+
     private static String operand(Expr e) {
         return e instanceof Divide || e instanceof Scale || e instanceof Above ? "(" + e.promql() + ")" : e.promql();
     }

@@ -36,10 +36,31 @@ public final class Monitor implements AutoCloseable {
     private final Monitoring config;
     private final ExecutorService scrapes = Executors.newVirtualThreadPerTaskExecutor();
     private final Map<String, TargetHealth> health = new LinkedHashMap<>();
+    private final Map<String, Expr> recordings;
     private volatile Map<String, Object> status = Map.of();
+    private volatile Recorded recorded = new Recorded(null, Map.of());
 
     /** The outcome of a target's last scrape. */
     public record TargetHealth(String id, Map<String, String> labels, boolean up, Instant at, String error) {
+    }
+
+    /**
+     * The recording expressions' values after one evaluation, as Prometheus's recording rules keep them: for
+     * readers on other threads, which must not touch the samples themselves.
+     *
+     * @param at     when the samples were taken; {@code null} before the first evaluation
+     * @param values each recording's instant vector, by its name
+     */
+    public record Recorded(Instant at, Map<String, List<Expr.Element>> values) {
+
+        public Recorded {
+            values = Map.copyOf(values);
+        }
+
+        /** The named recording's elements; empty when it has none or is unknown. */
+        public List<Expr.Element> get(String name) {
+            return values.getOrDefault(name, List.of());
+        }
     }
 
     /**
@@ -48,12 +69,26 @@ public final class Monitor implements AutoCloseable {
      */
     public Monitor(Monitoring config, Clock clock, Supplier<List<Target>> targets, String externalUrl,
             Webhooks webhooks) {
+        this(config, clock, targets, externalUrl, webhooks, Map.of());
+    }
+
+    /**
+     * @param recordings expressions evaluated after each evaluation of the rules, whose values
+     *                   {@link #recorded()} gives; the samples are kept long enough for the longest range in them
+     */
+    public Monitor(Monitoring config, Clock clock, Supplier<List<Target>> targets, String externalUrl,
+            Webhooks webhooks, Map<String, Expr> recordings) {
         this.config = config;
+        this.recordings = Map.copyOf(recordings);
         this.clock = clock;
         this.targets = targets;
         this.evaluator = new Evaluator(Rules.of(config));
         Duration longest = evaluator.rules().stream().map(AlertRule::holdFor).max(Duration::compareTo)
                 .orElse(Duration.ZERO);
+        for (Expr recording : this.recordings.values()) {
+            Duration range = Expr.longestRange(recording);
+            longest = range.compareTo(longest) > 0 ? range : longest;
+        }
         // Range queries look back one window; a few intervals more keep the first sample before it.
         this.store = new SeriesStore(longest.plus(config.interval().multipliedBy(4)));
         this.webhooks = webhooks;
@@ -69,6 +104,9 @@ public final class Monitor implements AutoCloseable {
         notifier.after(evaluation);
         status = StatusView.of(config, evaluator.rules(), evaluation, notifier.recent(), webhooks,
                 List.copyOf(health.values()));
+        Map<String, List<Expr.Element>> values = new LinkedHashMap<>();
+        recordings.forEach((name, expr) -> values.put(name, List.copyOf(expr.evaluate(store, at))));
+        recorded = new Recorded(at, values);
         return evaluation;
     }
 
@@ -103,6 +141,11 @@ public final class Monitor implements AutoCloseable {
     /** The state after the last evaluation, as plain maps and lists for JSON; empty before the first. */
     public Map<String, Object> status() {
         return status;
+    }
+
+    /** The recordings' values after the last evaluation; none before the first. */
+    public Recorded recorded() {
+        return recorded;
     }
 
     public List<AlertRule> rules() {

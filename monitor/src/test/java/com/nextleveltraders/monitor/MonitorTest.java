@@ -197,6 +197,43 @@ class MonitorTest {
     }
 
     @Test
+    void recordingsAreEvaluatedAfterEachTickOverSamplesKeptForTheirLongestRange() throws Exception {
+        monitor.close();
+        Target target = new MetricsEndpoint("api/fra1-1", Map.of("job", "api", "instance", "fra1-1"),
+                URI.create("http://127.0.0.1:" + instance.getAddress().getPort() + "/metrics"), client,
+                Duration.ofSeconds(5));
+        // Three minutes back: longer than any rule's window, so the samples must be kept for it.
+        Expr requests = new Expr.SumBy(List.of("instance"),
+                new Expr.Rate(Expr.Select.of("requests_total").where("job", "api"), Duration.ofMinutes(3)));
+        monitor = new Monitor(ConfigLoader.loadYaml(CONFIG).monitoring(), clock, () -> List.of(target),
+                "http://gateway.test/admin/alerts", webhooks, Map.of("requests", requests));
+        assertThat(monitor.recorded().at()).isNull();
+        assertThat(monitor.recorded().get("requests")).isEmpty();
+
+        counter(0);
+        tick(false);
+        counter(30);
+        tick(true);
+        // Flat for the next two minutes: only the first sample tells that requests came at all.
+        for (int i = 0; i < 7; i++) {
+            tick(true);
+        }
+        Monitor.Recorded recorded = monitor.recorded();
+        assertThat(recorded.at()).isEqualTo(clock.instant());
+        assertThat(recorded.get("requests")).singleElement().satisfies(e -> {
+            assertThat(e.labels()).containsEntry("instance", "fra1-1");
+            assertThat(e.value()).isPositive();
+        });
+    }
+
+    private void counter(int value) {
+        metrics = """
+                # TYPE requests_total counter
+                requests_total %d.0
+                """.formatted(value);
+    }
+
+    @Test
     void aTargetThatStopsAnsweringLosesItsReadingsAndIsShownDown() throws Exception {
         pool(9, 10);
         assertThat(poolState(tick(false))).isEqualTo("PENDING");

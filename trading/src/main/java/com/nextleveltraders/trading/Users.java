@@ -119,6 +119,22 @@ public final class Users {
         return hasher.verify(password, row.get().hash()) ? Optional.of(row.get().id()) : Optional.empty();
     }
 
+    /** The user with this id, as others may see them; empty when there is none. */
+    public Optional<User> find(UUID id) {
+        return database.readOn("user", database.catalog(), connection -> {
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT id, email, display_name, created_at FROM users WHERE id = ?")) {
+                select.setObject(1, id);
+                try (ResultSet rs = select.executeQuery()) {
+                    return rs.next()
+                            ? Optional.of(new User(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
+                                    rs.getTimestamp(4).toInstant()))
+                            : Optional.empty();
+                }
+            }
+        });
+    }
+
     private static String normalise(String email) {
         return email == null ? null : email.strip().toLowerCase(Locale.ROOT);
     }

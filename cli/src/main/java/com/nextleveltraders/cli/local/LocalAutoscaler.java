@@ -64,6 +64,11 @@ public final class LocalAutoscaler implements AutoCloseable {
         return counts;
     }
 
+    /** The recent decisions, oldest first, holds included. */
+    List<Decision> recent() {
+        return loop.recent();
+    }
+
     /** How many instances the autoscaler wants now. */
     int target() {
         return loop.target();

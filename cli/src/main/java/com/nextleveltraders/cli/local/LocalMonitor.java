@@ -65,12 +65,23 @@ public final class LocalMonitor implements AutoCloseable {
         this.redis = RedisConnections.open(config);
         this.launcher = new LauncherMetrics(autoscaler, catalog, redis);
         Webhooks webhooks = new Webhooks(config.monitoring().webhooks(), clock, Webhooks.Policy.DEFAULT);
-        this.monitor = new Monitor(config.monitoring(), clock, this::targets, admin + "/admin/alerts", webhooks);
+        this.monitor = new Monitor(config.monitoring(), clock, this::targets, admin + "/admin/alerts", webhooks,
+                LocalFleet.RECORDINGS);
     }
 
     void start() {
         long every = config.monitoring().interval().toMillis();
         timer.scheduleWithFixedDelay(this::round, 0, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** The fleet's figures after the last evaluation ({@link LocalFleet#RECORDINGS}). */
+    Monitor.Recorded recorded() {
+        return monitor.recorded();
+    }
+
+    /** The launcher's own connections to the Redis tier, which know each node's role. */
+    RedisConnections redis() {
+        return redis;
     }
 
     private void round() {
@@ -116,7 +127,7 @@ public final class LocalMonitor implements AutoCloseable {
                 dataSource(config.platform().postgres(), host, port, database)));
     }
 
-    private static DataSource dataSource(PostgresEndpoint credentials, String host, int port, String database) {
+    static DataSource dataSource(PostgresEndpoint credentials, String host, int port, String database) {
         PGSimpleDataSource source = new PGSimpleDataSource();
         source.setServerNames(new String[] {host});
         source.setPortNumbers(new int[] {port});

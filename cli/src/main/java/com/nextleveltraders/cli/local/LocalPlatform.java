@@ -26,7 +26,8 @@ import java.util.Optional;
  * (the catalog, then each shard's primary and replica: {@link LocalPostgres}), the Redis tier
  * ({@link LocalRedis}), the migrations ({@link LocalMigrations}), the gateway ({@link GatewayProcess})
  * and the API instances ({@link LocalInstances}: {@code scaling.minInstances} at start, spread over
- * the regions), then the autoscaler and the monitor ({@link LocalMonitor}). Where the servers are is written to {@code DIR/run} for the
+ * the regions), then the autoscaler, the monitor ({@link LocalMonitor}) and the fleet's view for the operations
+ * dashboard ({@link LocalFleet}). Where the servers are is written to {@code DIR/run} for the
  * children ({@link RunFiles}). Each child watches this process and exits when it dies, so a killed
  * launcher leaves nothing running; each logs to a file under {@code DIR/logs}. The
  * {@link Supervisor} stops them all in reverse order and, once the platform is up, restarts what
@@ -44,6 +45,8 @@ public final class LocalPlatform implements AutoCloseable {
     private volatile LocalInstances instances;
     private URI loopbackUrl;
     private URI url;
+    private URI opsUrl;
+    private Path adminTokenFile;
     // What a shard added while the platform runs needs: set by start.
     private volatile PlatformConfig effective;
 
@@ -63,6 +66,16 @@ public final class LocalPlatform implements AutoCloseable {
     /** Plain HTTP on the same port, for loopback clients. */
     public URI loopbackUrl() {
         return loopbackUrl;
+    }
+
+    /** The operations dashboard, on the gateway's loopback admin port. */
+    public URI opsUrl() {
+        return opsUrl;
+    }
+
+    /** The file holding the gateway's admin token, which the operations dashboard asks for once. */
+    public Path adminTokenFile() {
+        return adminTokenFile;
     }
 
     /** The configuration the platform runs with, once {@link #start} has loaded it. */
@@ -128,6 +141,13 @@ public final class LocalPlatform implements AutoCloseable {
                 Clock.systemUTC());
         supervisor.stopAtClose(monitor);
         monitor.start();
+        // Closed before the monitor and the instances it reads.
+        LocalFleet fleet = new LocalFleet(effective, instances, autoscaler, monitor, admin, runDir,
+                Clock.systemUTC());
+        supervisor.stopAtClose(fleet);
+        fleet.start();
+        opsUrl = URI.create("http://127.0.0.1:" + adminPort + "/ops");
+        adminTokenFile = adminToken;
         boolean tls = effective.loadBalancer().ssl().enabled();
         url = URI.create((tls ? "https://localhost:" : "http://127.0.0.1:") + port);
         loopbackUrl = URI.create("http://127.0.0.1:" + port);
@@ -186,7 +206,7 @@ public final class LocalPlatform implements AutoCloseable {
             System.out.println("serving the web app built in " + webRoot);
         }
         RunFiles.writeGateway(file, port, secret, adminToken, certificate, privateKey,
-                file.resolveSibling(LocalMonitor.STATUS_FILE), webRoot);
+                file.resolveSibling(LocalMonitor.STATUS_FILE), webRoot, file.resolveSibling(LocalFleet.FLEET_FILE));
     }
 
     /**

@@ -47,9 +47,10 @@ final class RunFiles {
     /**
      * @param certificate {@code null} (left to the configuration) unless `nlt up` made a self-signed one
      * @param webRoot     {@code null} (left to the configuration) unless `nlt up` found a built web app
+     * @param fleetFile   the launcher's view of the fleet ({@link LocalFleet}), which {@code GET /admin/fleet} serves
      */
     public record GatewayPart(int port, int adminPort, Path secretFile, Path adminTokenFile, Path certificate,
-            Path privateKey, Path alertsFile, Path webRoot) {
+            Path privateKey, Path alertsFile, Path webRoot, Path fleetFile) {
     }
 
     /** {@code platform.api} and the gateway's secret and admin token, for one instance. */
@@ -80,12 +81,13 @@ final class RunFiles {
     /**
      * The gateway's public port, an admin port of the system's choosing (several platforms may run on
      * one machine), its secret and admin token, a certificate when `nlt up` made one, the monitor's
-     * state that its {@code /admin/alerts} serves, and the built web app when there is one.
+     * state that its {@code /admin/alerts} serves, the built web app when there is one, and the launcher's view of
+     * the fleet that its {@code /admin/fleet} serves.
      */
     static void writeGateway(Path file, int port, Path secret, Path adminToken, Path certificate, Path privateKey,
-            Path alertsFile, Path webRoot) throws IOException {
+            Path alertsFile, Path webRoot, Path fleetFile) throws IOException {
         GatewayPart gateway = new GatewayPart(port, 0, secret, adminToken, certificate, privateKey, alertsFile,
-                webRoot);
+                webRoot, fleetFile);
         write(file, "# Written by `nlt up` at every start: the gateway's ports and files.\n",
                 new GatewayFile(new GatewayPlatform(gateway)));
     }

@@ -65,16 +65,18 @@ class RunFilesTest {
     void theGatewayFileSetsItsPortsAndFilesAndACertificateOnlyWhenOneWasMade() throws Exception {
         Path file = dir.resolve("gateway.yaml");
         RunFiles.writeGateway(file, 18480, Path.of("/s/secret"), Path.of("/s/token"), null, null,
-                Path.of("/run/alerts.json"), null);
+                Path.of("/run/alerts.json"), null, Path.of("/run/fleet.json"));
         JsonNode gateway = new ObjectMapper(new YAMLFactory()).readTree(file.toFile()).at("/platform/gateway");
         assertThat(fieldNames(gateway)).containsExactly("port", "adminPort", "secretFile", "adminTokenFile",
-                "alertsFile");
+                "alertsFile", "fleetFile");
         assertThat(gateway.get("adminPort").asInt()).isZero();
 
         RunFiles.writeGateway(file, 18480, Path.of("/s/secret"), Path.of("/s/token"), Path.of("/tls/cert.pem"),
-                Path.of("/tls/key.pem"), Path.of("/run/alerts.json"), Path.of("/repo/web/dist"));
+                Path.of("/tls/key.pem"), Path.of("/run/alerts.json"), Path.of("/repo/web/dist"),
+                Path.of("/run/fleet.json"));
         PlatformConfig loaded = ConfigLoader.load(List.of(file));
         assertThat(loaded.platform().gateway().alertsFile()).isEqualTo(Path.of("/run/alerts.json"));
+        assertThat(loaded.platform().gateway().fleetFile()).isEqualTo(Path.of("/run/fleet.json"));
         assertThat(loaded.platform().gateway().port()).isEqualTo(18480);
         assertThat(loaded.platform().gateway().certificate()).isEqualTo(Path.of("/tls/cert.pem"));
         assertThat(loaded.platform().gateway().privateKey()).isEqualTo(Path.of("/tls/key.pem"));

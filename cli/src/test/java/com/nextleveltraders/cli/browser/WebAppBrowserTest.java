@@ -1,0 +1,117 @@
+package com.nextleveltraders.cli.browser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The web app as a browser gets it from a real `nlt up`: the files with the headers the strategy asks for,
+ * the page working under its Content-Security-Policy, and a trader signing up, logging in and watching the
+ * quotes in Chromium, with no serious accessibility fault. Screenshots go to cli/target/screenshots.
+ */
+@Tag("platform")
+@Tag("browser")
+class WebAppBrowserTest {
+
+    @RegisterExtension
+    static final BrowserPlatform PLATFORM = new BrowserPlatform();
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String PASSWORD = "correct horse battery";
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void eachHashedAssetIsImmutableAndServedAsItsBrotliFile() throws Exception {
+        JsonNode files = JSON.readTree(BrowserPlatform.built("manifest.json")).path("files");
+        List<String> assets = new ArrayList<>();
+        files.fieldNames().forEachRemaining(name -> {
+            if (name.startsWith("assets/")) {
+                assets.add(name);
+            }
+        });
+        assertThat(assets).as("hashed assets in the manifest").isNotEmpty();
+        for (String asset : assets) {
+            HttpResponse<byte[]> plain = get("/" + asset, null);
+            assertThat(plain.statusCode()).as(asset).isEqualTo(200);
+            assertThat(plain.headers().firstValue("Cache-Control")).as(asset)
+                    .hasValueSatisfying(v -> assertThat(v).contains("public", "max-age=31536000", "immutable"));
+            assertThat(plain.body()).as(asset).isEqualTo(BrowserPlatform.built(asset));
+            if (Files.isRegularFile(BrowserPlatform.WEB_DIST.resolve(asset + ".br"))) {
+                HttpResponse<byte[]> brotli = get("/" + asset, "br");
+                assertThat(brotli.headers().firstValue("Content-Encoding")).as(asset).hasValue("br");
+                assertThat(brotli.headers().firstValue("Vary")).as(asset)
+                        .hasValueSatisfying(v -> assertThat(v).isEqualToIgnoringCase("Accept-Encoding"));
+                assertThat(brotli.body()).as(asset + " with br").isEqualTo(BrowserPlatform.built(asset + ".br"));
+            }
+        }
+    }
+
+    @Test
+    void theHtmlIsRevalidatedAndCarriesAStrictContentSecurityPolicy() throws Exception {
+        HttpResponse<byte[]> index = get("/", "br, gzip");
+        assertThat(index.statusCode()).isEqualTo(200);
+        assertThat(index.headers().firstValue("Cache-Control")).hasValue("no-cache");
+        assertThat(index.headers().firstValue("ETag")).isPresent();
+        assertThat(index.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(csp -> assertThat(csp)
+                .contains("default-src 'self'", "frame-ancestors 'none'")
+                .doesNotContain("unsafe-inline", "unsafe-eval"));
+        assertThat(index.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        assertThat(index.headers().firstValue("Referrer-Policy")).isPresent();
+    }
+
+    @Test
+    void thePageWorksUnderItsPolicyWithNoConsoleErrors() {
+        Browser browser = PLATFORM.browser();
+        TraderPage page = TraderPage.open(browser, PLATFORM.publicUrl());
+        // Quotes on the board: the app's scripts, styles and API calls all ran under the policy.
+        assertThat(page.quotedSymbols()).isNotEmpty();
+        page.awaitPriceChart();
+        assertThat(browser.consoleErrors()).isEmpty();
+
+        // The policy is enforced and its refusals reach the console: an inline script does not run.
+        browser.driver().executeScript("""
+                const s = document.createElement('script');
+                s.textContent = 'window.inlineRan = true';
+                document.head.appendChild(s);""");
+        assertThat(browser.driver().executeScript("return window.inlineRan === true")).isEqualTo(false);
+        assertThat(browser.consoleErrors()).singleElement().asString().contains("Content Security Policy");
+    }
+
+    @Test
+    void aTraderSignsUpLogsInAndSeesTheQuotes() throws Exception {
+        Browser browser = PLATFORM.browser();
+        String email = "browser-" + UUID.randomUUID() + "@example.com";
+        TraderPage page = TraderPage.open(browser, PLATFORM.publicUrl());
+        assertThat(Axe.seriousOrCritical(browser)).as("the sign-in form").isEmpty();
+
+        page.signUp(email, "Browser Trader", PASSWORD).signOut().logIn(email, PASSWORD);
+        assertThat(page.quotedSymbols()).contains("AAPL");
+        page.awaitPriceChart();
+        assertThat(Axe.seriousOrCritical(browser)).as("the quotes board, signed in").isEmpty();
+        browser.screenshot("trader-quotes");
+        browser.atWidth(360);
+        browser.screenshot("trader-quotes-360");
+        assertThat(browser.consoleErrors()).isEmpty();
+    }
+
+    private HttpResponse<byte[]> get(String path, String acceptEncoding) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(PLATFORM.publicUrl() + path));
+        if (acceptEncoding != null) {
+            request.header("Accept-Encoding", acceptEncoding);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+}
