@@ -34,6 +34,7 @@ export function EquityChart({ samples }: { samples: Sample[] }) {
       width: width(),
       height: HEIGHT,
       scales: { usd: { range: hugging }, positions: { range: hugging } },
+      padding: [null, symbols.length > 0 ? null : 28, null, null],
       series: [
         {},
         { label: 'Equity', scale: 'usd', stroke: '#0b6b4b', width: 2 },

@@ -71,7 +71,7 @@ export function OpenOrders({ onChanged }: { onChanged: () => void }) {
             <thead>
               <tr>
                 <th scope="col">Symbol</th><th scope="col">Side</th><th scope="col" class="num">Quantity</th>
-                <th scope="col" class="num">Limit</th><th scope="col">Placed</th><th scope="col"><span class="visually-hidden">Action</span></th>
+                <th scope="col" class="num">Limit</th><th scope="col" class="wide-only">Placed</th><th scope="col"><span class="visually-hidden">Action</span></th>
               </tr>
             </thead>
             <tbody>
@@ -82,7 +82,7 @@ export function OpenOrders({ onChanged }: { onChanged: () => void }) {
                   <td>{o.side}</td>
                   <td class="num">{o.quantity}</td>
                   <td class="num">{price(o.limitPrice)}</td>
-                  <td>{dateTime(o.createdAt)}</td>
+                  <td class="wide-only">{dateTime(o.createdAt)}</td>
                   <td>
                     <button type="button" class="small" id={`cancel-${o.id}`} disabled={cancelling === o.id}
                       aria-label={`Cancel ${o.side} ${o.quantity} ${o.symbol} at ${price(o.limitPrice)}`} onClick={() => cancel(o)}>

@@ -33,8 +33,8 @@ export function PortfolioView({ feed }: { feed: PortfolioFeed }) {
               <thead>
                 <tr>
                   <th scope="col">Symbol</th><th scope="col" class="num">Quantity</th><th scope="col" class="num">Avg cost</th>
-                  <th scope="col" class="num">Last</th><th scope="col" class="num">Market value</th>
-                  <th scope="col" class="num">Unrealized P&amp;L</th><th scope="col" class="num">Reserved</th>
+                  <th scope="col" class="num wide-only">Last</th><th scope="col" class="num">Market value</th>
+                  <th scope="col" class="num">Unrealized P&amp;L</th><th scope="col" class="num wide-only">Reserved</th>
                 </tr>
               </thead>
               <tbody>
@@ -44,10 +44,10 @@ export function PortfolioView({ feed }: { feed: PortfolioFeed }) {
                     <th scope="row">{pos.symbol}</th>
                     <td class="num">{pos.quantity}</td>
                     <td class="num">{price(pos.averageCost)}</td>
-                    <td class="num">{price(pos.lastPrice)}</td>
+                    <td class="num wide-only">{price(pos.lastPrice)}</td>
                     <td class="num">{amount(pos.marketValue)}</td>
                     <td class={`num ${gain(pos.unrealizedPnl)}`}>{signedAmount(pos.unrealizedPnl)}</td>
-                    <td class="num">{pos.reservedQuantity}</td>
+                    <td class="num wide-only">{pos.reservedQuantity}</td>
                   </tr>
                 ))}
               </tbody>

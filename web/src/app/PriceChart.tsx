@@ -19,6 +19,8 @@ export function PriceChart({ symbol, series }: { symbol: string; series: [number
     const plot = new uPlot({
       width: Math.max(element.clientWidth, 280),
       height: HEIGHT,
+      // Room on the right for the last time label, which uPlot centres on the edge.
+      padding: [null, 28, null, null],
       scales: { y: { range: hugging } },
       series: [{}, { label: symbol, stroke: '#0b6b4b', width: 2 }],
       axes: [clockAxis(), { ...themedAxis(), size: 70 }],

@@ -30,6 +30,6 @@ export function clockAxis(): uPlot.Axis {
     space: 90,
     // Whole seconds and up: the points are seconds apart, and sub-second ticks would repeat a label.
     incrs: [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200],
-    values: (_u, splits) => splits.map((s) => new Date(s * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' })),
+    values: (_u, splits) => splits.map((s) => new Date(s * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })),
   };
 }
