@@ -1,12 +1,8 @@
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { HttpError, describe, requestJson } from '../shared/http';
-
-export interface Session {
-  email: string;
-  token: string;
-  expiresAt: string;
-}
+import { sentence } from './Field';
+import { logIn, type User } from './session';
 
 type Mode = 'login' | 'signup';
 type Field = 'email' | 'password' | 'displayName';
@@ -19,7 +15,7 @@ const PASSWORD_MAX = 1024;
  * Log in or sign up. A refusal that names a field (the API's 422 `errors`) is shown under that
  * field and tied to it with aria-describedby; anything else goes above the button.
  */
-export function LoginForm({ onSession }: { onSession: (session: Session) => void }) {
+export function LoginForm({ onSignedIn }: { onSignedIn: (user: User) => void }) {
   const [mode, setMode] = useState<Mode>('login');
   const [values, setValues] = useState<Record<Field, string>>({ email: '', password: '', displayName: '' });
   const [fieldErrors, setFieldErrors] = useState<Partial<Record<Field, string>>>({});
@@ -45,17 +41,13 @@ export function LoginForm({ onSession }: { onSession: (session: Session) => void
           body: { email: values.email, password: values.password, displayName: values.displayName },
         });
       }
-      const answer = await requestJson<{ token: string; expiresAt: string }>('/api/sessions', {
-        method: 'POST',
-        body: { email: values.email, password: values.password },
-      });
-      onSession({ email: values.email, token: answer.body!.token, expiresAt: answer.body!.expiresAt });
+      onSignedIn(await logIn(values.email, values.password));
     } catch (error) {
       if (error instanceof HttpError && error.errors.length > 0) {
         const byField: Partial<Record<Field, string>> = {};
         const others: string[] = [];
         for (const e of error.errors) {
-          if (e.field === 'email' || e.field === 'password' || e.field === 'displayName') byField[e.field] = e.message;
+          if (e.field === 'email' || e.field === 'password' || e.field === 'displayName') byField[e.field] = sentence(e.message);
           else others.push(`${e.field}: ${e.message}`);
         }
         setFieldErrors(byField);
@@ -86,17 +78,17 @@ export function LoginForm({ onSession }: { onSession: (session: Session) => void
   };
 
   return (
-    <section aria-labelledby="auth-title" class="card">
+    <section aria-labelledby="auth-title" class="card auth">
       <h2 id="auth-title">{mode === 'login' ? 'Log in' : 'Sign up'}</h2>
       <form onSubmit={submit} noValidate>
         {input('email', 'Email', 'email', 'email')}
         {mode === 'signup' && input('displayName', 'Display name', 'text', 'nickname')}
         {input('password', 'Password', 'password', mode === 'login' ? 'current-password' : 'new-password',
           mode === 'signup' ? { minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX } : {})}
-        {formError && <p class="notice error" role="alert">{formError}</p>}
+        {formError && <p id={`${mode}-error`} class="notice error" role="alert">{formError}</p>}
         <div class="actions">
-          <button type="submit" disabled={busy}>{mode === 'login' ? 'Log in' : 'Create account'}</button>
-          <button type="button" class="link" onClick={() => { setMode(mode === 'login' ? 'signup' : 'login'); setFieldErrors({}); setFormError(undefined); }}>
+          <button id={`${mode}-submit`} type="submit" disabled={busy}>{mode === 'login' ? 'Log in' : 'Create account'}</button>
+          <button id="auth-switch" type="button" class="link" onClick={() => { setMode(mode === 'login' ? 'signup' : 'login'); setFieldErrors({}); setFormError(undefined); }}>
             {mode === 'login' ? 'New here? Sign up' : 'Have an account? Log in'}
           </button>
         </div>

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { clockAxis, hugging, themedAxis } from './chartRange';
 
 const HEIGHT = 220;
 
@@ -18,8 +19,11 @@ export function PriceChart({ symbol, series }: { symbol: string; series: [number
     const plot = new uPlot({
       width: Math.max(element.clientWidth, 280),
       height: HEIGHT,
+      // Room on the right for the last time label, which uPlot centres on the edge.
+      padding: [null, 28, null, null],
+      scales: { y: { range: hugging } },
       series: [{}, { label: symbol, stroke: '#0b6b4b', width: 2 }],
-      axes: [{}, { size: 70 }],
+      axes: [clockAxis(), { ...themedAxis(), size: 70 }],
       legend: { show: true },
     }, series, element);
     chart.current = plot;

@@ -1,24 +1,21 @@
 import { useState } from 'preact/hooks';
-import { HttpError, describe, requestJson } from '../shared/http';
+import { HttpError, backoffMs, describe, requestJson } from '../shared/http';
 import { clockTime, price } from '../shared/format';
 import { usePolling } from '../shared/poll';
 import { PriceChart } from './PriceChart';
 
-interface Quote {
-  symbol: string;
-  bid: string;
-  ask: string;
-  last: string;
-  at: string;
-}
+import type { Quote } from './types';
 
 /** How often the board asks; the ETag makes an unchanged answer a bodiless 304. */
 const POLL_MS = 2000;
 /** Points the chart keeps per symbol: a few minutes at the poll rate. */
 const HISTORY = 150;
 
-/** Every listed symbol's quote, refreshed in place, and a chart of the chosen symbol's last prices. */
-export function QuotesBoard() {
+/**
+ * Every listed symbol's quote, refreshed in place, and a chart of the chosen symbol's last prices.
+ * With `onTrade` (signed in) each row has a Trade button that opens the ticket on that symbol.
+ */
+export function QuotesBoard({ onTrade }: { onTrade?: (symbol: string) => void }) {
   const [quotes, setQuotes] = useState<Quote[]>([]);
   const [etag, setEtag] = useState<string | undefined>(undefined);
   const [history, setHistory] = useState<Record<string, [number[], number[]]>>({});
@@ -36,21 +33,22 @@ export function QuotesBoard() {
     } catch (error) {
       if (signal.aborted) return;
       setProblem(error instanceof HttpError || error instanceof TypeError ? describe(error) : String(error));
+      return backoffMs(error);
     }
   }, POLL_MS);
 
   const symbol = chosen ?? quotes[0]?.symbol;
   return (
     <section aria-labelledby="quotes-title">
-      <h2 id="quotes-title">Quotes</h2>
+      <h2 id="quotes-title" class="view-title" tabIndex={-1}>Quotes</h2>
       {problem && <p class="notice error" role="status">{problem}</p>}
       {quotes.length === 0 && !problem && <p class="muted">Loading quotes…</p>}
       {quotes.length > 0 && (
-        <div class="scroll">
-          <table>
+        <div class="scroll" role="region" tabIndex={0} aria-label="Quotes table">
+          <table id="quotes">
             <caption class="visually-hidden">Bid, ask and last price of every listed symbol</caption>
             <thead>
-              <tr><th scope="col">Symbol</th><th scope="col" class="num">Bid</th><th scope="col" class="num">Ask</th><th scope="col" class="num">Last</th><th scope="col">At</th></tr>
+              <tr><th scope="col">Symbol</th><th scope="col" class="num">Bid</th><th scope="col" class="num">Ask</th><th scope="col" class="num">Last</th><th scope="col" class="wide-only">At</th>{onTrade && <th scope="col"><span class="visually-hidden">Action</span></th>}</tr>
             </thead>
             <tbody>
               {quotes.map((q) => (
@@ -63,7 +61,12 @@ export function QuotesBoard() {
                   <td class="num">{price(q.bid)}</td>
                   <td class="num">{price(q.ask)}</td>
                   <td class="num">{price(q.last)}</td>
-                  <td>{clockTime(q.at)}</td>
+                  <td class="wide-only">{clockTime(q.at)}</td>
+                  {onTrade && (
+                    <td>
+                      <button type="button" class="small" id={`trade-${q.symbol}`} aria-label={`Trade ${q.symbol}`} onClick={() => onTrade(q.symbol)}>Trade</button>
+                    </td>
+                  )}
                 </tr>
               ))}
             </tbody>

@@ -1,6 +1,7 @@
 // The pages' one way to the platform: same-origin JSON, and the API's RFC 9457 problems turned into
-// values the forms can show next to their fields. Nothing here stores a token: the session lives
-// in memory (and, in a later increment, in an HttpOnly cookie), never in localStorage.
+// values the forms can show next to their fields. Nothing here handles a token: the session is an
+// HttpOnly cookie the browser sends by itself (scripts cannot read it), and for the state-changing
+// requests the browser adds the Origin header the API checks against the cookie.
 
 /** One offending field, as the API's problem body names it in `errors`. */
 export interface FieldError {
@@ -35,12 +36,24 @@ export function describe(error: unknown): string {
     if (error.status === 429) {
       const wait = error.retryAfterSeconds;
       return wait === undefined ? 'Too many requests: wait a moment and try again.'
-        : `Too many requests: try again in ${wait} s.`;
+        : `Too many requests: try again in ${wait} ${wait === 1 ? 'second' : 'seconds'}.`;
     }
-    if (error.status === 503) return 'The platform is busy or starting: try again shortly.';
+    if (error.status === 503) {
+      const wait = error.retryAfterSeconds;
+      return wait === undefined ? 'The platform is busy or starting: try again shortly.'
+        : `The platform is busy or starting: try again in ${wait} ${wait === 1 ? 'second' : 'seconds'}.`;
+    }
     return error.message || `The platform answered ${error.status}.`;
   }
   return 'The platform cannot be reached.';
+}
+
+/** How long a poller should wait after `error`: the Retry-After of a 429 or 503, else undefined. */
+export function backoffMs(error: unknown): number | undefined {
+  if (error instanceof HttpError && (error.status === 429 || error.status === 503) && error.retryAfterSeconds !== undefined) {
+    return error.retryAfterSeconds * 1000;
+  }
+  return undefined;
 }
 
 export interface JsonAnswer<T> {
@@ -52,7 +65,6 @@ export interface JsonAnswer<T> {
 interface RequestOptions {
   method?: string;
   body?: unknown;
-  token?: string;
   etag?: string;
   signal?: AbortSignal;
 }
@@ -60,7 +72,6 @@ interface RequestOptions {
 export async function requestJson<T>(path: string, options: RequestOptions = {}): Promise<JsonAnswer<T>> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
-  if (options.token) headers.authorization = `Bearer ${options.token}`;
   if (options.etag) headers['if-none-match'] = options.etag;
   const response = await fetch(path, {
     method: options.method ?? 'GET',
@@ -77,8 +88,7 @@ export async function requestJson<T>(path: string, options: RequestOptions = {})
 }
 
 async function problemOf(response: Response): Promise<HttpError> {
-  const retry = Number.parseInt(response.headers.get('retry-after') ?? '', 10);
-  const retryAfter = Number.isFinite(retry) ? retry : undefined;
+  const retryAfter = retryAfterSeconds(response.headers.get('retry-after'), Date.now());
   let type = 'about:blank';
   let detail = '';
   let errors: FieldError[] = [];
@@ -93,4 +103,12 @@ async function problemOf(response: Response): Promise<HttpError> {
     }
   }
   return new HttpError(response.status, type, detail, errors, retryAfter);
+}
+
+/** Retry-After as seconds: the header is either a number of seconds or an HTTP date. */
+export function retryAfterSeconds(header: string | null, now: number): number | undefined {
+  if (header === null || header.trim() === '') return undefined;
+  if (/^\d+$/.test(header.trim())) return Number.parseInt(header.trim(), 10);
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now) / 1000));
 }
