@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -147,16 +146,24 @@ public final class Browser implements AutoCloseable {
         new WebDriverWait(driver, WAIT).until(ExpectedConditions.elementToBeClickable(locator)).click();
     }
 
-    /** The window's default size and an empty console: {@link BrowserPlatform} calls it before each test. */
+    /**
+     * The default size, no cookies (so no session of an earlier test) and an empty console: {@link BrowserPlatform}
+     * calls it before each test.
+     */
     void reset() {
-        atWidth(WIDTH);
+        driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+        driver.executeCdpCommand("Network.clearBrowserCookies", Map.of());
         driver.manage().logs().get(LogType.BROWSER);
         console.clear();
     }
 
-    /** Resizes the window to {@code width} CSS pixels (e.g. 360, a small phone), keeping the default height. */
+    /**
+     * Shows the page {@code width} CSS pixels wide (e.g. 360, a small phone) at the default height, as a phone
+     * would: by device emulation, since headless Chromium does not make a window narrower than about 500 pixels.
+     */
     public Browser atWidth(int width) {
-        driver.manage().window().setSize(new Dimension(width, HEIGHT));
+        driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of(
+                "width", width, "height", HEIGHT, "deviceScaleFactor", 1, "mobile", width < WIDTH));
         return this;
     }
 

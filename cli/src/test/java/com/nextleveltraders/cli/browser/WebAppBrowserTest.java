@@ -107,6 +107,75 @@ class WebAppBrowserTest {
         assertThat(browser.consoleErrors()).isEmpty();
     }
 
+    @Test
+    void aTraderBuysCancelsPagesThroughTheHistoryAndReadsTheApisRefusal() throws Exception {
+        Browser browser = PLATFORM.browser();
+        String email = "trader-" + UUID.randomUUID() + "@example.com";
+        TraderPage page = TraderPage.open(browser, PLATFORM.publicUrl()).signUp(email, "Trading Trader", PASSWORD);
+
+        // Buy 3: the trade is in the history and the position in the portfolio.
+        assertThat(page.placeOrder("AAPL", "BUY", "3", null)).isNotBlank();
+        assertThat(page.positions()).hasEntrySatisfying("AAPL", row -> assertThat(row).contains("3"));
+        page.awaitEquityChart();
+        assertThat(Axe.seriousOrCritical(browser)).as("the portfolio").isEmpty();
+        browser.screenshot("trader-portfolio");
+        assertThat(page.allTrades(10)).singleElement().asString().contains("AAPL", "BUY");
+
+        // A LIMIT far below the market stays open until it is cancelled.
+        page.placeOrder("MSFT", "BUY", "2", "1.00");
+        List<String> open = page.openOrders(1);
+        assertThat(open).hasSize(1);
+        browser.screenshot("trader-open-orders");
+        page.cancel(open.get(0));
+
+        // 25 more trades (placed through the API with a bearer session of the same user, for speed): the
+        // history pages through all 26, 10 at a time, each exactly once.
+        String token = bearerLogin(email);
+        for (int i = 0; i < 25; i++) {
+            HttpResponse<String> order = post("/api/orders", token,
+                    "{\"symbol\":\"KO\",\"side\":\"BUY\",\"type\":\"MARKET\",\"quantity\":1}");
+            assertThat(order.statusCode()).as(order.body()).isEqualTo(201);
+        }
+        List<String> trades = page.allTrades(10);
+        assertThat(trades).hasSize(26).doesNotHaveDuplicates();
+        assertThat(trades.stream().filter(row -> row.contains("KO"))).hasSize(25);
+        assertThat(Axe.seriousOrCritical(browser)).as("the history").isEmpty();
+        browser.screenshot("trader-history");
+
+        // An order the client's checks let through and the platform refuses: the API's own words, by the field.
+        HttpResponse<String> refusal = post("/api/orders", token,
+                "{\"symbol\":\"AAPL\",\"side\":\"BUY\",\"type\":\"MARKET\",\"quantity\":1000000}");
+        assertThat(refusal.statusCode()).isEqualTo(422);
+        String apiMessage = JSON.readTree(refusal.body()).path("errors").get(0).path("message").asText();
+        assertThat(apiMessage).startsWith("order needs").contains("USD available");
+        String shown = page.refusedOrder("AAPL", "BUY", "1000000", "quantity");
+        assertThat(shown).startsWith("Order needs").contains("USD available");
+        assertThat(Axe.seriousOrCritical(browser)).as("the order ticket").isEmpty();
+        browser.screenshot("trader-order-ticket");
+        browser.atWidth(360);
+        browser.screenshot("trader-order-ticket-360");
+        assertThat(page.positions()).containsKeys("AAPL", "KO");
+        browser.screenshot("trader-portfolio-360");
+        assertThat(browser.consoleErrors()).isEmpty();
+    }
+
+    private String bearerLogin(String email) throws Exception {
+        HttpResponse<String> session = post("/api/sessions", null,
+                "{\"email\":\"" + email + "\",\"password\":\"" + PASSWORD + "\"}");
+        assertThat(session.statusCode()).as(session.body()).isEqualTo(201);
+        return JSON.readTree(session.body()).path("token").asText();
+    }
+
+    private HttpResponse<String> post(String path, String token, String json) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(PLATFORM.publicUrl() + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private HttpResponse<byte[]> get(String path, String acceptEncoding) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(PLATFORM.publicUrl() + path));
         if (acceptEncoding != null) {
