@@ -3,13 +3,18 @@ package com.nextleveltraders.cli.browser;
 import com.nextleveltraders.cli.NltCommand;
 import com.nextleveltraders.cli.UpProcess;
 import com.nextleveltraders.embedded.FreePorts;
+import com.nextleveltraders.testkit.Polling;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -20,7 +25,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * size and console are reset before each test. Register it with
  * {@code @RegisterExtension static final BrowserPlatform PLATFORM = new BrowserPlatform();}.
  */
-public final class BrowserPlatform implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback {
+public final class BrowserPlatform implements BeforeAllCallback, BeforeEachCallback, AfterTestExecutionCallback,
+        AfterAllCallback {
 
     /** The repository: surefire runs module cli's tests in cli/. */
     public static final Path REPOSITORY = Path.of("..").toAbsolutePath().normalize();
@@ -51,9 +57,10 @@ public final class BrowserPlatform implements BeforeAllCallback, BeforeEachCallb
         if (started.output().stream().noneMatch(line -> line.contains("serving the web app built in"))) {
             throw new AssertionError("nlt up serves no web app:\n" + String.join("\n", started.output()));
         }
-        Matcher operations = started.output().stream().map(OPERATIONS::matcher).filter(Matcher::find).findFirst()
-                .orElseThrow(() -> new AssertionError("nlt up printed no operations line:\n"
-                        + String.join("\n", started.output())));
+        // The operations line follows the "is up" line that start() waits for.
+        Polling.until(Duration.ofSeconds(10), "nlt up prints the operations line",
+                () -> operationsLine(started.output()).isPresent() ? null : String.join("\n", started.output()));
+        Matcher operations = operationsLine(started.output()).orElseThrow();
         opsOrigin = operations.group(1);
         adminTokenFile = Path.of(operations.group(2));
     }
@@ -62,6 +69,22 @@ public final class BrowserPlatform implements BeforeAllCallback, BeforeEachCallb
     @Override
     public void beforeEach(ExtensionContext context) {
         browser.reset();
+    }
+
+    private static Optional<Matcher> operationsLine(List<String> output) {
+        synchronized (output) {
+            return output.stream().map(OPERATIONS::matcher).filter(Matcher::find).findFirst();
+        }
+    }
+
+    /** A failed test leaves the page as it was (FAILED-method.png) and the console in the log, to see why. */
+    @Override
+    public void afterTestExecution(ExtensionContext context) throws Exception {
+        if (context.getExecutionException().isPresent() && browser != null) {
+            browser.screenshot("FAILED-" + context.getRequiredTestMethod().getName());
+            System.err.println("console of " + context.getRequiredTestMethod().getName() + ": "
+                    + browser.consoleErrors());
+        }
     }
 
     @Override

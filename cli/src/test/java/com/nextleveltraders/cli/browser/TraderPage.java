@@ -6,7 +6,9 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The trader app (index.html, web/src/app) as a user sees it. Every selector the tests use for this page is
@@ -125,6 +127,9 @@ public final class TraderPage {
 
     private void sendOrder(String symbol, String side, String quantity, String limitPrice) {
         goTo("trade");
+        // The symbols come with the first quotes.
+        new WebDriverWait(browser.driver(), Browser.WAIT).until(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("#order-symbol option[value='" + symbol + "']")));
         new Select(browser.waitFor(By.id("order-symbol"))).selectByValue(symbol);
         new Select(browser.waitFor(By.id("order-side"))).selectByValue(side);
         new Select(browser.waitFor(By.id("order-type"))).selectByValue(limitPrice == null ? "MARKET" : "LIMIT");
