@@ -102,15 +102,15 @@ final class AdminAccess {
         };
     }
 
-    /** {@code POST /admin/session}. */
+    /** {@code POST /admin/session}. The body (a few bytes at most) is read before any answer, even a refusal. */
     HttpResponse login(ServiceRequestContext ctx, HttpRequest req) {
-        if (token.isEmpty()) {
-            return disabled();
-        }
-        if (req.headers().contains(HttpHeaderNames.ORIGIN) && !ownOrigin(ctx, req.headers())) {
-            return originMismatch();
-        }
         return HttpResponse.of(req.aggregate().thenApply(request -> {
+            if (token.isEmpty()) {
+                return disabled();
+            }
+            if (request.headers().contains(HttpHeaderNames.ORIGIN) && !ownOrigin(ctx, request.headers())) {
+                return originMismatch();
+            }
             Login login = body(request);
             if (login.token() == null || login.token().isEmpty()) {
                 return tokenRefused("is required");

@@ -172,7 +172,9 @@ public final class GatewayServer implements AutoCloseable {
             adminBuilder.route().delete(AdminAccess.SESSION_PATH).build(access::logout);
             adminBuilder.decoratorUnder("/admin", access.authorization());
             HttpService dashboard = files.forAdminPort();
-            adminBuilder.service("/ops", dashboard).service("/ops/", dashboard).serviceUnder("/assets", dashboard);
+            // "/assets" itself too: a 404 here rather than the router's redirect to "/assets/".
+            adminBuilder.service("/ops", dashboard).service("/ops/", dashboard)
+                    .service("/assets", dashboard).serviceUnder("/assets/", dashboard);
             adminBuilder.service("/metrics", (ctx, req) -> HttpResponse.of(HttpStatus.OK,
                     MediaType.parse("text/plain; version=0.0.4; charset=utf-8"), HttpData.ofUtf8(metrics.scrape())));
             adminBuilder.service("/health", (ctx, req) -> HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8,
