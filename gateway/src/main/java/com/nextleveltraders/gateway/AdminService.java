@@ -4,33 +4,25 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.linecorp.armeria.common.AggregatedHttpRequest;
 import com.linecorp.armeria.common.HttpData;
-import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
-import com.linecorp.armeria.common.ResponseHeaders;
-import com.linecorp.armeria.server.DecoratingHttpServiceFunction;
-import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
-import com.nextleveltraders.edge.BearerToken;
 import com.nextleveltraders.edge.FieldProblem;
 import com.nextleveltraders.edge.Problems;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
  * The admin API on the loopback-only admin port (the runtime API of HAProxy, the admin interface of
  * Envoy): list, add and drain backends. Every {@code /admin} call needs the admin token as a bearer
- * token, a credential of its own that no user session can stand in for.
+ * token or an operations dashboard session ({@link AdminAccess}).
  *
  * <ul>
  *   <li>{@code GET /admin/backends}: each backend's address, region, state, in-flight requests.
@@ -50,35 +42,12 @@ final class AdminService {
     private final GatewayMetrics metrics;
     private final List<String> regions;
     private final Duration drainTimeout;
-    private final Optional<byte[]> token;
 
-    AdminService(BackendPool pool, GatewayMetrics metrics, List<String> regions, Duration drainTimeout,
-            Optional<String> token) {
+    AdminService(BackendPool pool, GatewayMetrics metrics, List<String> regions, Duration drainTimeout) {
         this.pool = pool;
         this.metrics = metrics;
         this.regions = List.copyOf(regions);
         this.drainTimeout = drainTimeout;
-        this.token = token.map(value -> value.getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** Refuses {@code /admin} calls without the admin token (and all of them when no token is set). */
-    DecoratingHttpServiceFunction authorization() {
-        return (HttpService delegate, ServiceRequestContext ctx, HttpRequest req) -> {
-            if (token.isEmpty()) {
-                return Problems.of(HttpStatus.FORBIDDEN, "admin-disabled",
-                        "the admin API is off: set platform.gateway.adminTokenFile", List.of(), null).toHttpResponse();
-            }
-            Optional<String> presented = BearerToken.of(req.headers());
-            // Constant time, so that response timing does not reveal how much of a guess was right.
-            if (presented.isEmpty() || !MessageDigest.isEqual(token.get(),
-                    presented.get().getBytes(StandardCharsets.UTF_8))) {
-                return HttpResponse.of(ResponseHeaders.builder(HttpStatus.UNAUTHORIZED)
-                                .set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"nlt-gateway-admin\"").build(),
-                        Problems.of(HttpStatus.UNAUTHORIZED, "unauthorized", "the admin token is missing or wrong",
-                                List.of(), null).content());
-            }
-            return delegate.serve(ctx, req);
-        };
     }
 
     HttpResponse list(ServiceRequestContext ctx, HttpRequest req) {

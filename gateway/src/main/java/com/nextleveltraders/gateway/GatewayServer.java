@@ -8,6 +8,7 @@ import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.SessionProtocol;
 import com.linecorp.armeria.common.encoding.StreamEncoderFactories;
 import com.linecorp.armeria.common.encoding.StreamEncoderFactory;
+import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServerPort;
@@ -49,8 +50,11 @@ import org.slf4j.LoggerFactory;
  * (brotli or gzip as the client accepts), the shared rate limit, the refusal of {@code /admin} paths, and
  * the proxy to the least loaded healthy instance.
  *
- * <p>Admin port (loopback only): {@code /metrics}, {@code /health}, and behind the admin token
- * {@code /admin/backends} and {@code /admin/alerts}.
+ * <p>Admin port (loopback only): {@code /metrics}, {@code /health}; the operations dashboard's page at
+ * {@code /ops} and its assets under {@code /assets}, from the same bundle and with the same headers as the
+ * public port's; and behind the admin token or a dashboard session ({@link AdminAccess}) {@code /admin/backends},
+ * {@code /admin/alerts} (the monitor's file) and {@code /admin/fleet} (the launcher's file). The public port
+ * never serves the dashboard's page ({@code /ops} there is a route of the trader app) nor any {@code /admin}.
  */
 public final class GatewayServer implements AutoCloseable {
 
@@ -135,10 +139,12 @@ public final class GatewayServer implements AutoCloseable {
                             .encodableContentTypes(GatewayServer::compressible)
                             .minBytesToForceChunkedEncoding(MIN_BYTES_TO_COMPRESS)
                             .newDecorator());
+            // Read once for both ports; without a webRoot, the admin port's /ops says that the web app is not built.
+            StaticFiles files = StaticFiles.load(gateway.webRoot(), config.caching().browser().staticAssets(),
+                    config.caching().cdn().staticAssets());
             if (gateway.webRoot() != null) {
                 // Outside compression and the rate limit: the app's files are precompressed, and not API calls.
-                builder.decorator(StaticFiles.load(gateway.webRoot(), config.caching().browser().staticAssets(),
-                        config.caching().cdn().staticAssets()));
+                builder.decorator(files);
             }
             if (ssl.enabled()) {
                 builder.decorator(new LoopbackOrHttps());
@@ -147,15 +153,28 @@ public final class GatewayServer implements AutoCloseable {
 
             Optional<String> adminToken = Optional.ofNullable(gateway.adminTokenFile()).map(Secrets::read);
             AdminService adminService = new AdminService(pool, metrics, config.scaling().regions(),
-                    gateway.drainTimeout(), adminToken);
-            // Loopback only: the admin API and the metrics never face the network.
+                    gateway.drainTimeout());
+            AdminAccess access = new AdminAccess(adminToken, new AdminSessions(clock, AdminSessions.TTL));
+            // Loopback only: the admin API, the dashboard and the metrics never face the network.
             ServerBuilder adminBuilder = Server.builder()
-                    .http(new InetSocketAddress(InetAddress.getLoopbackAddress(), gateway.adminPort()));
+                    .http(new InetSocketAddress(InetAddress.getLoopbackAddress(), gateway.adminPort()))
+                    .errorHandler(new ErrorMapping(retryAfter, ErrorMapping.DomainProblems.NONE));
             adminBuilder.route().get("/admin/backends").build(adminService::list);
             adminBuilder.route().put("/admin/backends/{id}").build(adminService::put);
             adminBuilder.route().delete("/admin/backends/{id}").build(adminService::delete);
-            adminBuilder.route().get("/admin/alerts").build(new AlertsService(gateway.alertsFile()));
-            adminBuilder.decoratorUnder("/admin", adminService.authorization());
+            adminBuilder.route().get("/admin/alerts")
+                    .build(new StatusFileService(gateway.alertsFile(), StatusFileService.ALERTS));
+            adminBuilder.route().get("/admin/fleet")
+                    .build(new StatusFileService(gateway.fleetFile(), StatusFileService.FLEET));
+            adminBuilder.route().post(AdminAccess.SESSION_PATH).maxRequestLength(AdminAccess.MAX_LOGIN_BYTES)
+                    .build(access::login);
+            adminBuilder.route().get(AdminAccess.SESSION_PATH).build(access::check);
+            adminBuilder.route().delete(AdminAccess.SESSION_PATH).build(access::logout);
+            adminBuilder.decoratorUnder("/admin", access.authorization());
+            HttpService dashboard = files.forAdminPort();
+            // "/assets" itself too: a 404 here rather than the router's redirect to "/assets/".
+            adminBuilder.service("/ops", dashboard).service("/ops/", dashboard)
+                    .service("/assets", dashboard).serviceUnder("/assets/", dashboard);
             adminBuilder.service("/metrics", (ctx, req) -> HttpResponse.of(HttpStatus.OK,
                     MediaType.parse("text/plain; version=0.0.4; charset=utf-8"), HttpData.ofUtf8(metrics.scrape())));
             adminBuilder.service("/health", (ctx, req) -> HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8,

@@ -10,9 +10,6 @@ import com.nextleveltraders.gateway.web.HostilePaths;
 import com.nextleveltraders.gateway.web.StaticFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,8 +21,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -236,7 +231,7 @@ class GatewayWebAppTest {
                 "http://127.0.0.1:" + gateway.port() + "/assets/../secret.txt", "/assets/../../../../etc/passwd"));
         assertThat(paths).hasSizeGreaterThanOrEqualTo(23);
         for (String path : paths) {
-            String answer = rawGet(path);
+            String answer = RawHttp.get(gateway.port(), path);
             assertThat(answer).as(path).doesNotContain(SECRET).doesNotContain("root:");
             // Armeria tidies "//" into "/" before any service sees the path, so "//etc/passwd" arrives as the
             // app route /etc/passwd: its answer is the app's page, as for any route, and never a file it names.
@@ -340,32 +335,6 @@ class GatewayWebAppTest {
 
     private static String header(HttpResponse<?> response, String name) {
         return response.headers().firstValue(name).orElseThrow(() -> new AssertionError("no " + name + " header"));
-    }
-
-    /**
-     * The request line exactly as given, over a plain socket, since an HTTP client would tidy the path.
-     * The connection stays open (closing it on request makes every answer wait for the server's linger):
-     * the answer ends after its {@code content-length}.
-     */
-    private static String rawGet(String target) throws IOException {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), gateway.port())) {
-            socket.setSoTimeout(10_000);
-            String request = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
-            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
-            InputStream in = socket.getInputStream();
-            ByteArrayOutputStream answer = new ByteArrayOutputStream();
-            while (!answer.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
-                int next = in.read();
-                if (next < 0) {
-                    return answer.toString(StandardCharsets.ISO_8859_1);
-                }
-                answer.write(next);
-            }
-            String head = answer.toString(StandardCharsets.ISO_8859_1);
-            Matcher length = Pattern.compile("(?im)^content-length: *([0-9]+)").matcher(head);
-            answer.write(length.find() ? in.readNBytes(Integer.parseInt(length.group(1))) : in.readAllBytes());
-            return answer.toString(StandardCharsets.ISO_8859_1);
-        }
     }
 
     private static long staticAnswers() {

@@ -18,13 +18,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The web app on the gateway's public port, in front of the proxy: {@code /api}, {@code /admin} and
  * {@code /metrics} pass through to what served them before; every other path is the app's
- * ({@link WebPaths}) and is answered here from the bundle in memory ({@link WebBundle}).
+ * ({@link WebPaths}) and is answered here from the bundle in memory ({@link WebBundle}). The same
+ * bundle, with the same headers, serves the operations dashboard on the loopback admin port
+ * ({@link #forAdminPort}): {@code /ops} is {@code ops.html}, which the public port never serves.
  *
  * <ul>
  *   <li>Hashed assets ({@code /assets/...}): {@code public, max-age=B, s-maxage=C, immutable}, B and C the
@@ -43,7 +46,8 @@ import org.slf4j.LoggerFactory;
  *       {@code Strict-Transport-Security}.</li>
  * </ul>
  * A missing file, and a path that would need resolving, is a 404 problem; a method other than GET or
- * HEAD a 405. With no readable bundle at start, every app path is a 404 and the API works as before.
+ * HEAD a 405. With no readable bundle at start, every app path is a 404 problem saying that the web app
+ * is not built, and the API works as before.
  */
 public final class StaticFiles implements DecoratingHttpServiceFunction {
 
@@ -58,20 +62,30 @@ public final class StaticFiles implements DecoratingHttpServiceFunction {
 
     private final Optional<WebBundle> bundle;
     private final String assetCacheControl;
+    private final Function<String, WebPaths.Target> paths;
 
     StaticFiles(Optional<WebBundle> bundle, Duration browserTtl, Duration cdnTtl) {
+        this(bundle, ASSET_CACHE_FORMAT.formatted(browserTtl.toSeconds(), cdnTtl.toSeconds()), WebPaths::classify);
+    }
+
+    private StaticFiles(Optional<WebBundle> bundle, String assetCacheControl, Function<String, WebPaths.Target> paths) {
         this.bundle = bundle;
-        this.assetCacheControl = ASSET_CACHE_FORMAT.formatted(browserTtl.toSeconds(), cdnTtl.toSeconds());
+        this.assetCacheControl = assetCacheControl;
+        this.paths = paths;
     }
 
     /**
      * Reads the bundle under {@code webRoot} once. One that cannot be read is logged in one line and
      * leaves the app unserved; the gateway starts all the same, since the API does not need it.
      *
+     * @param webRoot    {@code platform.gateway.webRoot}; {@code null} when no web app is served
      * @param browserTtl {@code caching.browser.static}: how long a browser keeps an asset
      * @param cdnTtl     {@code caching.cdn.static}: how long a shared cache keeps one
      */
     public static StaticFiles load(Path webRoot, Duration browserTtl, Duration cdnTtl) {
+        if (webRoot == null) {
+            return new StaticFiles(Optional.empty(), browserTtl, cdnTtl);
+        }
         try {
             WebBundle bundle = WebBundle.load(webRoot);
             LOG.info("serving the web app from {}: {} files, {} KiB in memory", webRoot, bundle.size(),
@@ -83,10 +97,20 @@ public final class StaticFiles implements DecoratingHttpServiceFunction {
         }
     }
 
+    /**
+     * The same bundle and headers for the loopback admin port ({@link WebPaths#classifyAdmin}), as a
+     * service for the routes {@code /ops}, {@code /ops/} and {@code /assets}: what is not a file there is a 404.
+     * One copy of the bundle in memory serves both ports.
+     */
+    public HttpService forAdminPort() {
+        HttpService nothingElse = (ctx, req) -> notFound();
+        return nothingElse.decorate(new StaticFiles(bundle, assetCacheControl, WebPaths::classifyAdmin));
+    }
+
     @Override
     public HttpResponse serve(HttpService delegate, ServiceRequestContext ctx, HttpRequest req) throws Exception {
-        WebPaths.Target target = WebPaths.classify(ctx.path());
-        if (target.kind() == WebPaths.Kind.INSTANCES) {
+        WebPaths.Target target = paths.apply(ctx.path());
+        if (target.kind() == WebPaths.Kind.PASS_ON) {
             return delegate.serve(ctx, req);
         }
         if (target.kind() == WebPaths.Kind.REFUSED) {
@@ -97,8 +121,11 @@ public final class StaticFiles implements DecoratingHttpServiceFunction {
             return problem(Problems.of(HttpStatus.METHOD_NOT_ALLOWED, "method-not-allowed",
                     "the web app's files are read with GET or HEAD", List.of(), null), true);
         }
-        String name = target.kind() == WebPaths.Kind.PAGE ? WebBundle.INDEX : target.name();
-        Optional<WebBundle.BundleFile> file = bundle.flatMap(b -> b.file(name));
+        if (bundle.isEmpty()) {
+            return problem(Problems.of(HttpStatus.NOT_FOUND, "web-app-not-built", "the web app is not built here: "
+                    + "build web/ and set platform.gateway.webRoot to its output", List.of(), null), false);
+        }
+        Optional<WebBundle.BundleFile> file = bundle.get().file(target.name());
         if (file.isEmpty()) {
             return notFound();
         }

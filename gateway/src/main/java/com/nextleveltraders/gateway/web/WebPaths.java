@@ -5,10 +5,11 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Which part of the public port a request path is for: the instances' ({@code /api}, {@code /admin},
- * {@code /metrics}, which go on as before), a hashed asset, a file at the bundle's top, or a page of
- * the app (any other path without an extension: the app routes in the browser, so each of them is
- * {@code index.html}).
+ * Which part of a port a request path is for. On the public port ({@link #classify}): the instances'
+ * ({@code /api}, {@code /admin}, {@code /metrics}, which go on as before), a hashed asset, a file at the
+ * bundle's top, or a page of the app (any other path without an extension: the app routes in the
+ * browser, so each of them is {@code index.html}). On the loopback admin port ({@link #classifyAdmin}):
+ * the operations dashboard's page, the same hashed assets, and the admin port's own routes.
  *
  * <p>The instances' paths are recognised the way an instance could read them (escapes decoded,
  * repeatedly; dot segments resolved; case ignored), so that no spelling of an API path is kept from
@@ -19,20 +20,23 @@ import java.util.regex.Pattern;
  */
 final class WebPaths {
 
-    enum Kind { INSTANCES, PAGE, ASSET, TOP_FILE, REFUSED }
+    /** {@code PASS_ON}: not a file of the bundle but what the port serves behind it (instances, admin routes). */
+    enum Kind { PASS_ON, PAGE, ASSET, TOP_FILE, REFUSED }
 
-    /** @param name the bundle file asked for ({@code assets/app-1a2b.js}); {@code null} unless ASSET or TOP_FILE */
+    /** @param name the bundle file asked for ({@code assets/app-1a2b.js}, {@code index.html}); {@code null} if none */
     record Target(Kind kind, String name) {
     }
 
     static final String ASSETS = "assets";
+    static final String OPS = "ops.html";
     /** Built beside the app but not the public app's: the build's record and the admin port's page. */
-    static final Set<String> NOT_PUBLIC = Set.of("manifest.json", "ops.html");
+    static final Set<String> NOT_PUBLIC = Set.of("manifest.json", OPS);
 
     // A segment of a file name: no escapes, no leading dot (so no dot segments and no hidden files).
     private static final Pattern FILE_SEGMENT = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]*");
-    private static final Target INSTANCES = new Target(Kind.INSTANCES, null);
-    private static final Target PAGE = new Target(Kind.PAGE, null);
+    private static final Target PASS_ON = new Target(Kind.PASS_ON, null);
+    private static final Target PAGE = new Target(Kind.PAGE, WebBundle.INDEX);
+    private static final Target OPS_PAGE = new Target(Kind.PAGE, OPS);
     private static final Target REFUSED = new Target(Kind.REFUSED, null);
 
     private WebPaths() {
@@ -42,7 +46,7 @@ final class WebPaths {
     static Target classify(String path) {
         String decoded = PathDecoding.decodeEscapes(path);
         if (forInstances(decoded)) {
-            return INSTANCES;
+            return PASS_ON;
         }
         if (!path.startsWith("/") || !clean(path, decoded)) {
             return REFUSED;
@@ -59,6 +63,24 @@ final class WebPaths {
             return REFUSED;
         }
         return file(segments, 0);
+    }
+
+    /**
+     * The admin port: {@code /ops} and {@code /ops/} are the operations dashboard's page, {@code /assets/...}
+     * the bundle's hashed assets judged as on the public port (anything else under it refused), and every
+     * other path the admin port's own routes ({@code /admin}, {@code /metrics}, {@code /health}).
+     *
+     * @param path the request's path, without its query
+     */
+    static Target classifyAdmin(String path) {
+        if (path.equals("/ops") || path.equals("/ops/")) {
+            return OPS_PAGE;
+        }
+        if (path.equals("/" + ASSETS) || path.startsWith("/" + ASSETS + "/")) {
+            Target target = classify(path);
+            return target.kind() == Kind.ASSET ? target : REFUSED;
+        }
+        return PASS_ON;
     }
 
     /** {@code /api} and under, {@code /admin} and under, {@code /metrics}: as the instances could resolve it. */
