@@ -54,7 +54,7 @@ class OpsDashboardBrowserTest {
         browser.atWidth(360);
         browser.screenshot("ops-dashboard-360");
         assertThat(browser.consoleErrors()).as("signing in and watching").isEmpty();
-        browser.reset();
+        browser.atWidth(Browser.WIDTH);
 
         // Kill one instance's process, as a crash would; the page must follow without a reload.
         List<String> before = new ArrayList<>(page.instanceStates().keySet());

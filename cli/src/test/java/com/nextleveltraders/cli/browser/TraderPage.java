@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -128,11 +127,14 @@ public final class TraderPage {
     private void sendOrder(String symbol, String side, String quantity, String limitPrice) {
         goTo("trade");
         // The symbols come with the first quotes.
-        new WebDriverWait(browser.driver(), Browser.WAIT).until(ExpectedConditions.presenceOfElementLocated(
-                By.cssSelector("#order-symbol option[value='" + symbol + "']")));
-        new Select(browser.waitFor(By.id("order-symbol"))).selectByValue(symbol);
-        new Select(browser.waitFor(By.id("order-side"))).selectByValue(side);
-        new Select(browser.waitFor(By.id("order-type"))).selectByValue(limitPrice == null ? "MARKET" : "LIMIT");
+        Select symbols = new WebDriverWait(browser.driver(), Browser.WAIT).until(d -> {
+            Select select = new Select(d.findElement(By.id("order-symbol")));
+            return select.getOptions().stream().anyMatch(o -> symbol.equals(o.getText().strip())) ? select : null;
+        });
+        // By text: the page sets each option's value as a DOM property, which Select's by-value lookup does not see.
+        symbols.selectByVisibleText(symbol);
+        new Select(browser.waitFor(By.id("order-side"))).selectByVisibleText(side);
+        new Select(browser.waitFor(By.id("order-type"))).selectByVisibleText(limitPrice == null ? "MARKET" : "LIMIT");
         browser.type(By.id("order-quantity"), quantity);
         if (limitPrice != null) {
             browser.type(By.id("order-limit-price"), limitPrice);
