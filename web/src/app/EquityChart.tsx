@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import { clockAxis, hugging, themedAxis } from './chartRange';
 import type { Sample } from './portfolioSamples';
+import { responsivePlot } from '../shared/plot';
 
 const HEIGHT = 260;
 /** Distinct in light and dark themes; positions beyond these reuse them. */
@@ -28,10 +29,7 @@ export function EquityChart({ samples }: { samples: Sample[] }) {
   const key = symbols.join(',');
 
   useEffect(() => {
-    const element = box.current!;
-    const width = () => Math.max(element.clientWidth, 280);
-    const plot = new uPlot({
-      width: width(),
+    const { plot, remove } = responsivePlot({
       height: HEIGHT,
       scales: { usd: { range: hugging }, positions: { range: hugging } },
       padding: [null, symbols.length > 0 ? null : 28, null, null],
@@ -47,13 +45,10 @@ export function EquityChart({ samples }: { samples: Sample[] }) {
         ...(symbols.length > 0 ? [{ ...themedAxis(), scale: 'positions', side: 1 as const, size: 70, grid: { show: false }, label: 'Positions (USD)' }] : []),
       ],
       legend: { show: true },
-    }, dataOf(samples, symbols), element);
+    }, dataOf(samples, symbols), box.current!, 280);
     chart.current = plot;
-    const resize = new ResizeObserver(() => plot.setSize({ width: width(), height: HEIGHT }));
-    resize.observe(element);
     return () => {
-      resize.disconnect();
-      plot.destroy();
+      remove();
       chart.current = undefined;
     };
   }, [key]);

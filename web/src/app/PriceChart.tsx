@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { clockAxis, hugging, themedAxis } from './chartRange';
+import { responsivePlot } from '../shared/plot';
 
 const HEIGHT = 220;
 
@@ -16,8 +17,7 @@ export function PriceChart({ symbol, series }: { symbol: string; series: [number
 
   useEffect(() => {
     const element = box.current!;
-    const plot = new uPlot({
-      width: Math.max(element.clientWidth, 280),
+    const { plot, remove } = responsivePlot({
       height: HEIGHT,
       // Room on the right for the last time label, which uPlot centres on the edge.
       padding: [null, 28, null, null],
@@ -25,13 +25,10 @@ export function PriceChart({ symbol, series }: { symbol: string; series: [number
       series: [{}, { label: symbol, stroke: '#0b6b4b', width: 2 }],
       axes: [clockAxis(), { ...themedAxis(), size: 70 }],
       legend: { show: true },
-    }, series, element);
+    }, series, element, 280);
     chart.current = plot;
-    const resize = new ResizeObserver(() => plot.setSize({ width: Math.max(element.clientWidth, 280), height: HEIGHT }));
-    resize.observe(element);
     return () => {
-      resize.disconnect();
-      plot.destroy();
+      remove();
       chart.current = undefined;
     };
   }, [symbol]);

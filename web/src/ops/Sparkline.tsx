@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { responsivePlot } from '../shared/plot';
 
 const HEIGHT = 96;
 /** The charts' window: the launcher keeps 15 minutes of history. */
@@ -75,9 +76,7 @@ export function Sparkline({ title, series, format, tick }: {
     const line = colour('--accent', '#0b6b4b');
     const ink = colour('--muted', '#5a6b63');
     const grid = colour('--line', '#d5ddd9');
-    const width = () => Math.max(element.clientWidth, MIN_WIDTH);
-    const plot = new uPlot({
-      width: width(),
+    const { plot, remove } = responsivePlot({
       height: HEIGHT,
       legend: { show: false },
       cursor: { show: false },
@@ -92,13 +91,10 @@ export function Sparkline({ title, series, format, tick }: {
         { stroke: ink, grid: { stroke: grid, width: 1 }, ticks: { show: false }, size: 46, font: '10px system-ui', space: 24,
           values: (_u, splits, _axis, _space, incr) => splits.map((v) => tick(v, incr)) },
       ],
-    }, windowed(series), element);
+    }, windowed(series), element, MIN_WIDTH);
     chart.current = plot;
-    const resize = new ResizeObserver(() => plot.setSize({ width: width(), height: HEIGHT }));
-    resize.observe(element);
     return () => {
-      resize.disconnect();
-      plot.destroy();
+      remove();
       chart.current = undefined;
     };
   }, []);

@@ -144,12 +144,7 @@ public final class LocalMonitor implements AutoCloseable {
 
     @Override
     public void close() {
-        timer.shutdownNow();
-        try {
-            timer.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Loops.stop(timer);
         monitor.close();
         client.close();
         redis.close();

@@ -3,8 +3,11 @@ package com.nextleveltraders.cli.browser;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -177,14 +180,33 @@ public final class TraderPage {
         browser.click(By.id("trades-history-apply"));
         List<String> rows = new ArrayList<>();
         for (int page = 1; ; page++) {
-            browser.waitForText(By.id("trades-history-page"), "Page " + page + ",");
-            rows.addAll(browser.driver().findElements(TRADE_ROWS).stream().map(WebElement::getText).toList());
+            rows.addAll(awaitPage(page, pageSize));
             WebElement next = browser.driver().findElement(By.id("trades-history-next"));
             if (!next.isEnabled()) {
                 return rows;
             }
             next.click();
         }
+    }
+
+    /**
+     * The rows of page {@code page} once it has settled: not loading, its label saying "Page N, K rows" with K at
+     * most {@code pageSize} (so not the page shown before the new size applied), and K rows read in one go.
+     */
+    private List<String> awaitPage(int page, int pageSize) {
+        Pattern label = Pattern.compile("Page " + page + ", (\\d+) rows?");
+        return new WebDriverWait(browser.driver(), Browser.WAIT).ignoring(StaleElementReferenceException.class)
+                .until(d -> {
+                    if (d.findElement(By.id("trades-history")).getAttribute("aria-busy") != null) {
+                        return null;
+                    }
+                    Matcher shown = label.matcher(d.findElement(By.id("trades-history-page")).getText());
+                    if (!shown.matches() || Integer.parseInt(shown.group(1)) > pageSize) {
+                        return null;
+                    }
+                    List<String> texts = d.findElements(TRADE_ROWS).stream().map(WebElement::getText).toList();
+                    return texts.size() == Integer.parseInt(shown.group(1)) ? texts : null;
+                });
     }
 
     /** The portfolio's positions: symbol → the row's text. */

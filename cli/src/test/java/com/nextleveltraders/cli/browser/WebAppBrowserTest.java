@@ -131,9 +131,10 @@ class WebAppBrowserTest {
         // 25 more trades (placed through the API with a bearer session of the same user, for speed): the
         // history pages through all 26, 10 at a time, each exactly once.
         String token = bearerLogin(email);
-        for (int i = 0; i < 25; i++) {
+        // Quantities 1 to 25, so that each trade's row differs from the others even within one second.
+        for (int i = 1; i <= 25; i++) {
             HttpResponse<String> order = post("/api/orders", token,
-                    "{\"symbol\":\"KO\",\"side\":\"BUY\",\"type\":\"MARKET\",\"quantity\":1}");
+                    "{\"symbol\":\"KO\",\"side\":\"BUY\",\"type\":\"MARKET\",\"quantity\":" + i + "}");
             assertThat(order.statusCode()).as(order.body()).isEqualTo(201);
         }
         List<String> trades = page.allTrades(10);
