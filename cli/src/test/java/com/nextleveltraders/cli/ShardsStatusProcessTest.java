@@ -172,6 +172,9 @@ class ShardsStatusProcessTest {
             orders.stop();
             stream.join();
         }
+        // What the launcher said, for whoever reads the test's output.
+        launcherOutput.stream().filter(line -> line.startsWith("shard 1 replica")).forEach(System.out::println);
+        System.out.println(orders.accepted() + " orders accepted across both outages");
         assertThat(orders.failures()).as("5xx answers during the replica's outages").isEmpty();
         assertThat(String.join("\n", launcherOutput)).doesNotContain("exited unexpectedly");
     }
