@@ -1,5 +1,6 @@
 package com.nextleveltraders.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.nextleveltraders.cli.local.LocalPlatform;
@@ -12,7 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /** The configuration of the platform `nlt up` runs on a data dir, for the commands that act on it. */
 final class RunningPlatform {
@@ -68,5 +71,30 @@ final class RunningPlatform {
             return Optional.empty();
         }
         return Optional.of(status);
+    }
+
+    /**
+     * What the launcher says of each shard's replica ({@code DIR/run/replicas.json}, written by `nlt up`): shard id to
+     * {@code running} or {@code restarting}. Empty when there is no such file, or its launcher is gone.
+     */
+    static Map<Integer, String> replicaStates(Path dataDir) {
+        Path file = dataDir.toAbsolutePath().normalize().resolve("run").resolve("replicas.json");
+        Map<Integer, String> states = new TreeMap<>();
+        try {
+            if (!Files.isRegularFile(file)) {
+                return states;
+            }
+            JsonNode status = JSON.readTree(file.toFile());
+            long launcher = status.path(StatusFile.LAUNCHER_PID).asLong();
+            if (!ProcessHandle.of(launcher).map(ProcessHandle::isAlive).orElse(false)) {
+                return states;
+            }
+            for (JsonNode replica : status.path("replicas")) {
+                states.put(replica.path("shard").asInt(), replica.path("state").asText());
+            }
+        } catch (IOException e) {
+            // Being replaced as it was read, or unreadable: the servers' own state is shown instead.
+        }
+        return states;
     }
 }

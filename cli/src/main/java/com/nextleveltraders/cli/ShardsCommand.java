@@ -24,8 +24,9 @@ final class ShardsCommand {
 
     @Command(name = "status", description = {
         "Each shard of the platform that `nlt up --data-dir DIR` runs: state, servers, buckets, users, rows, size,"
-                + " whether its primary and replica answer, and the replica's lag; then how uneven the shards are"
-                + " (skew).",
+                + " whether its primary answers, its replica's state (streaming; not streaming: it answers but does"
+                + " not receive the primary's WAL; restarting: `nlt up` is starting it again after it died; down)"
+                + " and the replica's lag; then how uneven the shards are (skew).",
         "Exits 2 when no platform runs on DIR. A shard whose server is down is shown as down, with what it could"
                 + " not read as ?, and the exit is still 0."})
     static final class Status implements Callable<Integer> {
@@ -68,12 +69,32 @@ final class ShardsCommand {
                 System.err.println("start it with `nlt up --data-dir " + dataDir + "`");
                 return Nlt.USAGE;
             }
-            System.out.print(json ? toJson(report) : toTable(report));
+            Map<Integer, String> launcher = RunningPlatform.replicaStates(dataDir);
+            System.out.print(json ? toJson(report, launcher) : toTable(report, launcher));
             return 0;
         }
     }
 
-    static String toJson(ShardReport report) throws JsonProcessingException {
+    /**
+     * The replica's state: {@code restarting} while the launcher starts it again after it died (its
+     * word, from {@code DIR/run/replicas.json}), else what the servers say: {@code streaming},
+     * {@code not streaming} (it answers, but its WAL receiver does not stream) or {@code down};
+     * {@code null} for a shard without a replica.
+     */
+    static String replicaState(ShardStatus shard, Map<Integer, String> launcher) {
+        if (shard.replicaUp() == null) {
+            return null;
+        }
+        if ("restarting".equals(launcher.get(shard.id()))) {
+            return "restarting";
+        }
+        if (!shard.replicaUp()) {
+            return "down";
+        }
+        return Boolean.TRUE.equals(shard.replicaStreaming()) ? "streaming" : "not streaming";
+    }
+
+    static String toJson(ShardReport report, Map<Integer, String> launcher) throws JsonProcessingException {
         Map<String, Object> root = new LinkedHashMap<>();
         List<Map<String, Object>> shards = new ArrayList<>();
         for (ShardStatus shard : report.shards()) {
@@ -88,6 +109,7 @@ final class ShardsCommand {
             entry.put("bytes", shard.bytes());
             entry.put("primaryUp", shard.primaryUp());
             entry.put("replicaUp", shard.replicaUp());
+            entry.put("replicaState", replicaState(shard, launcher));
             entry.put("replicaLagBytes", shard.replicaLagBytes());
             entry.put("replicaLagSeconds", shard.replicaLagSeconds());
             entry.put("problems", shard.problems());
@@ -106,7 +128,7 @@ final class ShardsCommand {
         return new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
     }
 
-    static String toTable(ShardReport report) {
+    static String toTable(ShardReport report, Map<Integer, String> launcher) {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"shard", "state", "primary", "replica", "buckets", "users", "rows", "size", "primary",
             "replica", "replica lag"});
@@ -114,7 +136,7 @@ final class ShardsCommand {
             rows.add(new String[] {Integer.toString(shard.id()), shard.state().name(), shard.primary(),
                 orDash(shard.replica()), Integer.toString(shard.buckets()), Long.toString(shard.users()),
                 shard.rows() == null ? "?" : Long.toString(shard.rows()), shard.bytes() == null ? "?" : size(shard.bytes()),
-                shard.primaryUp() ? "up" : "DOWN", shard.replicaUp() == null ? "-" : shard.replicaUp() ? "up" : "DOWN",
+                shard.primaryUp() ? "up" : "DOWN", replicaTableState(shard, launcher),
                 lag(shard)});
         }
         int[] widths = new int[rows.get(0).length];
@@ -164,6 +186,12 @@ final class ShardsCommand {
                     .append(report.rebalancingAdvised() ? "rebalancing advised" : "no rebalancing needed");
         }
         return line.toString();
+    }
+
+    /** As {@link #replicaState}, a replica that does not answer in capitals as a primary is. */
+    private static String replicaTableState(ShardStatus shard, Map<Integer, String> launcher) {
+        String state = replicaState(shard, launcher);
+        return state == null ? "-" : state.equals("down") ? "DOWN" : state;
     }
 
     private static String lag(ShardStatus shard) {

@@ -12,17 +12,26 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import com.nextleveltraders.testkit.Polling;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * `nlt shards status` as a user runs it, as a separate process, against a platform `nlt up`
  * started on a data dir: two shards of 512 buckets each, the registered users and their rows
- * counted, every primary and replica up; and exit code 2 when no platform runs there.
+ * counted, every primary and replica up; a shard's replica killed, started again on its data, then
+ * killed with its data deleted and copied again, while orders keep being accepted; and exit code 2
+ * when no platform runs there.
  */
 @Tag("platform")
 class ShardsStatusProcessTest {
@@ -33,14 +42,16 @@ class ShardsStatusProcessTest {
     private final HttpClient http = HttpClient.newHttpClient();
 
     @Test
-    void reportsEveryShardOfARunningPlatformThenExitsWithTwoOnceItIsStopped() throws Exception {
+    void reportsEveryShardOfARunningPlatformSurvivesAKilledReplicaThenExitsWithTwoOnceItIsStopped()
+            throws Exception {
         Path dataDir = Files.createTempDirectory(Path.of("/tmp"), "nlt-shards-test-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         Process launcher = null;
         try {
             int port = com.nextleveltraders.embedded.FreePorts.pick();
             String base = "http://127.0.0.1:" + port;
-            launcher = UpProcess.start(dataDir, port).process();
+            UpProcess.Started up = UpProcess.start(dataDir, port);
+            launcher = up.process();
             List<String> emails = new ArrayList<>();
             for (int i = 0; i < USERS; i++) {
                 String email = "shards-" + UUID.randomUUID() + "@example.com";
@@ -65,6 +76,7 @@ class ShardsStatusProcessTest {
                 assertThat(shard.get("buckets").asInt()).isEqualTo(512);
                 assertThat(shard.get("primaryUp").asBoolean()).isTrue();
                 assertThat(shard.get("replicaUp").asBoolean()).isTrue();
+                assertThat(shard.get("replicaState").asText()).isEqualTo("streaming");
                 assertThat(shard.get("replica").asText()).startsWith("127.0.0.1:");
                 assertThat(shard.get("replicaLagBytes").isIntegralNumber()).isTrue();
                 assertThat(shard.get("bytes").asLong()).isPositive();
@@ -87,6 +99,13 @@ class ShardsStatusProcessTest {
                             + (USERS + 6) + " rows; skew ")
                     .contains("threshold 5.00: no rebalancing needed");
 
+            List<String> tokens = new ArrayList<>();
+            for (String email : emails) {
+                tokens.add(login(base, email));
+            }
+            aKilledReplicaComesBackOnItsDataThenAsANewCopyWhileOrdersAreAccepted(dataDir, base, tokens,
+                    up.output());
+
             launcher.destroy(); // SIGTERM: the platform stops, its run file stays
             assertThat(launcher.waitFor(60, TimeUnit.SECONDS)).isTrue();
             NltCommand.Result stopped = NltCommand.process("shards", "status", "--data-dir", dataDir.toString());
@@ -96,6 +115,200 @@ class ShardsStatusProcessTest {
         } finally {
             NltCommand.stop(launcher);
             deleteTree(dataDir);
+        }
+    }
+
+    /**
+     * Shard 1's replica killed (SIGKILL) under a stream of orders and reads: `nlt up` starts it again
+     * on its data and port, it streams from its primary again and the instances' pools reconnect to
+     * it; then killed once more after its data was deleted: copied again from its primary. No request
+     * fails with a 5xx meanwhile.
+     */
+    private void aKilledReplicaComesBackOnItsDataThenAsANewCopyWhileOrdersAreAccepted(Path dataDir, String base,
+            List<String> tokens, List<String> launcherOutput) throws Exception {
+        JsonNode before = replica(dataDir, 1);
+        int replicaPort = before.get("port").asInt();
+        JsonNode shard = shardStatus(dataDir, 1);
+        String[] primary = shard.get("primary").asText().split(":");
+        String password = Files.readString(dataDir.resolve("postgres").resolve("password")).strip();
+        String primaryUrl = "jdbc:postgresql://" + primary[0] + ":" + primary[1] + "/nlt";
+        String replicaUrl = "jdbc:postgresql://127.0.0.1:" + replicaPort + "/nlt";
+
+        OrderStream orders = new OrderStream(base, tokens);
+        Thread stream = Thread.ofVirtual().start(orders);
+        try {
+            long accepted = orders.accepted();
+            ProcessHandle.of(before.get("pid").asLong()).orElseThrow().destroyForcibly();
+            awaitLine(launcherOutput, "shard 1 replica died (exit 137); restarting on its data");
+            awaitLine(launcherOutput, "shard 1 replica is back on port " + replicaPort);
+            assertThat(String.join("\n", launcherOutput)).containsPattern("shard 1 replica is back on port "
+                    + replicaPort + " \\(pid [0-9]+\\), streaming again from 127\\.0\\.0\\.1:" + primary[1]);
+            awaitStreaming(primaryUrl, password);
+            awaitInstanceConnections(replicaUrl, password);
+            Polling.until(Duration.ofSeconds(60), "orders accepted since the replica was killed",
+                    () -> orders.accepted() > accepted + 5 ? null : orders.accepted() + " accepted");
+            JsonNode again = replica(dataDir, 1);
+            assertThat(again.get("state").asText()).isEqualTo("running");
+            assertThat(again.get("port").asInt()).isEqualTo(replicaPort);
+            assertThat(again.get("pid").asLong()).isNotEqualTo(before.get("pid").asLong());
+            awaitReplicaState(dataDir, 1, "streaming");
+
+            // Its data deleted under it, then killed: nothing to start on, so it is copied again. The
+            // running server may recreate a directory or two as they are deleted: then the launcher finds
+            // data that does not start, rather than none, and copies it again all the same.
+            long copiedFrom = orders.accepted();
+            deleteTree(dataDir.resolve("shard-1").resolve("replica").resolve("pgdata"));
+            ProcessHandle.of(again.get("pid").asLong()).ifPresent(ProcessHandle::destroyForcibly);
+            awaitLine(launcherOutput, "; copying it again from its primary 127.0.0.1:" + primary[1]);
+            Polling.until(Duration.ofSeconds(120), "the copied replica streams again",
+                    () -> launcherOutput.stream().filter(line -> line.contains("streaming again from")).count() >= 2
+                            ? null : String.join("\n", launcherOutput));
+            awaitStreaming(primaryUrl, password);
+            awaitInstanceConnections(replicaUrl, password);
+            Polling.until(Duration.ofSeconds(60), "orders accepted since the replica was copied again",
+                    () -> orders.accepted() > copiedFrom + 5 ? null : orders.accepted() + " accepted");
+            assertThat(replica(dataDir, 1).get("port").asInt()).isEqualTo(replicaPort);
+            awaitReplicaState(dataDir, 1, "streaming");
+        } finally {
+            orders.stop();
+            stream.join();
+        }
+        // What the launcher said, for whoever reads the test's output.
+        launcherOutput.stream().filter(line -> line.startsWith("shard 1 replica")).forEach(System.out::println);
+        System.out.println(orders.accepted() + " orders accepted across both outages");
+        assertThat(orders.failures()).as("5xx answers during the replica's outages").isEmpty();
+        assertThat(String.join("\n", launcherOutput)).doesNotContain("exited unexpectedly");
+    }
+
+    /** Orders and order lists, one after the other, over every user, until stopped. */
+    private final class OrderStream implements Runnable {
+
+        private final String base;
+        private final List<String> tokens;
+        private final java.util.concurrent.atomic.AtomicLong accepted = new java.util.concurrent.atomic.AtomicLong();
+        private final List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        private volatile boolean stopped;
+
+        OrderStream(String base, List<String> tokens) {
+            this.base = base;
+            this.tokens = tokens;
+        }
+
+        @Override
+        public void run() {
+            for (int i = 0; !stopped; i++) {
+                String token = tokens.get(i % tokens.size());
+                try {
+                    HttpResponse<String> order = post(base + "/api/orders", token, "{\"symbol\":\"AAPL\","
+                            + "\"side\":\"BUY\",\"type\":\"MARKET\",\"quantity\":\"1\"}");
+                    if (order.statusCode() >= 500) {
+                        failures.add("POST /api/orders: " + order.statusCode() + " " + order.body());
+                    } else if (order.statusCode() == 201) {
+                        accepted.incrementAndGet();
+                    }
+                    HttpResponse<String> list = http.send(HttpRequest.newBuilder(URI.create(base + "/api/trades"))
+                            .header("Authorization", "Bearer " + token).GET().build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    if (list.statusCode() >= 500) {
+                        failures.add("GET /api/trades: " + list.statusCode() + " " + list.body());
+                    }
+                } catch (Exception e) {
+                    failures.add(e.toString());
+                }
+            }
+        }
+
+        long accepted() {
+            return accepted.get();
+        }
+
+        List<String> failures() {
+            return List.copyOf(failures);
+        }
+
+        void stop() {
+            stopped = true;
+        }
+    }
+
+    /** Shard {@code id}'s entry in the launcher's {@code run/replicas.json}. */
+    private static JsonNode replica(Path dataDir, int id) throws Exception {
+        JsonNode file = new ObjectMapper().readTree(dataDir.resolve("run").resolve("replicas.json").toFile());
+        for (JsonNode replica : file.get("replicas")) {
+            if (replica.get("shard").asInt() == id) {
+                return replica;
+            }
+        }
+        throw new AssertionError("no replica of shard " + id + " in " + file);
+    }
+
+    private static JsonNode shardStatus(Path dataDir, int id) throws Exception {
+        NltCommand.Result json = NltCommand.process("shards", "status", "--json", "--data-dir", dataDir.toString());
+        assertThat(json.exitCode()).as(json.output()).isZero();
+        for (JsonNode shard : new ObjectMapper().readTree(json.output()).get("shards")) {
+            if (shard.get("id").asInt() == id) {
+                return shard;
+            }
+        }
+        throw new AssertionError("no shard " + id + " in " + json.output());
+    }
+
+    /**
+     * Until `nlt shards status` shows shard {@code id}'s replica in {@code state}; polled, because on
+     * a loaded machine one run of the command may find a server slow to answer.
+     */
+    private static void awaitReplicaState(Path dataDir, int id, String state) throws InterruptedException {
+        Polling.until(Duration.ofSeconds(60), "shards status shows the replica " + state, () -> {
+            try {
+                NltCommand.Result json = NltCommand.process("shards", "status", "--json", "--data-dir",
+                        dataDir.toString());
+                if (json.exitCode() != 0) {
+                    return json.output();
+                }
+                for (JsonNode shard : new ObjectMapper().readTree(json.output()).get("shards")) {
+                    if (shard.get("id").asInt() == id && state.equals(shard.get("replicaState").asText())) {
+                        return null;
+                    }
+                }
+                return json.output();
+            } catch (Exception e) {
+                return e.toString();
+            }
+        });
+    }
+
+    private static void awaitLine(List<String> output, String text) throws InterruptedException {
+        Polling.until(Duration.ofSeconds(120), "nlt up prints '" + text + "'", () -> {
+            synchronized (output) {
+                return output.stream().anyMatch(line -> line.contains(text)) ? null : String.join("\n", output);
+            }
+        });
+    }
+
+    /** The primary sees its replica streaming (pg_stat_replication). */
+    private static void awaitStreaming(String primaryUrl, String password) throws InterruptedException {
+        Polling.until(Duration.ofSeconds(60), "the primary streams to its replica", () -> single(primaryUrl, password,
+                "SELECT count(*) FROM pg_stat_replication WHERE application_name = 'replica' AND state = 'streaming'")
+                .equals("1") ? null : "not streaming");
+    }
+
+    /** The instances' pools connected to the replica again (it came back on the same port). */
+    private static void awaitInstanceConnections(String replicaUrl, String password) throws InterruptedException {
+        Polling.until(Duration.ofSeconds(60), "the instances' pools reconnect to the replica", () -> {
+            String count = single(replicaUrl, password, "SELECT count(*) FROM pg_stat_activity WHERE backend_type ="
+                    + " 'client backend' AND pid <> pg_backend_pid()");
+            return count.matches("[1-9][0-9]*") ? null : "client connections: " + count;
+        });
+    }
+
+    private static String single(String url, String password, String sql) {
+        try (Connection connection = DriverManager.getConnection(url, "nlt", password);
+                Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        } catch (SQLException e) {
+            return e.getMessage();
         }
     }
 

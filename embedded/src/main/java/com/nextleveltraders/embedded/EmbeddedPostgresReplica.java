@@ -1,7 +1,9 @@
 package com.nextleveltraders.embedded;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.OptionalInt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,6 +64,38 @@ public final class EmbeddedPostgresReplica implements AutoCloseable {
     }
 
     /**
+     * True when {@code options} name a replica whose data directory exists, so that {@link #start} would run on it
+     * rather than copy the primary.
+     */
+    public static boolean hasData(ReplicaOptions options) {
+        return Files.isDirectory(dataDirOf(options));
+    }
+
+    /**
+     * Deletes the replica's data directory and starts it as on first use: copied again from the running primary, on
+     * the same slot. For a replica whose data cannot be used any more (its start failed); a replica is only a copy, so
+     * nothing the primary does not have is lost. Waits first for any process still working in that directory (the
+     * backends of a killed postmaster), as a start does.
+     */
+    public static EmbeddedPostgresReplica copyAgain(ReplicaOptions options) {
+        Objects.requireNonNull(options, "options");
+        PostgresServers.Prepared prepared = PostgresServers.prepare(options.baseDir(), options.logFile(),
+                options.watchPid());
+        PostgresCluster cluster = prepared.cluster();
+        if (Files.isDirectory(cluster.dataDir())) {
+            cluster.prepareStart(PostgresServers.STALE_WAIT);
+            log.info("Discarding the replica's data {} to copy the primary {}:{} again", cluster.dataDir(),
+                    options.primaryHost(), options.primaryPort());
+            CacheDir.deleteTree(cluster.dataDir());
+        }
+        return start(options);
+    }
+
+    private static Path dataDirOf(ReplicaOptions options) {
+        return options.baseDir().toAbsolutePath().normalize().resolve("pgdata");
+    }
+
+    /**
      * pg_is_in_recovery() without a SQL client: a postmaster that is ready logs which way it came up, and only a
      * server still in recovery (a hot standby) admits read-only connections.
      */
@@ -110,6 +144,19 @@ public final class EmbeddedPostgresReplica implements AutoCloseable {
 
     public Path dataDir() {
         return cluster.dataDir();
+    }
+
+    /**
+     * How the server ended, once it has: its watchdog exits with the server's status, which is 128 + the signal's
+     * number when a signal ended it (137 for SIGKILL). Empty while it runs, or when its watchdog did not say.
+     */
+    public OptionalInt exitCode() {
+        if (process.isRunning()) {
+            return OptionalInt.empty();
+        }
+        Watchdog.Launched launched = process.launched();
+        launched.awaitWrapperExit();
+        return launched.wrapper().isAlive() ? OptionalInt.empty() : OptionalInt.of(launched.wrapper().exitValue());
     }
 
     public Path logFile() {

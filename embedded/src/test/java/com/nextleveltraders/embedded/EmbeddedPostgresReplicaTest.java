@@ -136,6 +136,45 @@ class EmbeddedPostgresReplicaTest {
     }
 
     @Test
+    void aKilledReplicaSaysHowItEndedAndComesBackOnItsDataOrAsANewCopy() throws Exception {
+        try (EmbeddedPostgres primary = EmbeddedPostgres.start(PostgresOptions.defaults(tmp.resolve("pg")))) {
+            EmbeddedPostgresReplica first = EmbeddedPostgresReplica.start(ReplicaOptions.of(tmp.resolve("replica"),
+                    primary));
+            ReplicaOptions options = ReplicaOptions.of(tmp.resolve("replica"), primary).withPort(first.port());
+            assertThat(first.exitCode()).isEmpty();
+            ProcessHandle.of(first.pid()).orElseThrow().destroyForcibly();
+            awaitGone(Duration.ofSeconds(20), first.pid());
+            assertThat(first.exitCode()).hasValue(137);
+            first.close();
+            try (Connection p = connect(primary); Statement ps = p.createStatement()) {
+                ps.execute("CREATE TABLE orders (id int PRIMARY KEY)");
+                ps.execute("INSERT INTO orders VALUES (1)"); // written while the replica is down: its slot keeps it
+            }
+
+            assertThat(EmbeddedPostgresReplica.hasData(options)).isTrue();
+            try (EmbeddedPostgresReplica again = EmbeddedPostgresReplica.start(options);
+                 Connection r = connectReplica(again, primary); Statement rs = r.createStatement()) {
+                assertThat(again.port()).isEqualTo(first.port());
+                await(rs, "SELECT count(*) FROM orders", "1");
+            }
+
+            // Data that no longer starts (here: a control file gone) is discarded and copied afresh.
+            Files.delete(tmp.resolve("replica").resolve("pgdata").resolve("global").resolve("pg_control"));
+            assertThatThrownBy(() -> EmbeddedPostgresReplica.start(options))
+                    .isInstanceOf(EmbeddedServerException.class);
+            try (EmbeddedPostgresReplica copied = EmbeddedPostgresReplica.copyAgain(options);
+                 Connection p = connect(primary); Statement ps = p.createStatement();
+                 Connection r = connectReplica(copied, primary); Statement rs = r.createStatement()) {
+                assertThat(copied.port()).isEqualTo(first.port());
+                ps.execute("INSERT INTO orders VALUES (2)");
+                await(rs, "SELECT count(*) FROM orders", "2");
+                await(ps, "SELECT count(*) FROM pg_replication_slots WHERE active", "1");
+            }
+        }
+        assertThat(liveDescendants()).isEmpty();
+    }
+
+    @Test
     void primaryAndReplicaStopWhenTheLauncherIsKilled() throws Exception {
         Process launcher = new ProcessBuilder("sleep", "300").start();
         EmbeddedPostgres primary = null;

@@ -155,7 +155,8 @@ public final class LocalPlatform implements AutoCloseable {
 
     /**
      * From now on a child that dies on its own is started again when it can rejoin (Redis nodes and
-     * Sentinels, the gateway); losing any other runs {@code onFatal}.
+     * Sentinels, the gateway, a shard's PostgreSQL replica); losing any other (the catalog, a shard's
+     * primary) runs {@code onFatal}.
      */
     public void supervise(Runnable onFatal) {
         supervisor.superviseAll(onFatal);

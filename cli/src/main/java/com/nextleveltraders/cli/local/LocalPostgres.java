@@ -26,8 +26,9 @@ import org.postgresql.ds.PGSimpleDataSource;
 /**
  * The PostgreSQL servers `nlt up` runs: the catalog, and for each shard a primary with a streaming
  * replica. Every server has room for a full pool from every instance the autoscaler may run, and
- * all share the catalog's password, so one set of credentials reaches them all. Losing any of them
- * is fatal to the platform.
+ * all share the catalog's password, so one set of credentials reaches them all. A replica that dies
+ * is started again ({@link ShardReplica}); losing the catalog or a shard's primary is fatal to the
+ * platform, as neither is failed over yet.
  */
 final class LocalPostgres {
 
@@ -38,6 +39,7 @@ final class LocalPostgres {
     private final Path dataDir;
     private final Path logDir;
     private final Supervisor supervisor;
+    private final ReplicaStates replicaStates;
     // Set by startCatalog: what every shard server copies.
     private EmbeddedPostgres catalog;
     private Map<String, String> settings;
@@ -46,7 +48,12 @@ final class LocalPostgres {
         this.dataDir = dataDir;
         this.logDir = logDir;
         this.supervisor = supervisor;
+        this.replicaStates = new ReplicaStates(dataDir.resolve("run"));
     }
+
+    /** Said when the catalog or a shard's primary dies: the platform stops. */
+    static final String NOT_FAILED_OVER = "PostgreSQL primaries are not failed over to their replicas yet: the"
+            + " platform stops";
 
     /** Starts the catalog's server and returns where it is: {@code platform.postgres}. */
     PostgresEndpoint startCatalog(PlatformConfig config) {
@@ -57,7 +64,7 @@ final class LocalPostgres {
         EmbeddedPostgres postgres = EmbeddedPostgres.start(new PostgresOptions(dataDir.resolve("postgres"), log, 0,
                 config.platform().postgres().database(), config.platform().postgres().user(), self, settings));
         supervisor.track(postgres, new Supervisor.Child("PostgreSQL (catalog)", Supervisor.handle(postgres.pid()),
-                log, null));
+                log, null, NOT_FAILED_OVER));
         catalog = postgres;
         return new PostgresEndpoint(postgres.host(), postgres.port(), postgres.database(), postgres.user(),
                 postgres.passwordFile());
@@ -159,14 +166,16 @@ final class LocalPostgres {
         EmbeddedPostgres primary = EmbeddedPostgres.start(new PostgresOptions(primaryDir, primaryLog, 0,
                 catalog.database(), catalog.user(), self, settings));
         Supervisor.Child primaryChild = new Supervisor.Child("PostgreSQL (shard " + id + " primary)",
-                Supervisor.handle(primary.pid()), primaryLog, null);
+                Supervisor.handle(primary.pid()), primaryLog, null, NOT_FAILED_OVER);
         supervisor.track(primary, primaryChild);
         Path replicaLog = logDir.resolve("shard-" + id + "-replica.log");
-        EmbeddedPostgresReplica replica = EmbeddedPostgresReplica.start(ReplicaOptions.of(
-                shardDir.resolve("replica"), primary).withLogFile(replicaLog).withWatchPid(self));
+        Files.createDirectories(dataDir.resolve("run"));
+        ShardReplica restartable = ShardReplica.start(id, ReplicaOptions.of(shardDir.resolve("replica"), primary)
+                .withLogFile(replicaLog).withWatchPid(self), catalog.database(), replicaStates);
+        EmbeddedPostgresReplica replica = restartable.current();
         Supervisor.Child replicaChild = new Supervisor.Child("PostgreSQL (shard " + id + " replica)",
-                Supervisor.handle(replica.pid()), replicaLog, null);
-        supervisor.track(replica, replicaChild);
+                Supervisor.handle(replica.pid()), replicaLog, restartable);
+        supervisor.track(restartable, replicaChild);
         return new StartedShard(new RegisteredShard(id, primary.host(), primary.port(), replica.host(), replica.port(),
                 primary.database(), ShardState.ACTIVE), List.of(primaryChild, replicaChild));
     }

@@ -11,8 +11,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The processes `nlt up` started: what stops each (closed in reverse order of starting) and, once
  * the platform is up, a watch on each child. A child that dies on its own is started again when it
- * can rejoin (Redis nodes and Sentinels, the gateway), at most five times within ten minutes;
- * losing any other, or one that keeps dying, is fatal.
+ * can rejoin (Redis nodes and Sentinels, the gateway, a shard's PostgreSQL replica), at most five
+ * times within ten minutes; losing any other, or one that keeps dying, is fatal.
  */
 final class Supervisor implements AutoCloseable {
 
@@ -24,17 +24,30 @@ final class Supervisor implements AutoCloseable {
      * A started process and what it is, for the launcher to watch.
      *
      * @param restart starts it again and returns the new process, or {@code null} when losing it is fatal
+     * @param ifLost  for a child whose loss is fatal: why, said after it died (empty for none)
      */
-    record Child(String name, ProcessHandle handle, Path log, Restart restart) {
+    record Child(String name, ProcessHandle handle, Path log, Restart restart, String ifLost) {
+
+        Child(String name, ProcessHandle handle, Path log, Restart restart) {
+            this(name, handle, log, restart, "");
+        }
 
         Child withHandle(ProcessHandle next) {
-            return new Child(name, next, log, restart);
+            return new Child(name, next, log, restart, ifLost);
         }
     }
 
     /** Starts a child again after it died. */
     interface Restart {
         ProcessHandle run();
+
+        /**
+         * True when {@link #run} says itself what died and what came back (in its own words, e.g. how
+         * a PostgreSQL replica came back): the supervisor then prints only when it gives up.
+         */
+        default boolean reportsItself() {
+            return false;
+        }
     }
 
     private final List<AutoCloseable> started = new ArrayList<>(); // guarded by this
@@ -105,16 +118,19 @@ final class Supervisor implements AutoCloseable {
             if (child.restart() == null || restarts.size() >= MAX_RESTARTS) {
                 System.err.println(child.name() + " exited unexpectedly" + (child.restart() == null ? ""
                         : " " + MAX_RESTARTS + " times within " + RESTART_WINDOW.toMinutes() + " min")
-                        + "; see " + child.log());
+                        + "; see " + child.log() + (child.ifLost().isEmpty() ? "" : ". " + child.ifLost()));
                 fatal.run();
                 return;
             }
             restarts.addLast(now);
-            System.err.println(child.name() + " (pid " + child.handle().pid() + ") exited unexpectedly; starting it"
-                    + " again (see " + child.log() + ")");
+            boolean quiet = child.restart().reportsItself();
+            if (!quiet) {
+                System.err.println(child.name() + " (pid " + child.handle().pid() + ") exited unexpectedly; starting"
+                        + " it again (see " + child.log() + ")");
+            }
             try {
                 ProcessHandle next = child.restart().run();
-                if (!stopping.get()) {
+                if (!stopping.get() && !quiet) {
                     System.out.println(child.name() + " is back, pid " + next.pid());
                 }
                 watch(child.withHandle(next), restarts);

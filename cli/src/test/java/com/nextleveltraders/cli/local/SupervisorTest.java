@@ -3,7 +3,10 @@ package com.nextleveltraders.cli.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -96,6 +99,65 @@ class SupervisorTest {
         catalog.destroy();
 
         assertThat(fatal.await(60, TimeUnit.SECONDS)).as("fatal").isTrue();
+    }
+
+    @Test
+    void aReplicaIsStartedAgainInItsOwnWordsUntilItDiesTooOftenThenItIsFatal() throws Exception {
+        Supervisor supervisor = new Supervisor();
+        AtomicReference<Process> current = new AtomicReference<>(sleeper());
+        CountDownLatch restarts = new CountDownLatch(5);
+        Supervisor.Restart replica = new Supervisor.Restart() {
+            @Override
+            public ProcessHandle run() {
+                current.set(sleeper());
+                restarts.countDown();
+                return current.get().toHandle();
+            }
+
+            @Override
+            public boolean reportsItself() {
+                return true;
+            }
+        };
+        supervisor.watchAlso(new Supervisor.Child("PostgreSQL (shard 1 replica)", current.get().toHandle(), LOG,
+                replica));
+        CountDownLatch fatal = new CountDownLatch(1);
+        supervisor.superviseAll(fatal::countDown);
+
+        for (long left = 4; left >= 0; left--) {
+            current.get().destroyForcibly();
+            awaitRestart(restarts, left);
+            assertThat(fatal.getCount()).as("not fatal after %d restarts", 5 - left).isEqualTo(1);
+        }
+        current.get().destroyForcibly(); // a sixth death within the window
+
+        assertThat(fatal.await(60, TimeUnit.SECONDS)).as("fatal").isTrue();
+        assertThat(restarts.getCount()).isZero();
+        supervisor.close();
+    }
+
+    @Test
+    void losingAPrimarySaysWhyItIsFatal() throws Exception {
+        PrintStream err = System.err;
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(printed, true, StandardCharsets.UTF_8));
+        try {
+            Supervisor supervisor = new Supervisor();
+            Process primary = sleeper();
+            supervisor.track(() -> { }, new Supervisor.Child("PostgreSQL (shard 1 primary)", primary.toHandle(), LOG,
+                    null, LocalPostgres.NOT_FAILED_OVER));
+            CountDownLatch fatal = new CountDownLatch(1);
+            supervisor.superviseAll(fatal::countDown);
+
+            primary.destroyForcibly();
+
+            assertThat(fatal.await(60, TimeUnit.SECONDS)).as("fatal").isTrue();
+        } finally {
+            System.setErr(err);
+        }
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("PostgreSQL (shard 1 primary) exited"
+                + " unexpectedly; see /dev/null. PostgreSQL primaries are not failed over to their replicas yet: the"
+                + " platform stops");
     }
 
     private static void awaitRestart(CountDownLatch restarts, long left) throws InterruptedException {

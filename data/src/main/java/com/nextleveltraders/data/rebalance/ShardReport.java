@@ -217,6 +217,7 @@ public record ShardReport(List<ShardStatus> shards, int buckets, int unassignedB
         }
 
         Boolean replicaUp = null;
+        Boolean streaming = null;
         Long lagBytes = null;
         Double lagSeconds = null;
         if (shard.hasReplica()) {
@@ -227,7 +228,8 @@ public record ShardReport(List<ShardStatus> shards, int buckets, int unassignedB
                 try (PreparedStatement select = replica.prepareStatement("""
                         SELECT pg_is_in_recovery(),
                                pg_wal_lsn_diff(?::pg_lsn, pg_last_wal_replay_lsn())::bigint,
-                               extract(epoch FROM now() - pg_last_xact_replay_timestamp())::float8""")) {
+                               extract(epoch FROM now() - pg_last_xact_replay_timestamp())::float8,
+                               coalesce((SELECT status = 'streaming' FROM pg_stat_wal_receiver), false)""")) {
                     if (primaryLsn == null) {
                         select.setNull(1, Types.VARCHAR);
                     } else {
@@ -235,6 +237,7 @@ public record ShardReport(List<ShardStatus> shards, int buckets, int unassignedB
                     }
                     try (ResultSet rs = select.executeQuery()) {
                         rs.next();
+                        streaming = rs.getBoolean(4);
                         if (!rs.getBoolean(1)) {
                             problems.add("replica " + replicaAddress + " is not in recovery: it no longer follows"
                                     + " the primary");
@@ -262,7 +265,7 @@ public record ShardReport(List<ShardStatus> shards, int buckets, int unassignedB
             }
         }
         return new ShardStatus(shard.id(), shard.state(), primaryAddress, replicaAddress, buckets, users, rows, bytes,
-                primaryUp, replicaUp, lagBytes, lagSeconds, problems);
+                primaryUp, replicaUp, streaming, lagBytes, lagSeconds, problems);
     }
 
     /** Rows per bucket the shard owns, over the user-owned tables, into {@code rowsPerBucket}; returns their sum. */

@@ -16,13 +16,15 @@ import java.util.Objects;
  *     ({@code owned_buckets}); leftovers of a bucket that moved away are not counted
  * @param bytes on-disk size of those four tables on the primary, indexes and TOAST included
  * @param replicaUp whether the replica answered; {@code null} without a replica
+ * @param replicaStreaming whether the replica's WAL receiver streams from its primary
+ *     ({@code pg_stat_wal_receiver}); {@code null} when unknown (no replica, or it did not answer)
  * @param replicaLagBytes WAL the primary has written and the replica not yet replayed, in bytes
  * @param replicaLagSeconds 0 when the replica has replayed everything; otherwise seconds since it replayed its last
  *     transaction (on an idle primary that is old, which is why a caught-up replica reads 0)
  * @param problems what could not be read and why, one line each; empty when everything was read
  */
 public record ShardStatus(int id, ShardState state, String primary, String replica, int buckets, long users,
-        Long rows, Long bytes, boolean primaryUp, Boolean replicaUp, Long replicaLagBytes, Double replicaLagSeconds,
+        Long rows, Long bytes, boolean primaryUp, Boolean replicaUp, Boolean replicaStreaming, Long replicaLagBytes, Double replicaLagSeconds,
         List<String> problems) {
 
     public ShardStatus {
