@@ -98,8 +98,8 @@ class SynchronousReplicaTest {
             await(ps, "SELECT wait_event = 'SyncRep' AND now() - query_start > interval '400ms'"
                     + " FROM pg_stat_activity WHERE application_name = 'waiting_writer'", "t");
             assertThat(write).isNotDone();
-            // Committed locally (other sessions see it), not acknowledged.
-            assertThat(single(ps, "SELECT count(*) FROM orders")).isEqualTo("2");
+            // In the primary's WAL, but neither acknowledged nor visible to other sessions until the replica has it.
+            assertThat(single(ps, "SELECT count(*) FROM orders")).isEqualTo("1");
 
             // The replica streams again: the commit is acknowledged once the replica has it.
             try (EmbeddedPostgresReplica back = EmbeddedPostgresReplica.start(ReplicaOptions.of(replicaDir, primary));
