@@ -125,7 +125,8 @@ memory >"$tmp/memory-loaded.txt"
 figure() { sed -n "s/^$1=//p" "$2" | head -n 1; }
 
 # --- pgbench: the same transaction, straight to the same PostgreSQL
-instance="$tmp/data/run/api-1.yaml"
+# Where `nlt up` started the catalog: its run file for the instances and tools.
+instance="$tmp/data/run/servers.yaml"
 pg_value() {
   awk -v key="$1" '/^  postgres:/ { p = 1; next } p && /^  [^ ]/ { p = 0 }
     p && $1 == key ":" { gsub(/"/, "", $2); print $2; exit }' "$instance"
