@@ -5,7 +5,9 @@
 #
 #   bench/orders.sh
 #
-# Settings (environment): USERS=200 CLIENTS=32 DURATION=20 WARMUP=5 JIT_WARMUP=60 (seconds).
+# Settings (environment): USERS=200 CLIENTS=32 DURATION=20 WARMUP=5 JIT_WARMUP=60 (seconds), and
+# SYNCHRONOUS (database.replication.synchronous: remote_apply, on, remote_write, local, off; unset:
+# the default) for the shard's primary; bench/replication.sh runs this with two of them.
 # JIT_WARMUP is an uncounted load before the first counted phase: a fresh API JVM on two cores
 # keeps its C2 compiler busy for about a minute of load before it runs at full speed.
 # Everything runs on loopback, in a fresh temporary data dir that is removed at the end. Figures
@@ -80,9 +82,16 @@ fi
 port="$(free_port)" || die "no free port found"
 
 # --- nlt up, timed from launch to its "is up" line
-say "nlt up --data-dir $tmp/data --port $port --config bench/bench-config.yaml"
+bench_config="$root/bench/bench-config.yaml"
+if [ -n "${SYNCHRONOUS:-}" ]; then
+  [[ "$SYNCHRONOUS" =~ ^(remote_apply|on|remote_write|local|off)$ ]] \
+    || { echo "$bench_name: SYNCHRONOUS must be remote_apply, on, remote_write, local or off" >&2; exit 2; }
+  bench_config="$tmp/bench-config.yaml"
+  sed "/^database:/a\\  replication: { synchronous: $SYNCHRONOUS }" "$root/bench/bench-config.yaml" >"$bench_config"
+fi
+say "nlt up --data-dir $tmp/data --port $port --config bench/bench-config.yaml${SYNCHRONOUS:+ with database.replication.synchronous: $SYNCHRONOUS}"
 up_started=$(now_ns)
-"$root/nlt" up --data-dir "$tmp/data" --port "$port" --config "$root/bench/bench-config.yaml" >"$tmp/up.log" 2>&1 &
+"$root/nlt" up --data-dir "$tmp/data" --port "$port" --config "$bench_config" >"$tmp/up.log" 2>&1 &
 launcher=$! # nlt execs the launcher JVM: this is its pid
 until grep -q ' is up in ' "$tmp/up.log"; do
   if ! kill -0 "$launcher" 2>/dev/null; then
@@ -116,7 +125,8 @@ memory >"$tmp/memory-loaded.txt"
 figure() { sed -n "s/^$1=//p" "$2" | head -n 1; }
 
 # --- pgbench: the same transaction, straight to the same PostgreSQL
-instance="$tmp/data/run/api-1.yaml"
+# Where `nlt up` started the catalog: its run file for the instances and tools.
+instance="$tmp/data/run/servers.yaml"
 pg_value() {
   awk -v key="$1" '/^  postgres:/ { p = 1; next } p && /^  [^ ]/ { p = 0 }
     p && $1 == key ":" { gsub(/"/, "", $2); print $2; exit }' "$instance"
@@ -226,7 +236,7 @@ cat <<EOF
 | | |
 |---|---|
 | machine | $cores cores, $cpu_model, $mem_gib GiB; load average before the run $load_before |
-| command | \`bench/orders.sh\` (USERS=$USERS CLIENTS=$CLIENTS DURATION=$DURATION WARMUP=$WARMUP JIT_WARMUP=$JIT_WARMUP), revision $revision |
+| command | \`bench/orders.sh\` (${SYNCHRONOUS:+SYNCHRONOUS=$SYNCHRONOUS }USERS=$USERS CLIENTS=$CLIENTS DURATION=$DURATION WARMUP=$WARMUP JIT_WARMUP=$JIT_WARMUP), revision $revision |
 | API, lean socket client | **$(round "$api_socket") orders/s**, p50 $(figure bench.socket.p50_ms "$load") ms, p99 $(figure bench.socket.p99_ms "$load") ms, max $(figure bench.socket.max_ms "$load") ms, $(errors socket) |
 | API, java.net.http client | $(round "$api_jdk") orders/s, p50 $(figure bench.jdk.p50_ms "$load") ms, p99 $(figure bench.jdk.p99_ms "$load") ms, max $(figure bench.jdk.max_ms "$load") ms, $(errors jdk) |
 | pgbench, same transaction | **$(round "$pgbench_tps") tps**, average $pgbench_avg ms, p50 $pgbench_p50 ms, p99 $pgbench_p99 ms, ${pgbench_failed:-0} failed ($pool_max clients, -j 2, -M prepared) |

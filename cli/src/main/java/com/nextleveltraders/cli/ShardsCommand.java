@@ -25,8 +25,10 @@ final class ShardsCommand {
     @Command(name = "status", description = {
         "Each shard of the platform that `nlt up --data-dir DIR` runs: state, servers, buckets, users, rows, size,"
                 + " whether its primary answers, its replica's state (streaming; not streaming: it answers but does"
-                + " not receive the primary's WAL; restarting: `nlt up` is starting it again after it died; down)"
-                + " and the replica's lag; then how uneven the shards are (skew).",
+                + " not receive the primary's WAL; restarting: `nlt up` is starting it again after it died; down),"
+                + " the replica's lag, and whether its commits wait for the replica (sync), wait with none in sync"
+                + " (WAITING) or are acknowledged by the primary alone (UNPROTECTED); then how uneven the shards are"
+                + " (skew).",
         "Exits 2 when no platform runs on DIR. A shard whose server is down is shown as down, with what it could"
                 + " not read as ?, and the exit is still 0."})
     static final class Status implements Callable<Integer> {
@@ -112,6 +114,7 @@ final class ShardsCommand {
             entry.put("replicaState", replicaState(shard, launcher));
             entry.put("replicaLagBytes", shard.replicaLagBytes());
             entry.put("replicaLagSeconds", shard.replicaLagSeconds());
+            entry.put("replication", shard.replication());
             entry.put("problems", shard.problems());
             shards.add(entry);
         }
@@ -131,13 +134,13 @@ final class ShardsCommand {
     static String toTable(ShardReport report, Map<Integer, String> launcher) {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"shard", "state", "primary", "replica", "buckets", "users", "rows", "size", "primary",
-            "replica", "replica lag"});
+            "replica", "replica lag", "commits"});
         for (ShardStatus shard : report.shards()) {
             rows.add(new String[] {Integer.toString(shard.id()), shard.state().name(), shard.primary(),
                 orDash(shard.replica()), Integer.toString(shard.buckets()), Long.toString(shard.users()),
                 shard.rows() == null ? "?" : Long.toString(shard.rows()), shard.bytes() == null ? "?" : size(shard.bytes()),
                 shard.primaryUp() ? "up" : "DOWN", replicaTableState(shard, launcher),
-                lag(shard)});
+                lag(shard), commits(shard)});
         }
         int[] widths = new int[rows.get(0).length];
         for (String[] row : rows) {
@@ -146,7 +149,7 @@ final class ShardsCommand {
             }
         }
         // Numbers right-aligned, words left-aligned.
-        boolean[] numeric = {true, false, false, false, true, true, true, true, false, false, false};
+        boolean[] numeric = {true, false, false, false, true, true, true, true, false, false, false, false};
         StringBuilder out = new StringBuilder();
         for (String[] row : rows) {
             StringBuilder line = new StringBuilder();
@@ -159,6 +162,15 @@ final class ShardsCommand {
         for (ShardStatus shard : report.shards()) {
             shard.problems().forEach(problem -> out.append("shard ").append(shard.id()).append(": ").append(problem)
                     .append('\n'));
+        }
+        for (ShardStatus shard : report.shards()) {
+            if (ShardStatus.UNPROTECTED.equals(shard.replication())) {
+                out.append("shard ").append(shard.id()).append(": unprotected: its primary acknowledges commits no"
+                        + " replica has (database.replication); losing its host loses them\n");
+            } else if (ShardStatus.WAITING.equals(shard.replication())) {
+                out.append("shard ").append(shard.id()).append(": its writes wait: no replica is in sync"
+                        + " (database.replication.aloneAfter)\n");
+            }
         }
         out.append(summary(report)).append('\n');
         return out.toString();
@@ -203,6 +215,18 @@ final class ShardsCommand {
         }
         return size(shard.replicaLagBytes()) + (shard.replicaLagSeconds() == null ? ""
                 : String.format(Locale.ROOT, ", %.1f s", shard.replicaLagSeconds()));
+    }
+
+    /** Whether a replica has each commit: sync, WAITING for one, UNPROTECTED, or ? when unread. */
+    private static String commits(ShardStatus shard) {
+        if (shard.replication() == null) {
+            return "?";
+        }
+        return switch (shard.replication()) {
+            case ShardStatus.PROTECTED -> "sync";
+            case ShardStatus.WAITING -> "WAITING";
+            default -> "UNPROTECTED";
+        };
     }
 
     /** Bytes in binary units (1 KiB = 1024 B). */

@@ -96,9 +96,13 @@ final class Binder {
         for (int i = 0; i < components.length; i++) {
             String key = keyOf(components[i]);
             YamlNode child = mapping.entries().get(key);
-            arguments[i] = child == null
-                    ? fail(ConfigProblems.key(path, key), "missing")
-                    : value(child, components[i].getGenericType(), ConfigProblems.key(path, key));
+            if (child == null) {
+                arguments[i] = fail(ConfigProblems.key(path, key), "missing");
+            } else if (child instanceof YamlNode.Null && components[i].isAnnotationPresent(Nullable.class)) {
+                arguments[i] = null;
+            } else {
+                arguments[i] = value(child, components[i].getGenericType(), ConfigProblems.key(path, key));
+            }
             complete &= arguments[i] != FAILED;
             ends[i] = problems.size();
         }

@@ -56,6 +56,8 @@ class DefaultsTest {
         assertThat(cfg.database().sharding().retiredPoolsCloseAfter()).as("a retired shard's pools stay open")
                 .isEqualTo(Duration.ofMinutes(1));
         assertThat(cfg.database().reservedConnections()).isEqualTo(20);
+        assertThat(cfg.database().replication()).as("commits wait for the replica's flush, and for as long as it is gone")
+                .isEqualTo(new Replication(SynchronousCommit.ON, null));
         assertThat(pool.requestTimeout()).isEqualTo(Duration.ofSeconds(12));
     }
 

@@ -51,7 +51,7 @@ class ToYamlTest {
                         new LoadBalancerSsl(false, List.of(), "TLSv1.3"), defaults.loadBalancer().rateLimit()),
                 new DatabaseSettings(new DbPool(0, 1, Duration.ofMillis(1), Duration.ofMillis(1500), Duration.ofDays(400),
                         Duration.ofHours(36), new DbSsl(false, Path.of("/etc/ssl/my ca.pem"))),
-                        defaults.database().sharding(), 0),
+                        defaults.database().sharding(), new Replication(SynchronousCommit.OFF, Duration.ofSeconds(30)), 0),
                 defaults.caching(), defaults.redis(), defaults.monitoring(), defaults.autoScaling(),
                 defaults.query(), defaults.assets(),
                 new Capacity(new PerUser(1.0E-4, new DataSize(1), new DataSize(1_073_741_824L)),

@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +20,13 @@ final class PostgresCluster {
 
     private static final Logger log = LoggerFactory.getLogger(PostgresCluster.class);
     private static final Duration INIT_TIMEOUT = Duration.ofMinutes(5);
+    /**
+     * Settings written into postgresql.conf rather than given on the command line: the launcher changes them while
+     * the server runs (ALTER SYSTEM and a reload), which a command-line value would override.
+     */
+    static final Set<String> FILE_SETTINGS = Set.of("synchronous_standby_names");
+    private static final String BLOCK_START = "# --- nlt: set at every start (PostgresOptions.settings) ---";
+    private static final String BLOCK_END = "# --- nlt: end ---";
 
     private final Path baseDir;
     private final Path dataDir;
@@ -229,13 +238,66 @@ final class PostgresCluster {
         gucs.put("hot_standby", "on");
         gucs.put("logging_collector", "off");   // log to stderr, which the watchdog appends to the log file
         gucs.put("log_destination", "stderr");
-        gucs.putAll(settings);
+        settings.forEach((name, value) -> {
+            if (!FILE_SETTINGS.contains(name)) {
+                gucs.put(name, value);
+            }
+        });
         List<String> command = new ArrayList<>(user.command(binaries.postgres().toString(), "-D", dataDir.toString()));
         gucs.forEach((name, value) -> {
             command.add("-c");
             command.add(name + "=" + value);
         });
         return command;
+    }
+
+    /**
+     * Writes the {@link #FILE_SETTINGS} among {@code settings} into postgresql.conf, replacing what an earlier start
+     * wrote there (none given: nothing), and drops what ALTER SYSTEM set for them from postgresql.auto.conf: every start
+     * begins with the settings it was given, e.g. a primary waits for its replica again even if the launcher let it
+     * commit alone before it stopped. A replica's copy of its primary's files is rewritten the same way.
+     */
+    void writeFileSettings(Map<String, String> settings) {
+        StringBuilder block = new StringBuilder();
+        settings.forEach((name, value) -> {
+            if (FILE_SETTINGS.contains(name)) {
+                block.append(name).append(" = ").append(confValue(value)).append('\n');
+            }
+        });
+        Path conf = dataDir.resolve("postgresql.conf");
+        Path auto = dataDir.resolve("postgresql.auto.conf");
+        try {
+            String text = withoutBlock(Files.readString(conf));
+            if (!block.isEmpty()) {
+                text = text + (text.endsWith("\n") ? "" : "\n") + BLOCK_START + "\n" + block + BLOCK_END + "\n";
+            }
+            // Rewritten in place: the files keep the server user as their owner.
+            Files.writeString(conf, text);
+            if (Files.exists(auto)) {
+                String kept = Files.readAllLines(auto).stream()
+                        .filter(line -> FILE_SETTINGS.stream().noneMatch(name -> line.strip().startsWith(name + " ")
+                                || line.strip().startsWith(name + "=")))
+                        .collect(Collectors.joining("\n", "", "\n"));
+                Files.writeString(auto, kept);
+            }
+        } catch (IOException e) {
+            throw new EmbeddedServerException("cannot write the settings into " + conf, e);
+        }
+    }
+
+    private static String withoutBlock(String text) {
+        int start = text.indexOf(BLOCK_START);
+        if (start < 0) {
+            return text;
+        }
+        int end = text.indexOf(BLOCK_END, start);
+        return end < 0 ? text.substring(0, start) : text.substring(0, start) + text.substring(end + BLOCK_END.length()
+                + (text.startsWith("\n", end + BLOCK_END.length()) ? 1 : 0));
+    }
+
+    /** A postgresql.conf string value: in single quotes, with quote and backslash escaped. */
+    static String confValue(String value) {
+        return "'" + value.replace("\\", "\\\\").replace("'", "''") + "'";
     }
 
     private static void deleteQuietly(Path path) {

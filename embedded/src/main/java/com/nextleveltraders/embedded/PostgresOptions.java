@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
@@ -21,6 +22,11 @@ import java.util.regex.Pattern;
 public record PostgresOptions(Path baseDir, Path logFile, int port, String database, String user, long watchPid,
                               Map<String, String> settings) {
 
+    /**
+     * The replicas a commit waits for. Written into postgresql.conf rather than on the command line, so that
+     * {@code ALTER SYSTEM} can lift and restore it while the server runs; every start writes it afresh.
+     */
+    public static final String SYNCHRONOUS_STANDBY_NAMES = "synchronous_standby_names";
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
     private static final Pattern SETTING = Pattern.compile("[A-Za-z_][A-Za-z0-9_.]*");
     private static final Set<String> MANAGED = Set.of("port", "listen_addresses", "data_directory", "config_file",
@@ -63,6 +69,24 @@ public record PostgresOptions(Path baseDir, Path logFile, int port, String datab
 
     public PostgresOptions withSettings(Map<String, String> settings) {
         return new PostgresOptions(baseDir, logFile, port, database, user, watchPid, settings);
+    }
+
+    /**
+     * These options with every commit waiting for the replica whose application name (its slot,
+     * {@link ReplicaOptions#slot()}) is {@code replica}, as far as {@code synchronousCommit} says ({@code remote_apply},
+     * {@code on}, {@code remote_write}); {@code local} or {@code off} leave commits asynchronous.
+     */
+    public PostgresOptions withSynchronousReplica(String replica, String synchronousCommit) {
+        requireIdentifier(replica, "replica");
+        Map<String, String> with = new TreeMap<>(settings);
+        with.put("synchronous_commit", synchronousCommit);
+        if (synchronousCommit.equals("remote_apply") || synchronousCommit.equals("on")
+                || synchronousCommit.equals("remote_write")) {
+            with.put(SYNCHRONOUS_STANDBY_NAMES, "ANY 1 (" + replica + ")");
+        } else {
+            with.remove(SYNCHRONOUS_STANDBY_NAMES);
+        }
+        return withSettings(with);
     }
 
     private static void requireIdentifier(String value, String what) {

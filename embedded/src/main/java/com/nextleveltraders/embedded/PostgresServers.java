@@ -61,6 +61,7 @@ final class PostgresServers {
      */
     static Started launch(PostgresCluster cluster, Path baseDir, Path logFile, int requestedPort, long watchPid,
                           Map<String, String> settings, LogCheck logCheck) {
+        cluster.writeFileSettings(settings);
         for (int attempt = 1; ; attempt++) {
             int port = requestedPort == 0 ? FreePorts.pick() : requestedPort;
             long logOffset = LogFiles.size(logFile);

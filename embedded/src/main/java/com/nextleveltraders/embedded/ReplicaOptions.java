@@ -75,8 +75,11 @@ public record ReplicaOptions(Path baseDir, Path logFile, int port, long watchPid
                 primary.port(), primary.user(), primary.passwordFile(), primary.settings());
     }
 
-    /** A valid slot name derived from the directory's name. */
-    static String slotFor(Path baseDir) {
+    /**
+     * A valid slot name derived from the directory's name: the slot {@link #of} gives a replica in {@code baseDir},
+     * which is also its {@code application_name} on the primary.
+     */
+    public static String slotFor(Path baseDir) {
         Path name = baseDir.toAbsolutePath().normalize().getFileName();
         String slot = (name == null ? "" : name.toString()).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
         slot = slot.isEmpty() ? "replica" : slot;

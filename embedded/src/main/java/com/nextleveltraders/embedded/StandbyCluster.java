@@ -147,6 +147,9 @@ final class StandbyCluster {
      */
     Map<String, String> serverSettings(ReplicaOptions options) {
         Map<String, String> settings = new LinkedHashMap<>(options.settings());
+        // Copied from the primary, where they name this replica: a standby ignores them, but promoted it would
+        // wait for a replica of that name, itself. Whoever promotes it names its own replica.
+        settings.remove(PostgresOptions.SYNCHRONOUS_STANDBY_NAMES);
         settings.put("primary_conninfo", "host=" + options.primaryHost() + " port=" + options.primaryPort()
                 + " user=" + options.primaryUser() + " passfile=" + conninfoValue(passfile.toString())
                 + " application_name=" + options.slot());

@@ -112,6 +112,9 @@ public final class LocalPlatform implements AutoCloseable {
         effective = ConfigLoader.load(files);
 
         LocalMigrations.apply(effective, shards);
+        ReplicationGuard replicationGuard = new ReplicationGuard(effective, Clock.systemUTC());
+        supervisor.stopAtClose(replicationGuard);
+        replicationGuard.start();
 
         ChildJvm.stopLeftovers(runDir, dataDir);
         Path secrets = Files.createDirectories(dataDir.resolve("secrets"));

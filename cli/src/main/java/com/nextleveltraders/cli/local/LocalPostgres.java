@@ -3,6 +3,7 @@ package com.nextleveltraders.cli.local;
 import com.nextleveltraders.config.PlatformConfig;
 import com.nextleveltraders.config.PostgresEndpoint;
 import com.nextleveltraders.config.Secrets;
+import com.nextleveltraders.config.SynchronousCommit;
 import com.nextleveltraders.data.Database;
 import com.nextleveltraders.data.RegisteredShard;
 import com.nextleveltraders.data.ShardRegistry;
@@ -43,6 +44,7 @@ final class LocalPostgres {
     // Set by startCatalog: what every shard server copies.
     private EmbeddedPostgres catalog;
     private Map<String, String> settings;
+    private SynchronousCommit synchronous;
 
     LocalPostgres(Path dataDir, Path logDir, Supervisor supervisor) {
         this.dataDir = dataDir;
@@ -59,6 +61,7 @@ final class LocalPostgres {
     PostgresEndpoint startCatalog(PlatformConfig config) {
         long self = ProcessHandle.current().pid();
         settings = settings(config);
+        synchronous = config.database().replication().synchronous();
         System.out.println("starting PostgreSQL: the catalog...");
         Path log = logDir.resolve("postgres.log");
         EmbeddedPostgres postgres = EmbeddedPostgres.start(new PostgresOptions(dataDir.resolve("postgres"), log, 0,
@@ -163,8 +166,10 @@ final class LocalPostgres {
         }
         System.out.println("starting PostgreSQL: shard " + id + ", primary and streaming replica...");
         Path primaryLog = logDir.resolve("shard-" + id + "-primary.log");
+        // Its commits wait for its replica (database.replication), which streams as application "replica".
         EmbeddedPostgres primary = EmbeddedPostgres.start(new PostgresOptions(primaryDir, primaryLog, 0,
-                catalog.database(), catalog.user(), self, settings));
+                catalog.database(), catalog.user(), self, settings).withSynchronousReplica(
+                ReplicaOptions.slotFor(shardDir.resolve("replica")), synchronous.setting()));
         Supervisor.Child primaryChild = new Supervisor.Child("PostgreSQL (shard " + id + " primary)",
                 Supervisor.handle(primary.pid()), primaryLog, null, NOT_FAILED_OVER);
         supervisor.track(primary, primaryChild);

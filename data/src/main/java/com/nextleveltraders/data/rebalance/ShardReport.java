@@ -203,12 +203,14 @@ public record ShardReport(List<ShardStatus> shards, int buckets, int unassignedB
         Long rows = null;
         Long bytes = null;
         String primaryLsn = null;
+        String replication = null;
         try (Connection primary = ServerProbe.open(config, shard.primaryHost(), shard.primaryPort(), shard.database())) {
             primaryUp = true;
             try {
                 rows = countRows(primary, rowsPerBucket);
                 bytes = tableBytes(primary);
                 primaryLsn = single(primary, "SELECT pg_current_wal_lsn()::text");
+                replication = replication(primary);
             } catch (SQLException e) {
                 problems.add("primary " + primaryAddress + " answered but could not be read: " + ServerProbe.reason(e));
             }
@@ -265,7 +267,25 @@ public record ShardReport(List<ShardStatus> shards, int buckets, int unassignedB
             }
         }
         return new ShardStatus(shard.id(), shard.state(), primaryAddress, replicaAddress, buckets, users, rows, bytes,
-                primaryUp, replicaUp, streaming, lagBytes, lagSeconds, problems);
+                primaryUp, replicaUp, streaming, lagBytes, lagSeconds, replication, problems);
+    }
+
+    /**
+     * Whether the primary's commits wait for a replica ({@code synchronous_standby_names} set, at a
+     * {@code synchronous_commit} level that waits) and whether one is in sync now.
+     */
+    private static String replication(Connection primary) throws SQLException {
+        try (PreparedStatement select = primary.prepareStatement("""
+                SELECT current_setting('synchronous_standby_names') <> ''
+                       AND current_setting('synchronous_commit') IN ('remote_apply', 'on', 'remote_write'),
+                       EXISTS (SELECT 1 FROM pg_stat_replication WHERE sync_state IN ('sync', 'quorum'))""");
+                ResultSet rs = select.executeQuery()) {
+            rs.next();
+            if (!rs.getBoolean(1)) {
+                return ShardStatus.UNPROTECTED;
+            }
+            return rs.getBoolean(2) ? ShardStatus.PROTECTED : ShardStatus.WAITING;
+        }
     }
 
     /** Rows per bucket the shard owns, over the user-owned tables, into {@code rowsPerBucket}; returns their sum. */

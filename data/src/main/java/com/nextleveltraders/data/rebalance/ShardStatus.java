@@ -21,11 +21,23 @@ import java.util.Objects;
  * @param replicaLagBytes WAL the primary has written and the replica not yet replayed, in bytes
  * @param replicaLagSeconds 0 when the replica has replayed everything; otherwise seconds since it replayed its last
  *     transaction (on an idle primary that is old, which is why a caught-up replica reads 0)
+ * @param replication whether a commit on the primary waits for a synchronous replica: {@code protected} (one is
+ *     streaming in sync), {@code waiting} (one is required but none is in sync: commits wait), {@code unprotected}
+ *     (the primary commits alone: asynchronous, or let alone by {@code database.replication.aloneAfter});
+ *     {@code null} when the primary could not be read
  * @param problems what could not be read and why, one line each; empty when everything was read
  */
 public record ShardStatus(int id, ShardState state, String primary, String replica, int buckets, long users,
-        Long rows, Long bytes, boolean primaryUp, Boolean replicaUp, Boolean replicaStreaming, Long replicaLagBytes, Double replicaLagSeconds,
-        List<String> problems) {
+        Long rows, Long bytes, boolean primaryUp, Boolean replicaUp, Boolean replicaStreaming,
+        Long replicaLagBytes, Double replicaLagSeconds,
+        String replication, List<String> problems) {
+
+    /** {@link #replication()} when a synchronous replica has each commit. */
+    public static final String PROTECTED = "protected";
+    /** {@link #replication()} when commits wait for a synchronous replica that is not there. */
+    public static final String WAITING = "waiting";
+    /** {@link #replication()} when the primary acknowledges commits no replica has. */
+    public static final String UNPROTECTED = "unprotected";
 
     public ShardStatus {
         Objects.requireNonNull(state, "state");
