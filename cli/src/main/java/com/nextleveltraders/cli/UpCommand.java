@@ -119,7 +119,8 @@ final class UpCommand implements Callable<Integer> {
         System.out.println("  data: " + dir);
         System.out.println("Ctrl-C stops everything.");
         // Stay up until a signal. A child that dies on its own is started again when it can rejoin
-        // (Redis nodes and Sentinels, the gateway); losing any other stops the rest and fails.
+        // (Redis nodes and Sentinels, the gateway, a shard's PostgreSQL replica); losing any other stops the rest
+        // and fails.
         platform.supervise(() -> System.exit(1));
         // `nlt shards add` asks for a new local shard through DIR/run: started, watched and stopped as the rest.
         Thread.ofVirtual().name("add-shard-requests").start(() -> {
