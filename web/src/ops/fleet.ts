@@ -1,7 +1,8 @@
 // The admin port's JSON as the dashboard reads it, and the one merge the page does: the gateway's
 // live view of its backends laid over the launcher's fleet file. Unknown figures stay null.
 
-export type InstanceState = 'UP' | 'DOWN' | 'STARTING' | 'DRAINING';
+/** STOPPED: the launcher stopped it (a scale-down); DOWN: it was lost. */
+export type InstanceState = 'UP' | 'DOWN' | 'STARTING' | 'DRAINING' | 'STOPPED';
 
 export interface HistoryPoint {
   at: string;

@@ -14,19 +14,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
  * Assembles {@code run/fleet.json}, the launcher's view of the fleet that the gateway's {@code GET /admin/fleet}
  * serves to the operations dashboard, from what each source gave this round. It remembers what a single round cannot
- * know: when each instance entered its state, an instance that is gone (listed as DOWN for {@link #GONE_KEPT}, so
- * the dashboard shows the loss rather than a silent disappearance), and each instance's recent history.
+ * know: when each instance entered its state, an instance that is gone (listed for {@link #GONE_KEPT}, so the
+ * dashboard shows the loss rather than a silent disappearance: DOWN when it was lost, STOPPED when the launcher
+ * stopped it), and each instance's recent history.
  *
  * <p>A figure its source did not give is {@code null}, never a guess. Not thread-safe: one loop calls it.
  */
 final class FleetView {
 
-    /** How long an instance that is gone stays listed, as DOWN. */
+    /** How long an instance that is gone stays listed, as DOWN or STOPPED. */
     static final Duration GONE_KEPT = Duration.ofMinutes(2);
     /** How far back each instance's history goes. */
     static final Duration HISTORY = Duration.ofMinutes(15);
@@ -71,9 +73,10 @@ final class FleetView {
      * @param shards     buckets and rows per shard, or {@code null}
      * @param moves      the bucket moves not finished, or {@code null}
      * @param redis      the Redis tier, or {@code null}
+     * @param stopped    whether an instance that is gone was stopped by the launcher (a scale-down) rather than lost
      */
     record Sources(List<LiveInstance> live, List<Backend> backends, Monitor.Recorded recorded, Autoscaler autoscaler,
-            List<Server> servers, List<Shard> shards, List<Move> moves, Redis redis) {
+            List<Server> servers, List<Shard> shards, List<Move> moves, Redis redis, Predicate<String> stopped) {
     }
 
     /** The whole view, in the order of {@code fleet.json}'s fields after {@code updatedAt} and {@code launcherPid}. */
@@ -182,7 +185,8 @@ final class FleetView {
             }
             if (k.goneAt == null) {
                 k.goneAt = now;
-                k.state = "DOWN";
+                // An operator reads DOWN as a fault; a scale-down is not one.
+                k.state = sources.stopped().test(k.instance.id()) ? "STOPPED" : "DOWN";
                 k.since = now;
             }
             if (!now.isBefore(k.goneAt.plus(GONE_KEPT))) {
@@ -191,7 +195,7 @@ final class FleetView {
             }
             prune(k, now);
             LiveInstance gone = k.instance;
-            views.add(new InstanceView(gone.id(), gone.region(), gone.pid(), gone.url(), "DOWN", k.since.toString(),
+            views.add(new InstanceView(gone.id(), gone.region(), gone.pid(), gone.url(), k.state, k.since.toString(),
                     null, null, null, null, null, null, null, null, List.copyOf(k.history)));
         }
         // Where each was: a lost instance keeps its place among the others while it is listed.

@@ -138,7 +138,7 @@ final class LocalFleet implements AutoCloseable {
                     monitor.redis().nodes().stream()
                             .map(n -> new FleetView.RedisNode(n.address(), n.role(), n.up())).toList()));
             FleetView.Fleet fleet = view.assemble(new FleetView.Sources(live, backends, monitor.recorded(), scaling,
-                    databases.servers(), databases.shards(), databases.moves(), redis));
+                    databases.servers(), databases.shards(), databases.moves(), redis, instances::stoppedOnPurpose));
             StatusFile.write(file, fleet.fields());
             if (failing.remove(file.toString())) {
                 System.out.println("fleet: " + file + " is written again");

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -49,6 +50,8 @@ final class LocalInstances implements InstanceProvider, AutoCloseable {
     private final Clock clock;
     private final AtomicInteger lastId = new AtomicInteger();
     private final Map<String, Running> running = new ConcurrentHashMap<>();
+    // Ids the launcher stopped itself (a scale-down), so that a view of the fleet can tell them from lost ones.
+    private final Set<String> stoppedOnPurpose = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closing = new AtomicBoolean();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -74,6 +77,11 @@ final class LocalInstances implements InstanceProvider, AutoCloseable {
     }
 
     /** Live instances, oldest first. */
+    /** Whether the instance with {@code id} was stopped by {@link #stop}, not lost. Ids are never reused. */
+    boolean stoppedOnPurpose(String id) {
+        return stoppedOnPurpose.contains(id);
+    }
+
     List<Running> running() {
         return running.values().stream().filter(r -> r.process().isAlive())
                 .sorted(Comparator.comparing((Running r) -> r.instance().startedAt()).thenComparing(r -> r.instance().id()))
@@ -116,6 +124,7 @@ final class LocalInstances implements InstanceProvider, AutoCloseable {
         if (target == null) {
             return;
         }
+        stoppedOnPurpose.add(instance.id());
         boolean drained = gateway.drain(instance.id());
         running.remove(instance.id(), target);
         stopProcess(target.process());

@@ -116,6 +116,19 @@ class FleetViewTest {
     }
 
     @Test
+    void anInstanceTheLauncherStoppedIsListedAsStoppedNotDown() {
+        List<Backend> bothUp = List.of(new Backend("api-1", "UP", false, 0), new Backend("api-2", "UP", false, 0));
+        view.assemble(sources(List.of(FRA, LHR), bothUp, recorded(null, Map.of())));
+
+        clock.advance(Duration.ofSeconds(2));
+        Fleet afterScaleDown = view.assemble(sources(List.of(LHR), List.of(new Backend("api-2", "UP", false, 0)),
+                recorded(null, Map.of()), "api-1"::equals));
+        assertThat(afterScaleDown.instances()).extracting(InstanceView::id, InstanceView::state)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("api-1", "STOPPED"),
+                        org.assertj.core.groups.Tuple.tuple("api-2", "UP"));
+    }
+
+    @Test
     void stateChangesMoveSinceAndAnUnansweredGatewayKeepsTheLastState() {
         view.assemble(sources(List.of(FRA), List.of(new Backend("api-1", "UP", false, 0)), recorded(null, Map.of())));
 
@@ -165,7 +178,7 @@ class FleetViewTest {
     void theFileHoldsTheFieldsOfTheContractWithNullsForUnknownSources(@TempDir Path dir) throws Exception {
         Fleet fleet = view.assemble(new FleetView.Sources(List.of(FRA), null, recorded(null, Map.of()),
                 new FleetView.Autoscaler(3, 12, 1, 3, List.of(new FleetView.Decision(START.toString(), "SCALE_UP", 1,
-                        3, "below the minimum"))), null, null, null, null));
+                        3, "below the minimum"))), null, null, null, null, id -> false));
         Path file = dir.resolve("fleet.json");
         StatusFile.write(file, fleet.fields());
 
@@ -193,9 +206,14 @@ class FleetViewTest {
 
     private static FleetView.Sources sources(List<LiveInstance> live, List<Backend> backends,
             Monitor.Recorded recorded) {
+        return sources(live, backends, recorded, id -> false);
+    }
+
+    private static FleetView.Sources sources(List<LiveInstance> live, List<Backend> backends,
+            Monitor.Recorded recorded, java.util.function.Predicate<String> stopped) {
         return new FleetView.Sources(live, backends, recorded, new FleetView.Autoscaler(3, 12, live.size(), 3,
                 List.of()), List.of(new FleetView.Server("catalog", "catalog", null, "127.0.0.1:5432", true, null)),
-                List.of(), List.of(), new FleetView.Redis("sentinel", List.of()));
+                List.of(), List.of(), new FleetView.Redis("sentinel", List.of()), stopped);
     }
 
     private static Monitor.Recorded recorded(Instant at, Map<String, List<Expr.Element>> values) {
