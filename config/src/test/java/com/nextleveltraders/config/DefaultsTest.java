@@ -56,6 +56,8 @@ class DefaultsTest {
         assertThat(cfg.database().sharding().retiredPoolsCloseAfter()).as("a retired shard's pools stay open")
                 .isEqualTo(Duration.ofMinutes(1));
         assertThat(cfg.database().reservedConnections()).isEqualTo(20);
+        assertThat(cfg.database().failover()).as("a probe a second, three failures in a row")
+                .isEqualTo(new DbFailover(Duration.ofSeconds(1), 3));
         assertThat(pool.requestTimeout()).isEqualTo(Duration.ofSeconds(12));
     }
 
