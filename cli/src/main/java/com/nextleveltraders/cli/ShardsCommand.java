@@ -134,7 +134,7 @@ final class ShardsCommand {
             "replica", "replica lag"});
         for (ShardStatus shard : report.shards()) {
             rows.add(new String[] {Integer.toString(shard.id()), shard.state().name(), shard.primary(),
-                orDash(shard.replica()), Integer.toString(shard.buckets()), Long.toString(shard.users()),
+                shard.replica() == null ? "none" : shard.replica(), Integer.toString(shard.buckets()), Long.toString(shard.users()),
                 shard.rows() == null ? "?" : Long.toString(shard.rows()), shard.bytes() == null ? "?" : size(shard.bytes()),
                 shard.primaryUp() ? "up" : "DOWN", replicaTableState(shard, launcher),
                 lag(shard)});
