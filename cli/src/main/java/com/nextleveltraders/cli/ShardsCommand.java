@@ -217,9 +217,6 @@ final class ShardsCommand {
         return unit == 0 ? bytes + " B" : String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
     }
 
-    private static String orDash(String value) {
-        return value == null ? "-" : value;
-    }
 
     private ShardsCommand() {
     }
