@@ -137,7 +137,7 @@ final class ShardsCommand {
             "replica", "replica lag", "commits"});
         for (ShardStatus shard : report.shards()) {
             rows.add(new String[] {Integer.toString(shard.id()), shard.state().name(), shard.primary(),
-                orDash(shard.replica()), Integer.toString(shard.buckets()), Long.toString(shard.users()),
+                shard.replica() == null ? "none" : shard.replica(), Integer.toString(shard.buckets()), Long.toString(shard.users()),
                 shard.rows() == null ? "?" : Long.toString(shard.rows()), shard.bytes() == null ? "?" : size(shard.bytes()),
                 shard.primaryUp() ? "up" : "DOWN", replicaTableState(shard, launcher),
                 lag(shard), commits(shard)});
@@ -241,9 +241,6 @@ final class ShardsCommand {
         return unit == 0 ? bytes + " B" : String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
     }
 
-    private static String orDash(String value) {
-        return value == null ? "-" : value;
-    }
 
     private ShardsCommand() {
     }

@@ -58,6 +58,8 @@ class DefaultsTest {
         assertThat(cfg.database().reservedConnections()).isEqualTo(20);
         assertThat(cfg.database().replication()).as("commits wait for the replica's flush, and for as long as it is gone")
                 .isEqualTo(new Replication(SynchronousCommit.ON, null));
+        assertThat(cfg.database().failover()).as("a probe a second, three failures in a row")
+                .isEqualTo(new DbFailover(Duration.ofSeconds(1), 3));
         assertThat(pool.requestTimeout()).isEqualTo(Duration.ofSeconds(12));
     }
 

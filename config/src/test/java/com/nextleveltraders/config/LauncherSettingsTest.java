@@ -14,11 +14,11 @@ class LauncherSettingsTest {
     @Test
     void reservedConnectionsRangeFromZeroToTenThousand() {
         DatabaseSettings d = defaults.database();
-        assertThat(new DatabaseSettings(d.pool(), d.sharding(), d.replication(), 0).reservedConnections()).isZero();
-        assertThat(new DatabaseSettings(d.pool(), d.sharding(), d.replication(), 10_000).reservedConnections()).isEqualTo(10_000);
-        assertThatThrownBy(() -> new DatabaseSettings(d.pool(), d.sharding(), d.replication(), -1))
+        assertThat(new DatabaseSettings(d.pool(), d.sharding(), d.replication(), 0, d.failover()).reservedConnections()).isZero();
+        assertThat(new DatabaseSettings(d.pool(), d.sharding(), d.replication(), 10_000, d.failover()).reservedConnections()).isEqualTo(10_000);
+        assertThatThrownBy(() -> new DatabaseSettings(d.pool(), d.sharding(), d.replication(), -1, d.failover()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("reservedConnections");
-        assertThatThrownBy(() -> new DatabaseSettings(d.pool(), d.sharding(), d.replication(), 10_001))
+        assertThatThrownBy(() -> new DatabaseSettings(d.pool(), d.sharding(), d.replication(), 10_001, d.failover()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("reservedConnections");
         RefusalTest.problemsOf("database: { reservedConnections: -1 }")
                 .containsExactly("database.reservedConnections: must be between 0 and 10000 (got -1)");

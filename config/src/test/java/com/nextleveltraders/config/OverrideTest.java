@@ -27,7 +27,8 @@ class OverrideTest {
         DbPool expectedPool = new DbPool(5, 20, Duration.ofSeconds(45), Duration.ofSeconds(2),
                 Duration.ofSeconds(10), Duration.ofSeconds(30), defaults.database().pool().ssl());
         PlatformConfig expected = new PlatformConfig(defaults.scaling(), defaults.loadBalancer(),
-                new DatabaseSettings(expectedPool, defaults.database().sharding(), defaults.database().replication(), 20), defaults.caching(), defaults.redis(),
+                new DatabaseSettings(expectedPool, defaults.database().sharding(), defaults.database().replication(), 20,
+                        defaults.database().failover()), defaults.caching(), defaults.redis(),
                 defaults.monitoring(), defaults.autoScaling(), defaults.query(), defaults.assets(),
                 defaults.capacity(), defaults.platform());
         assertThat(cfg).isEqualTo(expected);

@@ -139,6 +139,20 @@ class ValidationTest {
     }
 
     @Test
+    void aFailoverCheckOutsideATenthOfASecondToAMinuteOrAFallOutsideOneToAHundredIsRefused() {
+        problemsOf("database: { failover: { checkInterval: 50ms, fall: 0 } }").containsExactly(
+                "database.failover.checkInterval: must be from 100ms to 1m (got 50ms)",
+                "database.failover.fall: must be between 1 and 100 (got 0)");
+        problemsOf("database: { failover: { checkInterval: 2m, fall: 101 } }").containsExactly(
+                "database.failover.checkInterval: must be from 100ms to 1m (got 2m)",
+                "database.failover.fall: must be between 1 and 100 (got 101)");
+        DbFailover edges = ConfigLoader.loadYaml("database: { failover: { checkInterval: 100ms, fall: 1 } }")
+                .database().failover();
+        assertThat(edges.probeTimeout()).isEqualTo(Duration.ofMillis(100));
+        assertThat(ConfigLoader.defaults().database().failover().probeTimeout()).isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
     void redisNeedsExactlyOneMasterAndValidPorts() {
         problemsOf("""
                 redis:

@@ -29,6 +29,9 @@ public final class Database implements AutoCloseable {
     // right now, which a later retry by the client gets through.
     private static final int MAX_ROUTING_ATTEMPTS = 6;
     private static final java.time.Duration ROUTING_BACKOFF = java.time.Duration.ofMillis(10);
+    // A primary that does not answer makes every request for its shard read the registry again,
+    // in case it was failed over: at most this often, however many requests fail at once.
+    private static final java.time.Duration FAILOVER_REFRESH = java.time.Duration.ofMillis(250);
 
     private final PlatformConfig config;
     private final Clock clock;
@@ -128,6 +131,7 @@ public final class Database implements AutoCloseable {
 
     private <T> T write(UUID userId, SqlWork<T> work) {
         int bucket = router.bucketOf(userId);
+        boolean movedOn = false;
         for (int attempt = 1; ; attempt++) {
             Shard shard = router.shardFor(userId);
             try {
@@ -137,6 +141,14 @@ public final class Database implements AutoCloseable {
                 });
                 recordWrite(userId, shard);
                 return result;
+            } catch (DatabaseUnavailableException down) {
+                // Once, and only when nothing was committed: a write whose commit may have reached
+                // the old primary answers 503, and the client's retry (an order's clientOrderId)
+                // finds it if it was kept.
+                if (movedOn || !down.notCommitted() || !failedOver(userId, shard, down)) {
+                    throw down;
+                }
+                movedOn = true;
             } catch (StaleDirectoryException stale) {
                 if (attempt >= MAX_ROUTING_ATTEMPTS) {
                     throw new DatabaseUnavailableException("bucket " + bucket + " is moving; retry shortly", stale);
@@ -148,6 +160,21 @@ public final class Database implements AutoCloseable {
                 }
                 router.refresh();
             }
+        }
+    }
+
+    /**
+     * After {@code shard}'s primary did not answer: reads the registry again (unless another request
+     * just did) and tells whether the user's shard has another primary now, its replica promoted by
+     * a failover, for the work to run there instead.
+     */
+    private boolean failedOver(UUID userId, Shard shard, DatabaseUnavailableException down) {
+        try {
+            router.refreshIfOlderThan(FAILOVER_REFRESH);
+            return router.shardFor(userId).primary() != shard.primary();
+        } catch (RuntimeException refreshFailed) {
+            down.addSuppressed(refreshFailed);
+            return false;
         }
     }
 
@@ -241,6 +268,7 @@ public final class Database implements AutoCloseable {
 
     private <T> T routed(UUID userId, boolean replicaAllowed, java.util.function.BiFunction<DataSource, Check, T> run) {
         int bucket = router.bucketOf(userId);
+        boolean movedOn = false;
         for (int attempt = 1; ; attempt++) {
             Shard shard = router.shardFor(userId);
             Check check = new Check(bucket, shard.id());
@@ -256,7 +284,16 @@ public final class Database implements AutoCloseable {
                         // arrival yet: the primary answers, and its own check decides.
                     }
                 }
-                T result = run.apply(shard.primary(), check);
+                T result;
+                try {
+                    result = run.apply(shard.primary(), check);
+                } catch (DatabaseUnavailableException down) {
+                    if (movedOn || !failedOver(userId, shard, down)) {
+                        throw down;
+                    }
+                    movedOn = true;
+                    continue;
+                }
                 primaryReads.increment();
                 return result;
             } catch (StaleDirectoryException stale) {

@@ -14,9 +14,10 @@ import java.util.function.Consumer;
 import javax.sql.DataSource;
 
 /**
- * user → bucket → shard, from the catalog's bucket directory, cached here and read again when a
- * write finds its shard no longer owns the bucket ({@link StaleDirectoryException}) or a bucket
- * has no owner in the cached copy.
+ * user → bucket → shard, from the catalog's bucket directory and shard registry, cached here and
+ * read again when a write finds its shard no longer owns the bucket ({@link StaleDirectoryException}),
+ * a bucket has no owner in the cached copy, or a shard's primary does not answer (it may have been
+ * failed over to its replica).
  */
 final class DirectoryRouter implements ShardRouter {
 
@@ -34,6 +35,7 @@ final class DirectoryRouter implements ShardRouter {
     /** Pools of shards that left the view, and since when: closed once {@link #closeAfter} has passed. */
     private final Map<DataSource, Instant> leaving = new IdentityHashMap<>(); // guarded by this
     private volatile View view = new View(new int[0], Map.of());
+    private long refreshedAt = System.nanoTime() - Duration.ofDays(1).toNanos(); // guarded by this
 
     /**
      * @param left       told of each shard that left the view (retired, or registered again on
@@ -85,6 +87,18 @@ final class DirectoryRouter implements ShardRouter {
         return List.copyOf(current.shards().values());
     }
 
+    /**
+     * As {@link #refresh}, unless the view was read less than {@code age} ago: what a write that
+     * found its shard's primary gone does, many at once when a primary dies under load, so that
+     * they read the catalog a few times, not once each.
+     */
+    synchronized View refreshIfOlderThan(Duration age) {
+        if (System.nanoTime() - refreshedAt < age.toNanos()) {
+            return view;
+        }
+        return refresh();
+    }
+
     /** Reads the registry and the directory again; returns the new view. */
     synchronized View refresh() {
         long start = System.nanoTime();
@@ -107,6 +121,7 @@ final class DirectoryRouter implements ShardRouter {
             shards.put(registered.id(), new Shard(registered.id(), primary, replica));
         }
         View next = new View(ShardRegistry.directory(catalog, buckets), Collections.unmodifiableMap(shards));
+        refreshedAt = System.nanoTime();
         View previous = view;
         view = next;
         closeLeft(previous, next);

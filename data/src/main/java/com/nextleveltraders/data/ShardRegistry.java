@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import javax.sql.DataSource;
 
 /** The catalog's shard registry and bucket directory. */
@@ -55,6 +56,45 @@ public final class ShardRegistry {
                 update.setString(1, state.name());
                 update.setInt(2, id);
                 return update.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /**
+     * Names shard {@code id}'s replica at {@code toHost:toPort} its primary, with no replica, and
+     * counts one more epoch, in one transaction; only if the registry still names
+     * {@code fromHost:fromPort} the primary (a decider acting on an old view changes nothing).
+     *
+     * @return the shard's new epoch, or empty when the registry names another primary
+     */
+    public static OptionalLong failOver(DataSource catalog, int id, String fromHost, int fromPort, String toHost,
+            int toPort) {
+        return Transactions.inTransaction(catalog, connection -> {
+            try (PreparedStatement update = connection.prepareStatement("""
+                    UPDATE shards SET primary_host = ?, primary_port = ?, replica_host = NULL, replica_port = NULL,
+                        epoch = epoch + 1
+                    WHERE id = ? AND primary_host = ? AND primary_port = ?
+                    RETURNING epoch""")) {
+                update.setString(1, toHost);
+                update.setInt(2, toPort);
+                update.setInt(3, id);
+                update.setString(4, fromHost);
+                update.setInt(5, fromPort);
+                try (ResultSet rs = update.executeQuery()) {
+                    return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
+                }
+            }
+        });
+    }
+
+    /** 1 plus how many times shard {@code id}'s primary was failed over; empty for no such shard. */
+    public static OptionalLong epoch(DataSource catalog, int id) {
+        return Transactions.read(catalog, connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT epoch FROM shards WHERE id = ?")) {
+                select.setInt(1, id);
+                try (ResultSet rs = select.executeQuery()) {
+                    return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
+                }
             }
         });
     }

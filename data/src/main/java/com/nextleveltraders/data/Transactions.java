@@ -20,10 +20,18 @@ public final class Transactions {
 
     public static <T> T inTransaction(DataSource dataSource, SqlWork<T> work) {
         for (int attempt = 1; ; attempt++) {
+            // Until commit is asked for, a failure leaves nothing committed: the work may run again
+            // elsewhere (the router does, when the shard's primary was failed over meanwhile).
+            boolean[] committing = new boolean[1];
             try (Connection connection = dataSource.getConnection()) {
-                prepare(() -> connection.setAutoCommit(false));
+                try {
+                    connection.setAutoCommit(false);
+                } catch (SQLException e) {
+                    throw DatabaseUnavailableException.beforeCommit("database unavailable: " + e.getMessage(), e);
+                }
                 try {
                     T result = work.run(connection);
+                    committing[0] = true;
                     connection.commit();
                     return result;
                 } catch (Throwable failure) {
@@ -36,6 +44,9 @@ public final class Transactions {
                         continue;
                     }
                     throw new DatabaseUnavailableException("database busy: gave up after " + attempt + " attempts", e);
+                }
+                if (!committing[0] && isUnavailable(e)) {
+                    throw DatabaseUnavailableException.beforeCommit("database unavailable: " + e.getMessage(), e);
                 }
                 throw translate(e);
             }

@@ -117,7 +117,7 @@ class DirectoryRoutingTest {
                       postgres: { port: %d, database: %s, user: %s, passwordFile: "%s" }
                     """.formatted(only.port(), only.database(), only.user(), only.passwordFile()));
             try (Database database = Database.open(single)) {
-                assertThat(Migrations.apply(database)).isEqualTo(6); // the catalog's two and the shard's four
+                assertThat(Migrations.apply(database)).isEqualTo(7); // the catalog's three and the shard's four
                 assertThat(database.router().shards()).extracting(Shard::id).containsExactly(1);
                 assertThat(database.router().shards().getFirst().primary()).isSameAs(database.catalog());
                 assertThat(TestRows.count(database.catalog(), "SELECT count(*) FROM owned_buckets")).isEqualTo(1024);

@@ -158,11 +158,13 @@ public final class LocalPlatform implements AutoCloseable {
 
     /**
      * From now on a child that dies on its own is started again when it can rejoin (Redis nodes and
-     * Sentinels, the gateway, a shard's PostgreSQL replica); losing any other (the catalog, a shard's
-     * primary) runs {@code onFatal}.
+     * Sentinels, the gateway, a shard's PostgreSQL replica), a shard's primary that is lost is failed
+     * over to its replica; losing any other (the catalog, a shard's primary with no replica left, a
+     * failover that fails half-way) runs {@code onFatal}.
      */
     public void supervise(Runnable onFatal) {
         supervisor.superviseAll(onFatal);
+        postgres.startFailover(onFatal);
     }
 
     /** True once {@link #close} began. */

@@ -28,8 +28,9 @@ import org.postgresql.ds.PGSimpleDataSource;
  * The PostgreSQL servers `nlt up` runs: the catalog, and for each shard a primary with a streaming
  * replica. Every server has room for a full pool from every instance the autoscaler may run, and
  * all share the catalog's password, so one set of credentials reaches them all. A replica that dies
- * is started again ({@link ShardReplica}); losing the catalog or a shard's primary is fatal to the
- * platform, as neither is failed over yet.
+ * is started again ({@link ShardReplica}); a shard's primary that is lost is failed over to its
+ * replica ({@link ShardFailover}, decided by {@link FailoverDecider}); losing the catalog is fatal to
+ * the platform, as it is not failed over yet.
  */
 final class LocalPostgres {
 
@@ -41,20 +42,24 @@ final class LocalPostgres {
     private final Path logDir;
     private final Supervisor supervisor;
     private final ReplicaStates replicaStates;
-    // Set by startCatalog: what every shard server copies.
+    private final ShardPrimaries primaries;
+    // Set by startCatalog: what every shard server copies, and the one deciding failovers.
     private EmbeddedPostgres catalog;
     private Map<String, String> settings;
     private SynchronousCommit synchronous;
+    private FailoverDecider decider;
+    private PGSimpleDataSource catalogSource;
 
     LocalPostgres(Path dataDir, Path logDir, Supervisor supervisor) {
         this.dataDir = dataDir;
         this.logDir = logDir;
         this.supervisor = supervisor;
         this.replicaStates = new ReplicaStates(dataDir.resolve("run"));
+        this.primaries = new ShardPrimaries(dataDir.resolve("run"));
     }
 
-    /** Said when the catalog or a shard's primary dies: the platform stops. */
-    static final String NOT_FAILED_OVER = "PostgreSQL primaries are not failed over to their replicas yet: the"
+    /** Said when the catalog dies: the platform stops. */
+    static final String NOT_FAILED_OVER = "the catalog's PostgreSQL is not failed over to a replica yet: the"
             + " platform stops";
 
     /** Starts the catalog's server and returns where it is: {@code platform.postgres}. */
@@ -69,6 +74,12 @@ final class LocalPostgres {
         supervisor.track(postgres, new Supervisor.Child("PostgreSQL (catalog)", Supervisor.handle(postgres.pid()),
                 log, null, NOT_FAILED_OVER));
         catalog = postgres;
+        catalogSource = new PGSimpleDataSource();
+        catalogSource.setUrl(catalog.jdbcUrl());
+        catalogSource.setUser(catalog.user());
+        catalogSource.setPassword(Secrets.read(catalog.passwordFile()));
+        decider = new FailoverDecider(catalogSource::getConnection, config.database().failover(), catalog.user(),
+                Secrets.read(catalog.passwordFile()));
         return new PostgresEndpoint(postgres.host(), postgres.port(), postgres.database(), postgres.user(),
                 postgres.passwordFile());
     }
@@ -104,11 +115,7 @@ final class LocalPostgres {
     void refuseShardIdsTakenElsewhere(PlatformConfig config) throws IOException {
         Set<Integer> local = existingShardDirs();
         int wanted = config.database().sharding().shards();
-        PGSimpleDataSource source = new PGSimpleDataSource();
-        source.setUrl(catalog.jdbcUrl());
-        source.setUser(catalog.user());
-        source.setPassword(Secrets.read(catalog.passwordFile()));
-        List<RegisteredShard> taken = ShardRegistry.listIfMigrated(source).stream()
+        List<RegisteredShard> taken = ShardRegistry.listIfMigrated(catalogSource).stream()
                 .filter(shard -> shard.id() <= wanted && !local.contains(shard.id()))
                 .toList();
         if (!taken.isEmpty()) {
@@ -158,6 +165,7 @@ final class LocalPostgres {
     private StartedShard startShard(int id) throws IOException {
         long self = ProcessHandle.current().pid();
         Path shardDir = Files.createDirectories(dataDir.resolve("shard-" + id));
+        adoptPromotedReplica(id, shardDir);
         Path primaryDir = Files.createDirectories(shardDir.resolve("primary"));
         Path password = primaryDir.resolve("password");
         if (!Files.exists(password)) {
@@ -170,19 +178,64 @@ final class LocalPostgres {
         EmbeddedPostgres primary = EmbeddedPostgres.start(new PostgresOptions(primaryDir, primaryLog, 0,
                 catalog.database(), catalog.user(), self, settings).withSynchronousReplica(
                 ReplicaOptions.slotFor(shardDir.resolve("replica")), synchronous.setting()));
-        Supervisor.Child primaryChild = new Supervisor.Child("PostgreSQL (shard " + id + " primary)",
-                Supervisor.handle(primary.pid()), primaryLog, null, NOT_FAILED_OVER);
-        supervisor.track(primary, primaryChild);
+        supervisor.stopAtClose(primary);
         Path replicaLog = logDir.resolve("shard-" + id + "-replica.log");
         Files.createDirectories(dataDir.resolve("run"));
         ShardReplica restartable = ShardReplica.start(id, ReplicaOptions.of(shardDir.resolve("replica"), primary)
                 .withLogFile(replicaLog).withWatchPid(self), catalog.database(), replicaStates);
         EmbeddedPostgresReplica replica = restartable.current();
+        // Its loss is failed over to the replica: fenced, the replica promoted and registered.
+        ShardFailover failover = new ShardFailover(id, catalog.database(), primary, restartable, decider, catalogSource,
+                primaries, supervisor::stopping);
+        Supervisor.Child primaryChild = new Supervisor.Child("PostgreSQL (shard " + id + " primary)",
+                Supervisor.handle(primary.pid()), primaryLog, failover);
+        supervisor.watchAlso(primaryChild);
         Supervisor.Child replicaChild = new Supervisor.Child("PostgreSQL (shard " + id + " replica)",
                 Supervisor.handle(replica.pid()), replicaLog, restartable);
         supervisor.track(restartable, replicaChild);
+        decider.add(failover);
         return new StartedShard(new RegisteredShard(id, primary.host(), primary.port(), replica.host(), replica.port(),
                 primary.database(), ShardState.ACTIVE), List.of(primaryChild, replicaChild));
+    }
+
+    /**
+     * From now on shard primaries are failed over to their replicas ({@link FailoverDecider}),
+     * once this launcher holds the catalog's failover lock; stopped first at close, so that servers
+     * stopping are not taken for lost ones.
+     */
+    void startFailover(Runnable onFatal) {
+        supervisor.stopAtClose(decider);
+        decider.start(onFatal);
+    }
+
+    /**
+     * After a failover in an earlier run the shard's replica dir holds its primary (promoted: no
+     * longer a standby) and the primary dir the server it replaced, which may lack the last commits
+     * and must never serve again: that one is set aside as {@code primary-replaced-MILLIS} (for the
+     * operator to delete), the promoted one becomes {@code primary}, and a new replica is copied from
+     * it. The promoted server stops committing alone ({@code synchronous_standby_names} cleared by the
+     * failover is dropped from its postgresql.auto.conf), as it has a replica again.
+     */
+    private static void adoptPromotedReplica(int id, Path shardDir) throws IOException {
+        Path replica = shardDir.resolve("replica");
+        Path replicaData = replica.resolve("pgdata");
+        if (!Files.isDirectory(replicaData) || Files.exists(replicaData.resolve("standby.signal"))) {
+            return;
+        }
+        Path primary = shardDir.resolve("primary");
+        Path aside = shardDir.resolve("primary-replaced-" + System.currentTimeMillis());
+        if (Files.exists(primary)) {
+            Files.move(primary, aside);
+        }
+        Files.move(replica, primary);
+        Path auto = primary.resolve("pgdata").resolve("postgresql.auto.conf");
+        if (Files.isRegularFile(auto)) {
+            List<String> kept = Files.readAllLines(auto).stream()
+                    .filter(line -> !line.strip().startsWith("synchronous_standby_names")).toList();
+            Files.write(auto, kept);
+        }
+        System.out.println("shard " + id + ": its replica was promoted by a failover; it is the primary now (" + primary
+                + "), the server it replaced is kept in " + aside + " and a new replica is copied");
     }
 
     /** The ids of the {@code shard-N} dirs in the data dir. */

@@ -20,7 +20,9 @@ final class ReplicaStates {
 
     /** What the launcher is doing with a replica. */
     enum State {
-        RUNNING, RESTARTING;
+        RUNNING, RESTARTING,
+        /** Promoted to its shard's primary by a failover: the shard has no replica now. */
+        PROMOTED;
 
         String text() {
             return name().toLowerCase(java.util.Locale.ROOT);

@@ -32,6 +32,7 @@ final class ShardReplica implements AutoCloseable, Supervisor.Restart {
     private final ReplicaStates states;
     private EmbeddedPostgresReplica current; // guarded by this
     private volatile boolean closed;
+    private volatile boolean promoted;
 
     private ShardReplica(int shard, ReplicaOptions options, String database, ReplicaStates states,
             EmbeddedPostgresReplica current) {
@@ -64,6 +65,9 @@ final class ShardReplica implements AutoCloseable, Supervisor.Restart {
         if (closed) {
             throw new IllegalStateException("the platform is stopping");
         }
+        if (promoted) {
+            return null; // the shard's primary now: watched, and failed over, as that
+        }
         EmbeddedPostgresReplica dead = current;
         String exit = dead.exitCode().stream().mapToObj(code -> "exit " + code).findFirst().orElse("exit unknown");
         dead.close(); // reaps its watchdog; the server is gone already
@@ -93,6 +97,73 @@ final class ShardReplica implements AutoCloseable, Supervisor.Restart {
                     + current.logFile());
         }
         return Supervisor.handle(current.pid());
+    }
+
+    /**
+     * Makes the replica its shard's primary, once its old primary is fenced (killed): promoted
+     * ({@code pg_promote}, which returns once it accepts writes) and, when it came with synchronous
+     * replication from its primary's configuration, set to commit alone ({@code synchronous_standby_names}
+     * emptied with ALTER SYSTEM and a reload): it has no replica to wait for, and every commit would
+     * hang. From now on, when it dies it is not started again as a replica.
+     *
+     * @return the server, which keeps running (and is stopped with the platform) as before
+     */
+    synchronized EmbeddedPostgresReplica promote() throws SQLException {
+        promoted = true;
+        try (Connection connection = DriverManager.getConnection(current.jdbcUrl(database), current.user(),
+                Secrets.read(passwordFile));
+                Statement statement = connection.createStatement()) {
+            try (ResultSet rs = statement.executeQuery("SELECT pg_promote(true, 30)")) {
+                if (!rs.next() || !rs.getBoolean(1)) {
+                    throw new SQLException("pg_promote did not finish within 30 s");
+                }
+            }
+            String synchronous;
+            try (ResultSet rs = statement.executeQuery("SHOW synchronous_standby_names")) {
+                rs.next();
+                synchronous = rs.getString(1);
+            }
+            if (!synchronous.isBlank()) {
+                statement.execute("ALTER SYSTEM SET synchronous_standby_names = ''");
+                statement.execute("SELECT pg_reload_conf()");
+                awaitCommitsAlone();
+                System.out.println("shard " + shard + " failover: the promoted server waited for a synchronous"
+                        + " replica ('" + synchronous + "'); it commits alone now");
+            }
+        }
+        states.set(shard, ReplicaStates.State.PROMOTED, current.port(), current.pid());
+        return current;
+    }
+
+    /**
+     * Until a new session sees {@code synchronous_standby_names} empty (the reload is asynchronous),
+     * at most {@link #STREAMING_WAIT}; a value given on the server's command line outranks ALTER
+     * SYSTEM, and is reported.
+     */
+    private void awaitCommitsAlone() throws SQLException {
+        long deadline = System.nanoTime() + STREAMING_WAIT.toNanos();
+        while (true) {
+            try (Connection connection = DriverManager.getConnection(current.jdbcUrl(database), current.user(),
+                    Secrets.read(passwordFile));
+                    Statement statement = connection.createStatement();
+                    ResultSet rs = statement.executeQuery(
+                            "SELECT setting, source FROM pg_settings WHERE name = 'synchronous_standby_names'")) {
+                rs.next();
+                if (rs.getString(1).isBlank()) {
+                    return;
+                }
+                if (System.nanoTime() - deadline > 0) {
+                    throw new SQLException("synchronous_standby_names is still '" + rs.getString(1) + "' (from "
+                            + rs.getString(2) + ") after ALTER SYSTEM and a reload: commits would wait forever");
+                }
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SQLException("interrupted", e);
+            }
+        }
     }
 
     @Override

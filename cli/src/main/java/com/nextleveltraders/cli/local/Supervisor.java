@@ -39,6 +39,10 @@ final class Supervisor implements AutoCloseable {
 
     /** Starts a child again after it died. */
     interface Restart {
+        /**
+         * Starts it again and returns the new process, or {@code null} when it is no longer this
+         * child's to watch (a replica promoted to primary, watched as the primary now).
+         */
         ProcessHandle run();
 
         /**
@@ -130,6 +134,9 @@ final class Supervisor implements AutoCloseable {
             }
             try {
                 ProcessHandle next = child.restart().run();
+                if (next == null) {
+                    return;
+                }
                 if (!stopping.get() && !quiet) {
                     System.out.println(child.name() + " is back, pid " + next.pid());
                 }

@@ -137,14 +137,14 @@ class SupervisorTest {
     }
 
     @Test
-    void losingAPrimarySaysWhyItIsFatal() throws Exception {
+    void losingTheCatalogSaysWhyItIsFatal() throws Exception {
         PrintStream err = System.err;
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         System.setErr(new PrintStream(printed, true, StandardCharsets.UTF_8));
         try {
             Supervisor supervisor = new Supervisor();
             Process primary = sleeper();
-            supervisor.track(() -> { }, new Supervisor.Child("PostgreSQL (shard 1 primary)", primary.toHandle(), LOG,
+            supervisor.track(() -> { }, new Supervisor.Child("PostgreSQL (catalog)", primary.toHandle(), LOG,
                     null, LocalPostgres.NOT_FAILED_OVER));
             CountDownLatch fatal = new CountDownLatch(1);
             supervisor.superviseAll(fatal::countDown);
@@ -155,9 +155,29 @@ class SupervisorTest {
         } finally {
             System.setErr(err);
         }
-        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("PostgreSQL (shard 1 primary) exited"
-                + " unexpectedly; see /dev/null. PostgreSQL primaries are not failed over to their replicas yet: the"
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("PostgreSQL (catalog) exited"
+                + " unexpectedly; see /dev/null. the catalog's PostgreSQL is not failed over to a replica yet: the"
                 + " platform stops");
+    }
+
+    @Test
+    void aChildWhoseRestartReturnsNothingIsNoLongerWatched() throws Exception {
+        Supervisor supervisor = new Supervisor();
+        Process promoted = sleeper();
+        CountDownLatch asked = new CountDownLatch(1);
+        CountDownLatch fatal = new CountDownLatch(1);
+        supervisor.track(() -> { }, new Supervisor.Child("PostgreSQL (shard 1 replica)", promoted.toHandle(), LOG,
+                () -> {
+                    asked.countDown();
+                    return null; // promoted: watched as the primary now
+                }));
+        supervisor.superviseAll(fatal::countDown);
+
+        promoted.destroyForcibly();
+
+        assertThat(asked.await(60, TimeUnit.SECONDS)).as("restart asked").isTrue();
+        assertThat(fatal.getCount()).as("not fatal").isOne();
+        supervisor.close();
     }
 
     private static void awaitRestart(CountDownLatch restarts, long left) throws InterruptedException {
