@@ -3,6 +3,7 @@ package com.nextleveltraders.gateway;
 import static com.nextleveltraders.gateway.GatewayTlsTest.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.nextleveltraders.testkit.Polling;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -60,6 +61,24 @@ class GatewaySignalsTest {
         return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A client may hold its answer a moment before the gateway has timed it: the assertion is tried until it holds. */
+    private static void eventually(Check check) throws InterruptedException {
+        Polling.until(Duration.ofSeconds(10), Duration.ofMillis(20), "the gateway's metrics show the answers", () -> {
+            try {
+                check.run();
+                return null;
+            } catch (AssertionError e) {
+                return e.getMessage();
+            } catch (Exception e) {
+                return e.toString();
+            }
+        });
+    }
+
+    private interface Check {
+        void run() throws Exception;
+    }
+
     private List<String> metricLines(String prefix) throws Exception {
         return admin("/metrics", null).body().lines().filter(line -> line.startsWith(prefix)).toList();
     }
@@ -71,8 +90,8 @@ class GatewaySignalsTest {
         assertThat(get("/echo").statusCode()).isEqualTo(200);
         assertThat(get("/echo").statusCode()).isEqualTo(200);
 
-        assertThat(metricLines("gateway_responses_seconds_count")).containsExactly(
-                "gateway_responses_seconds_count{region=\"lhr1\",status=\"2xx\"} 2");
+        eventually(() -> assertThat(metricLines("gateway_responses_seconds_count")).containsExactly(
+                "gateway_responses_seconds_count{region=\"lhr1\",status=\"2xx\"} 2"));
         assertThat(metricLines("gateway_responses_seconds_sum{region=\"lhr1\",status=\"2xx\"}")).hasSize(1);
         List<String> buckets = metricLines("gateway_responses_seconds_bucket{region=\"lhr1\",status=\"2xx\"");
         assertThat(buckets).extracting(line -> line.substring(line.indexOf("le=\"") + 4, line.indexOf("\"}")))
@@ -96,8 +115,10 @@ class GatewaySignalsTest {
             sent++;
         }
         assertThat(metricLines("gateway_retries_total")).containsExactly("gateway_retries_total{backend=\"a\"} 1.0");
-        assertThat(metricLines("gateway_responses_seconds_count")).as("one answer per request, none of them an error")
-                .containsExactly("gateway_responses_seconds_count{region=\"lhr1\",status=\"2xx\"} " + sent);
+        int answered = sent;
+        eventually(() -> assertThat(metricLines("gateway_responses_seconds_count"))
+                .as("one answer per request, none of them an error")
+                .containsExactly("gateway_responses_seconds_count{region=\"lhr1\",status=\"2xx\"} " + answered));
     }
 
     @Test
@@ -107,9 +128,9 @@ class GatewaySignalsTest {
         assertThat(unavailable.statusCode()).as("no healthy instance").isEqualTo(503);
         assertThat(get("/metrics").statusCode()).isEqualTo(404);
 
-        assertThat(metricLines("gateway_responses_seconds_count")).containsExactlyInAnyOrder(
+        eventually(() -> assertThat(metricLines("gateway_responses_seconds_count")).containsExactlyInAnyOrder(
                 "gateway_responses_seconds_count{region=\"none\",status=\"5xx\"} 1",
-                "gateway_responses_seconds_count{region=\"none\",status=\"4xx\"} 1");
+                "gateway_responses_seconds_count{region=\"none\",status=\"4xx\"} 1"));
     }
 
     @Test
@@ -117,8 +138,8 @@ class GatewaySignalsTest {
         gateway = GatewayServer.start(TestGateway.config("", "slowStart: 0s",
                 "monitoring: { application: { responseTime: { threshold: 750ms } } }\n"), Clock.systemUTC());
         assertThat(get("/echo").statusCode()).isEqualTo(503);
-        assertThat(metricLines("gateway_responses_seconds_bucket{region=\"none\",status=\"5xx\",le=\"0.75\"}"))
-                .hasSize(1);
+        eventually(() -> assertThat(metricLines(
+                "gateway_responses_seconds_bucket{region=\"none\",status=\"5xx\",le=\"0.75\"}")).hasSize(1));
     }
 
     @Test
