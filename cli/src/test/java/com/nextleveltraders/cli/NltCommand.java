@@ -2,6 +2,8 @@ package com.nextleveltraders.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -82,5 +84,17 @@ public final class NltCommand {
         try (Stream<Path> paths = Files.walk(root)) {
             paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         }
+    }
+
+    /** Shard {@code id} as `nlt shards status --json` shows it for the platform in {@code dataDir}. */
+    public static JsonNode shardStatus(Path dataDir, int id) throws Exception {
+        Result json = process("shards", "status", "--json", "--data-dir", dataDir.toString());
+        assertThat(json.exitCode()).as(json.output()).isZero();
+        for (JsonNode shard : new ObjectMapper().readTree(json.output()).get("shards")) {
+            if (shard.get("id").asInt() == id) {
+                return shard;
+            }
+        }
+        throw new AssertionError("no shard " + id + " in " + json.output());
     }
 }

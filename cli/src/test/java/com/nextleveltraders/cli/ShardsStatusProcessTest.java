@@ -1,6 +1,8 @@
 package com.nextleveltraders.cli;
 
 import static com.nextleveltraders.cli.NltCommand.deleteTree;
+import static com.nextleveltraders.cli.NltCommand.shardStatus;
+import static com.nextleveltraders.cli.UpProcess.awaitLine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -242,17 +244,6 @@ class ShardsStatusProcessTest {
         throw new AssertionError("no replica of shard " + id + " in " + file);
     }
 
-    private static JsonNode shardStatus(Path dataDir, int id) throws Exception {
-        NltCommand.Result json = NltCommand.process("shards", "status", "--json", "--data-dir", dataDir.toString());
-        assertThat(json.exitCode()).as(json.output()).isZero();
-        for (JsonNode shard : new ObjectMapper().readTree(json.output()).get("shards")) {
-            if (shard.get("id").asInt() == id) {
-                return shard;
-            }
-        }
-        throw new AssertionError("no shard " + id + " in " + json.output());
-    }
-
     /**
      * Until `nlt shards status` shows shard {@code id}'s replica in {@code state}; polled, because on
      * a loaded machine one run of the command may find a server slow to answer.
@@ -273,14 +264,6 @@ class ShardsStatusProcessTest {
                 return json.output();
             } catch (Exception e) {
                 return e.toString();
-            }
-        });
-    }
-
-    private static void awaitLine(List<String> output, String text) throws InterruptedException {
-        Polling.until(Duration.ofSeconds(120), "nlt up prints '" + text + "'", () -> {
-            synchronized (output) {
-                return output.stream().anyMatch(line -> line.contains(text)) ? null : String.join("\n", output);
             }
         });
     }

@@ -1,5 +1,6 @@
 package com.nextleveltraders.cli;
 
+import com.nextleveltraders.testkit.Polling;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -60,5 +61,14 @@ public final class UpProcess {
             throw new AssertionError("nlt up did not come up:\n" + String.join("\n", output));
         }
         return new Started(process, output);
+    }
+
+    /** Waits until `nlt up` has printed a line containing {@code text} (its output as {@link Started} collects it). */
+    public static void awaitLine(List<String> output, String text) throws InterruptedException {
+        Polling.until(Duration.ofSeconds(120), "nlt up prints '" + text + "'", () -> {
+            synchronized (output) {
+                return output.stream().anyMatch(line -> line.contains(text)) ? null : String.join("\n", output);
+            }
+        });
     }
 }
